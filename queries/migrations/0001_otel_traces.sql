@@ -1,0 +1,27 @@
+-- Raw spans, close to the OTel Collector clickhouseexporter's otel_traces so Grafana's ClickHouse plugin reads it.
+-- distribute: otel_traces by cityHash64(TraceId)
+CREATE TABLE IF NOT EXISTS {{local:otel_traces}} {{on_cluster}}
+(
+    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+    TraceId String CODEC(ZSTD(1)),
+    SpanId String CODEC(ZSTD(1)),
+    ParentSpanId String CODEC(ZSTD(1)),
+    TraceState String CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    ScopeName String CODEC(ZSTD(1)),
+    ScopeVersion String CODEC(ZSTD(1)),
+    SpanAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    Duration UInt64 CODEC(T64, ZSTD(1)),
+    StatusCode LowCardinality(String) CODEC(ZSTD(1)),
+    StatusMessage String CODEC(ZSTD(1)),
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_duration Duration TYPE minmax GRANULARITY 1
+)
+ENGINE = {{engine:MergeTree}}
+PARTITION BY toDate(Timestamp)
+ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)
+TTL toDateTime(Timestamp) + toIntervalDay({{retention_days}})
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1

@@ -1,0 +1,30 @@
+-- Per-minute rollup per service, operation and kind: calls, errors and a DDSketch of durations.
+-- DDSketch (quantilesDD) bounds the *relative* error of every quantile (0.5% here), which is what a P99 comparison needs;
+-- t-digest bounds the rank error instead, so a heavy tail can be off by much more in milliseconds.
+-- distribute: span_rollup_1m by rand()
+CREATE TABLE IF NOT EXISTS {{local:span_rollup_1m}} {{on_cluster}}
+(
+    Minute DateTime CODEC(Delta(4), ZSTD(1)),
+    ServiceName LowCardinality(String),
+    SpanName LowCardinality(String),
+    SpanKind LowCardinality(String),
+    Calls SimpleAggregateFunction(sum, UInt64),
+    Errors SimpleAggregateFunction(sum, UInt64),
+    DurationSketch AggregateFunction(quantilesDD(0.005, 0.5), UInt64)
+)
+ENGINE = {{engine:AggregatingMergeTree}}
+PARTITION BY toDate(Minute)
+ORDER BY (ServiceName, SpanName, SpanKind, Minute)
+TTL Minute + toIntervalDay({{retention_days}});
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS span_rollup_1m_mv {{on_cluster}} TO {{local:span_rollup_1m}} AS
+SELECT
+    toStartOfMinute(Timestamp) AS Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    count() AS Calls,
+    countIf(StatusCode = 'Error') AS Errors,
+    quantilesDDState(0.005, 0.5)(Duration) AS DurationSketch
+FROM {{local:otel_traces}}
+GROUP BY Minute, ServiceName, SpanName, SpanKind

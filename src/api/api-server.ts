@@ -1,0 +1,83 @@
+/** The JSON API, the Alertmanager webhook, health endpoints and /metrics on one HTTP listener. */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import type { ListenAddress } from '../config.js';
+import { UnauthorizedError, asFaultlineError } from '../errors.js';
+import { closeServer, listen } from '../http-listen.js';
+import type { Logger } from '../log.js';
+import { isApiResponse, type Router } from './router.js';
+
+export interface ApiServerOptions {
+  address: ListenAddress;
+  /** When set, /api/* requires `Authorization: Bearer <token>`. */
+  token: string | undefined;
+  router: Router;
+  registry: Registry;
+  /** True once receivers, store and API are all up. */
+  isReady: () => boolean;
+  log: Logger;
+}
+
+export interface ApiServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const server = createServer((req, res) => void handle(req, res, opts));
+  await listen(server, opts.address, 'the API');
+  return { port: (server.address() as AddressInfo).port, close: () => closeServer(server) };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServerOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  try {
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') return opts.isReady() ? sendJson(res, 200, { status: 'ready' }) : sendError(res, 503, 'not_ready', 'starting up or shutting down');
+    if (path === '/metrics') {
+      const text = await opts.registry.metrics();
+      res.writeHead(200, { 'Content-Type': opts.registry.contentType });
+      res.end(text);
+      return;
+    }
+    if (path.startsWith('/api/') && opts.token !== undefined) checkToken(req, opts.token);
+    const m = opts.router.match(req.method ?? 'GET', path);
+    if (m === undefined) return sendError(res, 404, 'not_found', `no route ${req.method} ${path}`);
+    if (m === 'method') return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
+    const result = await m.handler({ req, res, params: m.params, query: url.searchParams });
+    if (res.headersSent) return;
+    if (isApiResponse(result)) sendJson(res, result.status, result.body);
+    else sendJson(res, 200, result);
+  } catch (err) {
+    const fe = asFaultlineError(err);
+    if (!fe) {
+      opts.log.error('API request failed', { method: req.method, path, err });
+      return sendError(res, 500, 'internal', 'internal error; see the faultline log');
+    }
+    if (fe.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fe.retryAfterSeconds));
+    if (fe instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Bearer');
+    sendError(res, fe.httpStatus, fe.code, fe.message);
+  }
+}
+
+function checkToken(req: IncomingMessage, token: string): void {
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  if (!m) throw new UnauthorizedError('missing Authorization: Bearer <token>');
+  const given = Buffer.from(m[1]!.trim());
+  const want = Buffer.from(token);
+  if (given.length !== want.length || !timingSafeEqual(given, want)) throw new UnauthorizedError('invalid bearer token');
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } });
+}

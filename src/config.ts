@@ -1,0 +1,176 @@
+/**
+ * Configuration from FAULTLINE_* environment variables (DESIGN.md "Contract: running it").
+ * Every value is validated; a bad one raises ConfigError naming the variable.
+ */
+import { isLogLevel, type LogLevel } from './log.js';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface Config {
+  dataDir: string;
+  clickhouseUrl: string | undefined;
+  clickhouseCluster: string | undefined;
+  otlpGrpcAddr: ListenAddress;
+  otlpHttpAddr: ListenAddress;
+  apiAddr: ListenAddress;
+  apiToken: string | undefined;
+  retentionDays: number;
+  logLevel: LogLevel;
+  ingest: {
+    /** Largest accepted OTLP request, compressed or not. */
+    maxMessageBytes: number;
+    /** A store batch is written when it holds this many spans... */
+    batchMaxSpans: number;
+    /** ...or when its oldest request has waited this long. */
+    batchMaxDelayMs: number;
+    /** Spans accepted but not yet committed; above this, exports get RESOURCE_EXHAUSTED / 429. */
+    queueMaxSpans: number;
+  };
+  graph: {
+    /** How long a client or server span waits for its counterpart before it counts as unpaired. */
+    pairWaitMs: number;
+    /** Most spans held for pairing; the oldest are evicted (and counted) beyond it. */
+    pairMaxPending: number;
+    /** Most label combinations per Prometheus metric before new ones collapse into `other`. */
+    metricsMaxSeries: number;
+  };
+  api: {
+    maxBodyBytes: number;
+    /** Longest window a query may ask for. */
+    maxWindowMs: number;
+  };
+  rca: {
+    lookbackMs: number;
+    serviceLabels: string[];
+    concurrency: number;
+  };
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    dataDir: str(env, 'FAULTLINE_DATA_DIR', './data'),
+    clickhouseUrl: optionalUrl(env, 'FAULTLINE_CLICKHOUSE_URL'),
+    clickhouseCluster: optionalIdentifier(env, 'FAULTLINE_CLICKHOUSE_CLUSTER'),
+    otlpGrpcAddr: address(env, 'FAULTLINE_OTLP_GRPC_ADDR', '0.0.0.0:4317'),
+    otlpHttpAddr: address(env, 'FAULTLINE_OTLP_HTTP_ADDR', '0.0.0.0:4318'),
+    apiAddr: address(env, 'FAULTLINE_API_ADDR', '0.0.0.0:8080'),
+    apiToken: env.FAULTLINE_API_TOKEN || undefined,
+    retentionDays: int(env, 'FAULTLINE_RETENTION_DAYS', 7, 1, 3650),
+    logLevel: logLevel(env, 'FAULTLINE_LOG_LEVEL', 'info'),
+    ingest: {
+      maxMessageBytes: int(env, 'FAULTLINE_MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      batchMaxSpans: int(env, 'FAULTLINE_BATCH_MAX_SPANS', 20_000, 1, 1_000_000),
+      batchMaxDelayMs: int(env, 'FAULTLINE_BATCH_MAX_DELAY_MS', 20, 0, 60_000),
+      queueMaxSpans: int(env, 'FAULTLINE_QUEUE_MAX_SPANS', 200_000, 1, 100_000_000),
+    },
+    graph: {
+      pairWaitMs: int(env, 'FAULTLINE_PAIR_WAIT_MS', 10_000, 0, 600_000),
+      pairMaxPending: int(env, 'FAULTLINE_PAIR_MAX_PENDING', 500_000, 1, 100_000_000),
+      metricsMaxSeries: int(env, 'FAULTLINE_METRICS_MAX_SERIES', 2_000, 10, 1_000_000),
+    },
+    api: {
+      maxBodyBytes: int(env, 'FAULTLINE_API_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxWindowMs: duration(env, 'FAULTLINE_API_MAX_WINDOW', 31 * 24 * 3600_000),
+    },
+    rca: {
+      lookbackMs: duration(env, 'FAULTLINE_RCA_LOOKBACK', 15 * 60_000),
+      serviceLabels: list(env, 'FAULTLINE_ALERT_SERVICE_LABELS', ['service', 'service_name', 'service.name', 'job']),
+      concurrency: int(env, 'FAULTLINE_RCA_CONCURRENCY', 2, 1, 64),
+    },
+  };
+}
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a whole number`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name}=${raw} is out of range [${min}, ${max}]`);
+  return n;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
+
+/** Durations like `15m`, `90s`, `2h`, `7d`, `500ms`. */
+export function parseDuration(raw: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(raw.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
+}
+
+function duration(env: Env, name: string, fallbackMs: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallbackMs;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms <= 0) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a duration like 15m, 90s or 2h`);
+  return ms;
+}
+
+function list(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length === 0) throw new ConfigError(`${name} must list at least one name`);
+  return items;
+}
+
+function logLevel(env: Env, name: string, fallback: LogLevel): LogLevel {
+  const raw = str(env, name, fallback);
+  if (!isLogLevel(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} must be one of debug, info, warn, error`);
+  return raw;
+}
+
+function optionalUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL (expected http://user:pass@host:8123/db)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got ${url.protocol}`);
+  }
+  return raw;
+}
+
+function optionalIdentifier(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a valid cluster name`);
+  return raw;
+}
+
+/** `host:port`, `[v6]:port` or `:port`. Port 0 asks the OS for a free port. */
+export function parseListenAddress(raw: string): ListenAddress | undefined {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]*)):(\d{1,5})$/.exec(raw.trim());
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (port > 65535) return undefined;
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+function address(env: Env, name: string, fallback: string): ListenAddress {
+  const raw = str(env, name, fallback);
+  const parsed = parseListenAddress(raw);
+  if (!parsed) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a listen address like 0.0.0.0:4317`);
+  return parsed;
+}
+
+/** The address as one string, with IPv6 hosts bracketed. */
+export function formatAddress(addr: ListenAddress): string {
+  return addr.host.includes(':') ? `[${addr.host}]:${addr.port}` : `${addr.host}:${addr.port}`;
+}

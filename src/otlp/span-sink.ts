@@ -1,0 +1,9 @@
+import type { Span } from '../span.js';
+
+/**
+ * Where receivers hand decoded spans. `accept` resolves only once the spans are committed to the store;
+ * it rejects with OverloadedError, StoreUnavailableError or NotReadyError, which receivers map to retryable codes.
+ */
+export interface SpanSink {
+  accept(spans: Span[]): Promise<void>;
+}

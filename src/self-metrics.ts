@@ -1,0 +1,52 @@
+/** Faultline's own Prometheus metrics (faultline_*), on one registry that /metrics also serves the graph metrics from. */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface SelfMetrics {
+  registry: Registry;
+  spansReceived: Counter<'transport'>;
+  spansAccepted: Counter<'transport'>;
+  spansRejected: Counter<'transport' | 'reason'>;
+  exportRequests: Counter<'transport' | 'outcome'>;
+  batchSpans: Histogram;
+  storeWriteSeconds: Histogram<'table'>;
+  queueSpans: Gauge;
+  incidents: Counter<'status'>;
+  rcaSeconds: Histogram;
+}
+
+export function createSelfMetrics(registry = new Registry()): SelfMetrics {
+  const r = [registry];
+  return {
+    registry,
+    spansReceived: new Counter({ name: 'faultline_spans_received_total', help: 'Spans received over OTLP, before validation.', labelNames: ['transport'], registers: r }),
+    spansAccepted: new Counter({ name: 'faultline_spans_accepted_total', help: 'Spans committed to the store and acknowledged.', labelNames: ['transport'], registers: r }),
+    spansRejected: new Counter({
+      name: 'faultline_spans_rejected_total',
+      help: 'Spans not accepted: invalid (partial success) or refused (overload, store down, shutdown).',
+      labelNames: ['transport', 'reason'],
+      registers: r,
+    }),
+    exportRequests: new Counter({ name: 'faultline_export_requests_total', help: 'OTLP export requests by outcome.', labelNames: ['transport', 'outcome'], registers: r }),
+    batchSpans: new Histogram({
+      name: 'faultline_store_batch_spans',
+      help: 'Spans per store insert batch.',
+      buckets: [1, 10, 100, 1000, 5000, 10000, 20000, 50000],
+      registers: r,
+    }),
+    storeWriteSeconds: new Histogram({
+      name: 'faultline_store_write_seconds',
+      help: 'Latency of store inserts.',
+      labelNames: ['table'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: r,
+    }),
+    queueSpans: new Gauge({ name: 'faultline_ingest_queue_spans', help: 'Spans accepted for writing but not yet committed.', registers: r }),
+    incidents: new Counter({ name: 'faultline_incidents_total', help: 'Incidents by final analysis status.', labelNames: ['status'], registers: r }),
+    rcaSeconds: new Histogram({
+      name: 'faultline_rca_seconds',
+      help: 'Time to compute one root-cause report.',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: r,
+    }),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The one module that owns the ClickHouse client: embedded chDB (one engine per process, bound to the data dir)
+ * or a ClickHouse server. Everything else talks to the store through this interface.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { ClickHouseError, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { StoreUnavailableError } from '../errors.js';
+import { loadQuery } from './query-files.js';
+
+export type QueryParams = Record<string, unknown>;
+
+export interface StoreOptions {
+  dataDir: string;
+  clickhouseUrl: string | undefined;
+}
+
+export interface Store {
+  readonly kind: 'chdb' | 'server';
+  /** Where the data lives, without credentials (safe to log). */
+  readonly location: string;
+  /** Runs `queries/<name>.sql` with typed `{param:Type}` bindings and returns its rows. */
+  query<T>(name: string, params?: QueryParams): Promise<T[]>;
+  /** Runs a statement that returns no rows (DDL, INSERT ... SELECT). */
+  command(sql: string, params?: QueryParams): Promise<void>;
+  /** Inserts pre-serialised JSONEachRow lines (one row per line) into a table. */
+  insertJsonLines(table: string, lines: string): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  if (opts.clickhouseUrl) return wrap(createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }), 'server', redact(opts.clickhouseUrl));
+  const path = resolve(opts.dataDir);
+  mkdirSync(path, { recursive: true });
+  // Loaded lazily so a server deployment never maps the 500 MB engine.
+  const { createChdbConnection } = await import('chdb/connection');
+  return wrap(createClient({ connection: createChdbConnection({ path }) } as never), 'chdb', path);
+}
+
+function wrap(client: ClickHouseClient, kind: Store['kind'], location: string): Store {
+  const settings = { output_format_json_quote_64bit_integers: 0, date_time_input_format: 'best_effort' } as const;
+  return {
+    kind,
+    location,
+    async query<T>(name: string, params: QueryParams = {}): Promise<T[]> {
+      const sql = loadQuery(name);
+      try {
+        const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings });
+        return await rs.json<T>();
+      } catch (err) {
+        throw storeError(err, `query ${name}`);
+      }
+    },
+    async command(sql: string, params: QueryParams = {}): Promise<void> {
+      try {
+        await client.command({ query: sql, query_params: params });
+      } catch (err) {
+        throw storeError(err, 'command');
+      }
+    },
+    async insertJsonLines(table: string, lines: string): Promise<void> {
+      if (lines === '') return;
+      try {
+        await client.exec({
+          query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+          values: Readable.from([Buffer.from(lines)]),
+          clickhouse_settings: { date_time_input_format: 'best_effort' },
+        });
+      } catch (err) {
+        throw storeError(err, `insert into ${table}`);
+      }
+    },
+    async ping(): Promise<boolean> {
+      const r = await client.ping();
+      return r.success;
+    },
+    async close(): Promise<void> {
+      await client.close();
+    },
+  };
+}
+
+/** A ClickHouse-side error is a bug or bad data (500); anything else (network, engine gone) is retryable. */
+function storeError(err: unknown, what: string): Error {
+  if (err instanceof ClickHouseError) {
+    return new Error(`${what} failed: ${err.message}`, { cause: err });
+  }
+  return new StoreUnavailableError(`store unavailable (${what}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}

@@ -1,0 +1,27 @@
+/** Versioned, idempotent migrations: each file in queries/migrations runs once, in order, recorded in the store. */
+import type { Logger } from '../log.js';
+import type { Store } from './clickhouse-store.js';
+import { loadMigrationFiles, loadQuery } from './query-files.js';
+import { renderDdl, type DdlOptions } from './render-ddl.js';
+
+export interface MigrationResult {
+  applied: number[];
+  current: number;
+}
+
+export async function runMigrations(store: Store, opts: DdlOptions, log: Logger): Promise<MigrationResult> {
+  await store.command(loadQuery('schema_migrations_create'));
+  const done = new Set((await store.query<{ version: number }>('schema_migrations_applied')).map((r) => Number(r.version)));
+  const applied: number[] = [];
+  let current = 0;
+  for (const m of loadMigrationFiles()) {
+    current = Math.max(current, m.version);
+    if (done.has(m.version)) continue;
+    log.info('applying migration', { version: m.version, name: m.name });
+    // Statements use IF NOT EXISTS, so a migration interrupted half-way is safe to run again.
+    for (const stmt of renderDdl(m.sql, opts)) await store.command(stmt);
+    await store.insertJsonLines('faultline_schema_migrations', JSON.stringify({ Version: m.version, Name: m.name }) + '\n');
+    applied.push(m.version);
+  }
+  return { applied, current };
+}

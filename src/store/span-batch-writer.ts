@@ -1,0 +1,127 @@
+/**
+ * Commit-before-ack batching. Concurrent export requests are grouped into one insert (bounded by span count and
+ * delay); each request's promise settles only when the insert holding its spans has committed or failed.
+ * A bounded queue turns overload into OverloadedError instead of unbounded memory.
+ */
+import { NotReadyError, OverloadedError, StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { SelfMetrics } from '../self-metrics.js';
+import type { Span } from '../span.js';
+import type { Store } from './clickhouse-store.js';
+import { spansToJsonLines } from './span-rows.js';
+
+export interface SpanBatchWriterOptions {
+  batchMaxSpans: number;
+  batchMaxDelayMs: number;
+  queueMaxSpans: number;
+  /** Called with each committed batch, after the ack: feeds the graph and span metrics. */
+  onCommitted?: (spans: Span[]) => void;
+}
+
+interface Pending {
+  spans: Span[];
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export class SpanBatchWriter {
+  private queue: Pending[] = [];
+  private queuedSpans = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: SpanBatchWriterOptions,
+    private readonly metrics: SelfMetrics,
+    private readonly log: Logger,
+    private readonly table = 'otel_traces',
+  ) {}
+
+  /** Resolves when the spans are committed. */
+  accept(spans: Span[]): Promise<void> {
+    if (this.closed) return Promise.reject(new NotReadyError('faultline is shutting down; retry against another instance'));
+    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.opts.queueMaxSpans) {
+      return Promise.reject(new OverloadedError(`ingest queue is full (${this.queuedSpans} spans waiting for the store); retry later`, 1));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ spans, resolve, reject });
+      this.queuedSpans += spans.length;
+      this.metrics.queueSpans.set(this.queuedSpans);
+      this.schedule();
+    });
+  }
+
+  /** Spans accepted and not yet committed. */
+  get depth(): number {
+    return this.queuedSpans;
+  }
+
+  /** Stops accepting and waits until everything accepted so far is committed (or failed). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length > 0 || this.writing) {
+      if (!this.writing) this.startWrite();
+      await this.writing;
+    }
+  }
+
+  private schedule(): void {
+    if (this.writing) return; // the running write schedules the next one when it ends
+    if (this.queuedSpans >= this.opts.batchMaxSpans || this.opts.batchMaxDelayMs === 0) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.startWrite();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (!this.writing) this.startWrite();
+      }, this.opts.batchMaxDelayMs);
+    }
+  }
+
+  private startWrite(): void {
+    if (this.queue.length === 0) return;
+    // Whole requests only, so one request is never split across two inserts.
+    const batch: Pending[] = [];
+    let n = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || n + this.queue[0]!.spans.length <= this.opts.batchMaxSpans)) {
+      const p = this.queue.shift()!;
+      batch.push(p);
+      n += p.spans.length;
+    }
+    this.writing = this.write(batch, n).finally(() => {
+      this.writing = undefined;
+      this.queuedSpans -= n;
+      this.metrics.queueSpans.set(this.queuedSpans);
+      if (this.queue.length > 0) {
+        if (this.closed) this.startWrite();
+        else this.schedule();
+      }
+    });
+  }
+
+  private async write(batch: Pending[], n: number): Promise<void> {
+    const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
+    const started = performance.now();
+    try {
+      await this.store.insertJsonLines(this.table, spansToJsonLines(spans));
+    } catch (err) {
+      this.log.warn('span insert failed; exporters will retry', { spans: n, err });
+      const e = err instanceof StoreUnavailableError ? err : new StoreUnavailableError('store write failed; retry later', { cause: err });
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    this.metrics.storeWriteSeconds.observe({ table: this.table }, (performance.now() - started) / 1000);
+    this.metrics.batchSpans.observe(n);
+    for (const p of batch) p.resolve();
+    try {
+      this.opts.onCommitted?.(spans);
+    } catch (err) {
+      this.log.error('post-commit hook failed', { err });
+    }
+  }
+}
