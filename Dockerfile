@@ -1,0 +1,22 @@
+# faultline: Node 20 (glibc, for the chDB engine). Build stage compiles TypeScript; runtime keeps prod deps only.
+FROM node:20.20.2-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20.20.2-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production FAULTLINE_DATA_DIR=/data
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY queries ./queries
+COPY proto ./proto
+VOLUME /data
+EXPOSE 4317 4318 8080
+USER node
+ENTRYPOINT ["node", "dist/src/main.js"]
+CMD ["serve"]

@@ -1,0 +1,130 @@
+/** The real `faultline serve` process: readiness, bad config, busy port, and SIGTERM under load losing nothing acked. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { silentLogger } from '../src/log.js';
+import { openStore } from '../src/store/clickhouse-store.js';
+import { runMigrations } from '../src/store/migrations.js';
+import type { Span } from '../src/span.js';
+import { simulate } from './sim/simulate.js';
+import { ciPipeline } from './sim/topology.js';
+import { encodeProto } from './sim/otlp-encode.js';
+
+const MAIN = join(import.meta.dirname, '../dist/src/main.js');
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+interface Proc {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, [MAIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, stderr: () => err, exited };
+}
+
+async function waitReady(apiPort: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${apiPort}/readyz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('faultline did not become ready');
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'faultline-main-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('faultline serve', () => {
+  it('exits 2 with one line naming the variable on bad config', async () => {
+    const p = run({ FAULTLINE_DATA_DIR: dir, FAULTLINE_OTLP_GRPC_ADDR: 'nonsense' });
+    expect(await p.exited).toBe(2);
+    expect(p.stderr().trim().split('\n')).toHaveLength(1);
+    expect(p.stderr()).toContain('FAULTLINE_OTLP_GRPC_ADDR');
+  });
+
+  it('exits non-zero with a clear message when a port is taken', async () => {
+    const blocker: Server = createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    const p = run({
+      FAULTLINE_DATA_DIR: join(dir, 'busy'),
+      FAULTLINE_API_ADDR: `127.0.0.1:${port}`,
+      FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0',
+      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+    });
+    expect(await p.exited).toBe(1);
+    expect(p.stderr()).toContain(`cannot listen for the API on 127.0.0.1:${port}: the port is already in use`);
+    blocker.close();
+  });
+
+  it('on SIGTERM during load: exits 0 and every acknowledged span is in the store', async () => {
+    const [api, grpcPort] = [await freePort(), await freePort()];
+    const dataDir = join(dir, 'sigterm');
+    const p = run({
+      FAULTLINE_DATA_DIR: dataDir,
+      FAULTLINE_API_ADDR: `127.0.0.1:${api}`,
+      FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+      FAULTLINE_BATCH_MAX_DELAY_MS: '50',
+    });
+    await waitReady(api);
+    const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    const send = (body: Buffer) =>
+      new Promise<boolean>((resolve) =>
+        client.makeUnaryRequest(
+          '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          body,
+          (err) => resolve(!err),
+        ),
+      );
+    const acked: Span[] = [];
+    let seed = 1;
+    let stop = false;
+    const senders = Array.from({ length: 4 }, async () => {
+      while (!stop) {
+        const spans = simulate(ciPipeline, { seed: seed++, startMs: Date.now() - 60_000, durationMs: 10_000, requests: 20 }).spans;
+        // A refused export (UNAVAILABLE while stopping) is the exporter's to retry; only acked spans must be kept.
+        if (await send(encodeProto(spans))) acked.push(...spans);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    stop = true;
+    await Promise.all(senders);
+    client.close();
+    expect(acked.length).toBeGreaterThan(1000);
+
+    const store = await openStore({ dataDir, clickhouseUrl: undefined });
+    await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
+    const ids = new Set((await store.query<{ spanId: string }>('spans_for_traces', { traceIds: [...new Set(acked.map((s) => s.traceId))] })).map((r) => r.spanId));
+    await store.close();
+    const missing = acked.filter((s) => !ids.has(s.spanId));
+    expect(missing).toHaveLength(0);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * OTLP ingest end to end: the official OTel JS exporters send to a real faultline (gRPC, HTTP/protobuf, HTTP/JSON)
+ * and we read the spans back from the chDB store.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import * as grpc from '@grpc/grpc-js';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Span } from '../../src/span.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { simulate } from '../sim/simulate.js';
+import { ciPipeline } from '../sim/topology.js';
+import { encodeJson, encodeProto, toReadableSpan } from '../sim/otlp-encode.js';
+import { Random } from '../sim/random.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ FAULTLINE_MAX_MESSAGE_BYTES: '200000' });
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+function exportWith(exporter: SpanExporter, spans: Span[]): Promise<ExportResult> {
+  return new Promise((resolve) => exporter.export(spans.map(toReadableSpan), resolve));
+}
+
+interface StoredSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: string;
+  serviceName: string;
+  startNs: string;
+  durationNs: number;
+  statusCode: string;
+}
+
+async function stored(spans: Span[]): Promise<StoredSpan[]> {
+  const traceIds = [...new Set(spans.map((s) => s.traceId))];
+  return h.app.store.query<StoredSpan>('spans_for_traces', { traceIds });
+}
+
+function expected(spans: Span[]) {
+  const kinds = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
+  return spans
+    .map((s) => ({
+      traceId: s.traceId,
+      spanId: s.spanId,
+      parentSpanId: s.parentSpanId,
+      name: s.name,
+      kind: kinds[s.kind],
+      serviceName: s.serviceName,
+      startNs: s.startNs.toString(),
+      durationNs: s.durationNs,
+      statusCode: ['Unset', 'Ok', 'Error'][s.statusCode],
+      attributes: s.attributes,
+    }))
+    .sort((a, b) => (a.traceId + a.spanId).localeCompare(b.traceId + b.spanId));
+}
+
+function sim(seed: number, requests = 30): Span[] {
+  return simulate(ciPipeline, { seed, startMs: Date.now() - 10 * 60_000, durationMs: 60_000, requests }).spans;
+}
+
+describe('official OTel exporters -> faultline -> store', () => {
+  const cases: [string, () => SpanExporter][] = [
+    ['grpc', () => new GrpcExporter({ url: h.otlpGrpc })],
+    ['grpc+gzip', () => new GrpcExporter({ url: h.otlpGrpc, compression: 'gzip' as never })],
+    ['http/protobuf', () => new ProtoExporter({ url: `${h.otlpHttp}/v1/traces` })],
+    ['http/protobuf+gzip', () => new ProtoExporter({ url: `${h.otlpHttp}/v1/traces`, compression: 'gzip' as never })],
+    ['http/json', () => new JsonExporter({ url: `${h.otlpHttp}/v1/traces` })],
+  ];
+  cases.forEach(([name, make], i) => {
+    it(`${name}: every span lands with its ids, duration, status and service`, async () => {
+      const spans = sim(100 + i);
+      const exporter = make();
+      const result = await exportWith(exporter, spans);
+      await exporter.shutdown();
+      expect(result.error).toBeUndefined();
+      expect(result.code).toBe(ExportResultCode.SUCCESS);
+      // Acked means committed: no waiting before reading.
+      expect(await stored(spans)).toEqual(expected(spans));
+    });
+  });
+
+  it('spans of one trace split across requests, shuffled, arrive intact', async () => {
+    const spans = sim(7, 40);
+    const shuffled = new Random(3).shuffle([...spans]);
+    const exporter = new GrpcExporter({ url: h.otlpGrpc });
+    for (let i = 0; i < shuffled.length; i += 17) {
+      const r = await exportWith(exporter, shuffled.slice(i, i + 17));
+      expect(r.code).toBe(ExportResultCode.SUCCESS);
+    }
+    await exporter.shutdown();
+    expect(await stored(spans)).toEqual(expected(spans));
+  });
+});
+
+describe('OTLP/HTTP error paths', () => {
+  const post = (body: Buffer | string, headers: Record<string, string>) =>
+    fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body, headers });
+
+  it('partial success: invalid spans are rejected with a reason, valid ones kept', async () => {
+    const spans = sim(11, 2);
+    const json = JSON.parse(encodeJson(spans).toString());
+    const list = json.resourceSpans[0].scopeSpans[0].spans;
+    list.push({ ...list[0], spanId: 'abcd' }, { ...list[0], spanId: '00000000000000aa', endTimeUnixNano: '1' });
+    const res = await post(JSON.stringify(json), { 'content-type': 'application/json' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    expect(body.partialSuccess.rejectedSpans).toBe('2');
+    expect(body.partialSuccess.errorMessage).toMatch(/span_id must be 8 bytes, got 2/);
+    expect(body.partialSuccess.errorMessage).toMatch(/end_time_unix_nano is before start_time_unix_nano/);
+    expect(await stored(spans)).toEqual(expected(spans));
+  });
+
+  it('malformed protobuf -> 400 with a google.rpc.Status body', async () => {
+    const res = await post(Buffer.from([0x0a, 0xff, 0xff, 0x01]), { 'content-type': 'application/x-protobuf' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/x-protobuf');
+  });
+
+  it('malformed JSON -> 400 naming the problem', async () => {
+    const res = await post('{"resourceSpans": [', { 'content-type': 'application/json' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(/malformed JSON/);
+  });
+
+  it('oversized body -> 413, also when only the gunzipped size is too large', async () => {
+    const big = encodeProto(sim(12, 200));
+    expect(big.length).toBeGreaterThan(200_000);
+    expect((await post(big, { 'content-type': 'application/x-protobuf' })).status).toBe(413);
+    const zipped = gzipSync(big);
+    expect(zipped.length).toBeLessThan(200_000);
+    expect((await post(zipped, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' })).status).toBe(413);
+  });
+
+  it('unsupported content type -> 415', async () => {
+    expect((await post('x', { 'content-type': 'text/plain' })).status).toBe(415);
+  });
+});
+
+describe('OTLP/gRPC error paths', () => {
+  const Client = grpc.makeGenericClientConstructor(
+    {
+      Export: {
+        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (b: Buffer) => b,
+        requestDeserialize: (b: Buffer) => b,
+        responseSerialize: (b: Buffer) => b,
+        responseDeserialize: (b: Buffer) => b,
+      },
+    },
+    'TraceService',
+  );
+  const call = (body: Buffer) =>
+    new Promise<grpc.ServiceError | Buffer>((resolve) => {
+      const client = new Client(`127.0.0.1:${h.app.ports.grpc}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+      (client as unknown as { Export: (b: Buffer, cb: (e: grpc.ServiceError | null, r: Buffer) => void) => void }).Export(body, (err, res) => {
+        client.close();
+        resolve(err ?? res);
+      });
+    });
+
+  it('malformed protobuf -> INVALID_ARGUMENT', async () => {
+    const r = await call(Buffer.from([0x0a, 0xff, 0xff, 0x01]));
+    expect((r as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+  });
+
+  it('oversized message -> RESOURCE_EXHAUSTED', async () => {
+    const r = await call(encodeProto(sim(13, 200)));
+    expect((r as grpc.ServiceError).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+  });
+});

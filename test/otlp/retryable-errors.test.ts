@@ -1,0 +1,75 @@
+/** Overload and store outage answer with retryable codes (never a silent drop), on both transports. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as grpc from '@grpc/grpc-js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { simulate } from '../sim/simulate.js';
+import { ciPipeline } from '../sim/topology.js';
+import { encodeProto } from '../sim/otlp-encode.js';
+
+const Client = grpc.makeGenericClientConstructor(
+  {
+    Export: {
+      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (b: Buffer) => b,
+      responseDeserialize: (b: Buffer) => b,
+    },
+  },
+  'TraceService',
+);
+
+function grpcExport(port: number, body: Buffer): Promise<{ err: grpc.ServiceError | null }> {
+  return new Promise((resolve) => {
+    const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    (client as unknown as { Export: (b: Buffer, cb: (e: grpc.ServiceError | null) => void) => void }).Export(body, (err) => {
+      client.close();
+      resolve({ err });
+    });
+  });
+}
+
+const body = (seed: number) => encodeProto(simulate(ciPipeline, { seed, startMs: Date.now() - 60_000, durationMs: 10_000, requests: 3 }).spans);
+const httpExport = (h: Harness, b: Buffer) => fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body: b, headers: { 'content-type': 'application/x-protobuf' } });
+
+describe('overload', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // A one-span queue and a long batch delay: the first request fills the queue for a second.
+    h = await startHarness({ FAULTLINE_QUEUE_MAX_SPANS: '1', FAULTLINE_BATCH_MAX_DELAY_MS: '1000' });
+  });
+  afterAll(() => h.stop());
+
+  it('HTTP answers 429 with Retry-After; gRPC answers RESOURCE_EXHAUSTED with RetryInfo; the first request is kept', async () => {
+    const first = httpExport(h, body(1));
+    await new Promise((r) => setTimeout(r, 100));
+    const res = await httpExport(h, body(2));
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const g = await grpcExport(h.app.ports.grpc, body(3));
+    expect(g.err?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(g.err?.metadata.get('grpc-status-details-bin')[0]).toBeInstanceOf(Buffer);
+    expect((await first).status).toBe(200);
+    const [row] = await h.app.store.query<{ count: number }>('span_count', { service: '' });
+    expect(row!.count).toBe(simulate(ciPipeline, { seed: 1, startMs: 0, durationMs: 10_000, requests: 3 }).spans.length);
+  });
+});
+
+describe('store outage', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.stop());
+
+  it('HTTP answers 503 with Retry-After and gRPC answers UNAVAILABLE', async () => {
+    await h.app.store.close(); // the engine is gone: every insert now fails
+    const res = await httpExport(h, body(4));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).not.toBeNull();
+    const g = await grpcExport(h.app.ports.grpc, body(5));
+    expect(g.err?.code).toBe(grpc.status.UNAVAILABLE);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Seeded trace simulator: turns a topology (and optional faults) into spans with exact ground truth.
+ * Span times come from the simulated clock, so a run is identical for the same seed.
+ */
+import { SpanKind, StatusCode, type Attributes, type Span, type SpanKindNumber } from '../../src/span.js';
+import { Random } from './random.js';
+import type { Call, Operation, Topology } from './topology.js';
+
+export type Fault =
+  /** Multiplies the self time of one service (all its operations). */
+  | { kind: 'latency'; service: string; factor: number }
+  /** Extra failure probability of one service's server spans. */
+  | { kind: 'errors'; service: string; rate: number }
+  /** Multiplies the latency of an uninstrumented dependency (as seen by its callers). */
+  | { kind: 'dependency'; dependency: string; factor: number; errorRate?: number }
+  /** Adds delay on the network between two services (client side sees it, server side does not). */
+  | { kind: 'network'; from: string; to: string; addMs: number };
+
+export interface SimulationOptions {
+  seed: number;
+  /** Wall-clock start of the simulated window, ms since epoch. */
+  startMs: number;
+  durationMs: number;
+  /** Number of entry requests spread evenly over the window. */
+  requests: number;
+  faults?: Fault[];
+  /** Probability a failing child makes its caller fail too. */
+  errorPropagation?: number;
+}
+
+export interface EdgeTruth {
+  calls: number;
+  errors: number;
+}
+
+export interface SimulationResult {
+  spans: Span[];
+  /** `client->server` -> calls and failed calls, as the client saw them. */
+  edges: Map<string, EdgeTruth>;
+  /** Node name -> kind ('service' or the dependency's kind). */
+  nodes: Map<string, string>;
+  traces: number;
+}
+
+interface Ctx {
+  rnd: Random;
+  topo: Topology;
+  faults: Fault[];
+  traceId: string;
+  spans: Span[];
+  edges: Map<string, EdgeTruth>;
+  nodes: Map<string, string>;
+  resources: Map<string, Attributes>;
+  propagation: number;
+}
+
+
+export function simulate(topo: Topology, opts: SimulationOptions): SimulationResult {
+  const rnd = new Random(opts.seed);
+  const ctx: Ctx = {
+    rnd,
+    topo,
+    faults: opts.faults ?? [],
+    traceId: '',
+    spans: [],
+    edges: new Map(),
+    nodes: new Map(),
+    resources: new Map(),
+    propagation: opts.errorPropagation ?? 0.3,
+  };
+  const totalWeight = topo.entries.reduce((s, e) => s + e.weight, 0);
+  for (let i = 0; i < opts.requests; i++) {
+    const start = opts.startMs + (opts.durationMs * (i + rnd.next())) / opts.requests;
+    let pick = rnd.next() * totalWeight;
+    const entry = topo.entries.find((e) => (pick -= e.weight) < 0) ?? topo.entries[0]!;
+    ctx.traceId = rnd.hex(16);
+    serve(ctx, entry.service, entry.op, start, '', SpanKind.SERVER);
+  }
+  return { spans: ctx.spans, edges: ctx.edges, nodes: ctx.nodes, traces: opts.requests };
+}
+
+/** Emits the server span of `service` and everything under it; returns its end time (ms) and whether it failed. */
+function serve(ctx: Ctx, service: string, opName: string | undefined, startMs: number, parentSpanId: string, kind: SpanKindNumber): { end: number; failed: boolean } {
+  const spec = ctx.topo.services[service];
+  if (!spec) throw new Error(`topology ${ctx.topo.name}: unknown service ${service}`);
+  ctx.nodes.set(service, 'service');
+  const op: Operation = (opName ? spec.operations.find((o) => o.name === opName) : undefined) ?? spec.operations[0]!;
+  const spanId = ctx.rnd.hex(8);
+  const factor = ctx.faults.reduce((f, x) => (x.kind === 'latency' && x.service === service ? f * x.factor : f), 1);
+  const self = ctx.rnd.logNormal(op.selfMs, 0.25) * factor;
+  // Half the self time before the calls, half after.
+  let t = startMs + self / 2;
+  let childFailed = false;
+  const groups = groupCalls(op.calls);
+  for (const group of groups) {
+    let groupEnd = t;
+    for (const call of group) {
+      if (call.probability !== undefined && !ctx.rnd.chance(call.probability)) continue;
+      const r = callOut(ctx, service, call, t, spanId);
+      groupEnd = Math.max(groupEnd, r.end);
+      childFailed ||= r.failed;
+    }
+    t = groupEnd;
+  }
+  const end = t + self / 2;
+  const extraErrors = ctx.faults.reduce((p, x) => (x.kind === 'errors' && x.service === service ? p + x.rate : p), 0);
+  const failed = ctx.rnd.chance((spec.errorRate ?? 0) + extraErrors) || (childFailed && ctx.rnd.chance(ctx.propagation));
+  ctx.spans.push(makeSpan(ctx, service, op.name, kind, spanId, parentSpanId, startMs, end, failed, {}));
+  return { end, failed };
+}
+
+function callOut(ctx: Ctx, from: string, call: Call, startMs: number, parentSpanId: string): { end: number; failed: boolean } {
+  const clientId = ctx.rnd.hex(8);
+  const dep = ctx.topo.dependencies?.[call.to];
+  let end: number;
+  let failed: boolean;
+  let kind: SpanKindNumber = SpanKind.CLIENT;
+  let attrs: Attributes = {};
+  let name = `call ${call.to}`;
+  if (dep) {
+    ctx.nodes.set(call.to, dep.kind);
+    const fault = ctx.faults.find((f) => f.kind === 'dependency' && f.dependency === call.to);
+    const factor = fault && fault.kind === 'dependency' ? fault.factor : 1;
+    const extraErr = fault && fault.kind === 'dependency' ? (fault.errorRate ?? 0) : 0;
+    end = startMs + ctx.rnd.logNormal(dep.latencyMs, 0.3) * factor;
+    failed = ctx.rnd.chance((dep.errorRate ?? 0) + extraErr);
+    attrs = { ...dep.attributes };
+    if (dep.kind === 'messaging') kind = SpanKind.PRODUCER;
+    name = dep.kind === 'database' ? `${dep.attributes['db.system'] ?? 'db'} query` : name;
+  } else {
+    const net = ctx.rnd.logNormal(ctx.topo.networkMs ?? 1, 0.2) + networkFault(ctx, from, call.to);
+    const r = serve(ctx, call.to, call.op, startMs + net / 2, clientId, SpanKind.SERVER);
+    end = r.end + net / 2;
+    failed = r.failed;
+    attrs = { 'server.address': call.to, 'http.request.method': 'POST' };
+  }
+  const key = `${from}->${call.to}`;
+  const truth = ctx.edges.get(key) ?? { calls: 0, errors: 0 };
+  truth.calls++;
+  if (failed) truth.errors++;
+  ctx.edges.set(key, truth);
+  ctx.spans.push(makeSpan(ctx, from, name, kind, clientId, parentSpanId, startMs, end, failed, attrs));
+  return { end, failed };
+}
+
+function networkFault(ctx: Ctx, from: string, to: string): number {
+  return ctx.faults.reduce((s, f) => (f.kind === 'network' && f.from === from && f.to === to ? s + f.addMs : s), 0);
+}
+
+function groupCalls(calls: Call[]): Call[][] {
+  const groups: Call[][] = [];
+  const byGroup = new Map<number, Call[]>();
+  for (const c of calls) {
+    if (c.parallelGroup === undefined) groups.push([c]);
+    else {
+      let g = byGroup.get(c.parallelGroup);
+      if (!g) {
+        g = [];
+        byGroup.set(c.parallelGroup, g);
+        groups.push(g);
+      }
+      g.push(c);
+    }
+  }
+  return groups;
+}
+
+function makeSpan(ctx: Ctx, service: string, name: string, kind: SpanKindNumber, spanId: string, parentSpanId: string, startMs: number, endMs: number, failed: boolean, attributes: Attributes): Span {
+  let resource = ctx.resources.get(service);
+  if (!resource) {
+    resource = { 'service.name': service, 'telemetry.sdk.language': 'simulated' };
+    ctx.resources.set(service, resource);
+  }
+  const startNs = BigInt(Math.round(startMs * 1000)) * 1000n;
+  const endNs = BigInt(Math.round(endMs * 1000)) * 1000n;
+  return {
+    traceId: ctx.traceId,
+    spanId,
+    parentSpanId,
+    traceState: '',
+    name,
+    kind,
+    startNs,
+    endNs,
+    durationNs: Number(endNs - startNs),
+    statusCode: failed ? StatusCode.ERROR : StatusCode.UNSET,
+    statusMessage: failed ? 'simulated failure' : '',
+    serviceName: service,
+    resource,
+    scopeName: 'faultline-sim',
+    scopeVersion: '1',
+    attributes,
+  };
+}
+

@@ -1,0 +1,107 @@
+/** Commit-before-ack batching on a real chDB store. The only stand-in is a gate that holds inserts, to create a backlog. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NotReadyError, OverloadedError, StoreUnavailableError } from '../../src/errors.js';
+import { silentLogger } from '../../src/log.js';
+import { createSelfMetrics } from '../../src/self-metrics.js';
+import { openStore, type Store } from '../../src/store/clickhouse-store.js';
+import { runMigrations } from '../../src/store/migrations.js';
+import { SpanBatchWriter } from '../../src/store/span-batch-writer.js';
+import { simulate } from '../sim/simulate.js';
+import { ciPipeline } from '../sim/topology.js';
+
+let store: Store;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'faultline-writer-'));
+  store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
+  await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The real store, with inserts held until `open()`: a slow store we can control. */
+function gated(inner: Store) {
+  let release!: () => void;
+  let gate = new Promise<void>((r) => (release = r));
+  let inserts = 0;
+  const s: Store = {
+    ...inner,
+    async insertJsonLines(table, lines) {
+      inserts++;
+      await gate;
+      return inner.insertJsonLines(table, lines);
+    },
+  };
+  return {
+    store: s,
+    open: () => release(),
+    close: () => (gate = new Promise<void>((r) => (release = r))),
+    inserts: () => inserts,
+  };
+}
+
+const spans = (seed: number, requests: number) =>
+  simulate(ciPipeline, { seed, startMs: Date.now() - 60_000, durationMs: 30_000, requests }).spans;
+
+const count = async (traceIds: string[]) => (await store.query<{ traceId: string }>('spans_for_traces', { traceIds: [...new Set(traceIds)] })).length;
+
+describe('SpanBatchWriter', () => {
+  it('groups concurrent requests into one insert and acks each only after commit', async () => {
+    const g = gated(store);
+    const committed: number[] = [];
+    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 10_000, batchMaxDelayMs: 5, queueMaxSpans: 100_000, onCommitted: (s) => committed.push(s.length) }, createSelfMetrics(), silentLogger);
+    const batches = [spans(1, 5), spans(2, 5), spans(3, 5)];
+    let acked = 0;
+    const all = batches.map((b) => w.accept(b).then(() => acked++));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(acked).toBe(0); // insert is held: nothing may be acked yet
+    expect(g.inserts()).toBe(1);
+    g.open();
+    await Promise.all(all);
+    expect(acked).toBe(3);
+    expect(committed).toEqual([batches.flat().length]);
+    expect(await count(batches.flat().map((s) => s.traceId))).toBe(batches.flat().length);
+  });
+
+  it('refuses with OverloadedError when the queue is full, and keeps what it accepted', async () => {
+    const g = gated(store);
+    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 100, batchMaxDelayMs: 0, queueMaxSpans: 200 }, createSelfMetrics(), silentLogger);
+    const first = spans(10, 5); // 75 spans
+    const second = spans(11, 5);
+    const third = spans(12, 5);
+    const p1 = w.accept(first);
+    const p2 = w.accept(second);
+    await expect(w.accept(third)).rejects.toBeInstanceOf(OverloadedError);
+    expect(w.depth).toBe(first.length + second.length);
+    g.open();
+    await Promise.all([p1, p2]);
+    expect(await count([...first, ...second].map((s) => s.traceId))).toBe(first.length + second.length);
+    expect(await count(third.map((s) => s.traceId))).toBe(0);
+  });
+
+  it('fails every waiting request with StoreUnavailableError when the insert fails', async () => {
+    const broken: Store = { ...store, insertJsonLines: () => Promise.reject(new Error('connection reset')) };
+    const w = new SpanBatchWriter(broken, { batchMaxSpans: 1000, batchMaxDelayMs: 1, queueMaxSpans: 10_000 }, createSelfMetrics(), silentLogger);
+    const results = await Promise.allSettled([w.accept(spans(20, 2)), w.accept(spans(21, 2))]);
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+    }
+    expect(w.depth).toBe(0);
+  });
+
+  it('close() flushes everything accepted and then refuses new spans', async () => {
+    const w = new SpanBatchWriter(store, { batchMaxSpans: 50, batchMaxDelayMs: 10_000, queueMaxSpans: 100_000 }, createSelfMetrics(), silentLogger);
+    const batches = [spans(30, 4), spans(31, 4), spans(32, 4)];
+    const acks = batches.map((b) => w.accept(b));
+    await w.close();
+    await Promise.all(acks);
+    expect(await count(batches.flat().map((s) => s.traceId))).toBe(batches.flat().length);
+    await expect(w.accept(spans(33, 1))).rejects.toBeInstanceOf(NotReadyError);
+  });
+});
