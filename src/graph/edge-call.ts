@@ -1,0 +1,34 @@
+/** What the pairer emits: one row per call between two nodes, and one self-time row per span. */
+import type { NodeKind } from './virtual-peer.js';
+
+export interface EdgeCall {
+  /** Client span start, ns since epoch. */
+  timestampNs: bigint;
+  traceId: string;
+  client: string;
+  server: string;
+  serverKind: NodeKind;
+  connectionType: string;
+  clientDurationNs: number;
+  /** 0 for a virtual node (no server span). */
+  serverDurationNs: number;
+  failed: boolean;
+}
+
+export interface SelfTime {
+  timestampNs: bigint;
+  serviceName: string;
+  spanName: string;
+  /** SpanKind name as stored ('Server', 'Client', ...). */
+  spanKind: string;
+  selfTimeNs: number;
+}
+
+export interface PairingListener {
+  onEdge(call: EdgeCall): void;
+  onSelfTime(row: SelfTime): void;
+  /** A client span with no instrumented child and no peer attribute, or a server span whose client never came. */
+  onUnpaired(side: 'client' | 'server', service: string): void;
+  /** Evicted before its wait ended because too many spans were pending. */
+  onEvicted(count: number): void;
+}
