@@ -10,6 +10,9 @@ import { startHttpReceiver, type HttpReceiver } from './otlp/http-receiver.js';
 import { openStore, type Store } from './store/clickhouse-store.js';
 import { runMigrations } from './store/migrations.js';
 import { SpanBatchWriter } from './store/span-batch-writer.js';
+import { DerivedRowWriter } from './store/derived-row-writer.js';
+import { GraphMetrics } from './graph/graph-metrics.js';
+import { SpanPairer } from './graph/span-pairer.js';
 import { startApiServer, type ApiServer } from './api/api-server.js';
 import { buildRoutes } from './api/routes.js';
 
@@ -17,6 +20,8 @@ export interface Faultline {
   store: Store;
   metrics: SelfMetrics;
   ports: { grpc: number; http: number; api: number };
+  /** Settles every span waiting for pairing and writes the derived rows now (tests, benches). */
+  settleGraph(): Promise<void>;
   /** Stops accepting, flushes what was accepted, closes the store. */
   close(): Promise<void>;
 }
@@ -28,7 +33,35 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
   const started: { close(): Promise<void> }[] = [];
   try {
     const migrated = await runMigrations(store, { cluster: config.clickhouseCluster, retentionDays: config.retentionDays }, log);
-    const writer = new SpanBatchWriter(store, config.ingest, metrics, log);
+    const graphMetrics = new GraphMetrics(metrics.registry, config.graph.metricsMaxSeries);
+    const derived = new DerivedRowWriter(store, { flushIntervalMs: 1000, flushRows: 50_000, maxBuffered: 2_000_000 }, metrics.registry, log);
+    const pairer = new SpanPairer(
+      { waitMs: config.graph.pairWaitMs, maxPending: config.graph.pairMaxPending },
+      {
+        onEdge: (call) => {
+          graphMetrics.observeEdge(call);
+          derived.addEdge(call);
+        },
+        onSelfTime: (row) => derived.addSelfTime(row),
+        onUnpaired: (side, service) => graphMetrics.observeUnpaired(side, service),
+        onEvicted: (n) => graphMetrics.observeEvicted(n),
+      },
+    );
+    // Graph and span metrics see only committed spans, so they never count what an exporter will resend.
+    const writer = new SpanBatchWriter(
+      store,
+      {
+        ...config.ingest,
+        onCommitted: (spans) => {
+          graphMetrics.observeSpans(spans);
+          pairer.add(spans);
+        },
+      },
+      metrics,
+      log,
+    );
+    pairer.start(Math.min(1000, Math.max(50, config.graph.pairWaitMs / 4)));
+    derived.start();
     const sink = { accept: (spans: Parameters<SpanBatchWriter['accept']>[0]) => writer.accept(spans) };
 
     const api: ApiServer = await startApiServer({
@@ -59,11 +92,18 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       store,
       metrics,
       ports: { grpc: grpc.port, http: http.port, api: api.port },
+      async settleGraph() {
+        pairer.close();
+        pairer.start(Math.min(1000, Math.max(50, config.graph.pairWaitMs / 4)));
+        await derived.flush();
+      },
       async close() {
         ready = false;
         // Receivers first (in-flight exports finish once committed), then the writer drains, then the store.
         await Promise.all([grpc.close(), http.close(), writer.close()]);
         await writer.close();
+        pairer.close();
+        await derived.close();
         await api.close();
         await store.close();
       },

@@ -1,6 +1,7 @@
 /** All API routes, built from the modules that serve them. */
 import type { Config } from '../config.js';
 import type { Store } from '../store/clickhouse-store.js';
+import { addGraphRoutes } from './graph-routes.js';
 import { Router } from './router.js';
 
 export interface RouteDeps {
@@ -8,6 +9,8 @@ export interface RouteDeps {
   config: Config;
 }
 
-export function buildRoutes(_deps: RouteDeps): Router {
-  return new Router();
+export function buildRoutes(deps: RouteDeps): Router {
+  const router = new Router();
+  addGraphRoutes(router, deps.store, deps.config.api.maxWindowMs);
+  return router;
 }

@@ -118,7 +118,7 @@ function callOut(ctx: Ctx, from: string, call: Call, startMs: number, parentSpan
   let attrs: Attributes = {};
   let name = `call ${call.to}`;
   if (dep) {
-    ctx.nodes.set(call.to, dep.kind);
+    ctx.nodes.set(dep.node, dep.kind);
     const fault = ctx.faults.find((f) => f.kind === 'dependency' && f.dependency === call.to);
     const factor = fault && fault.kind === 'dependency' ? fault.factor : 1;
     const extraErr = fault && fault.kind === 'dependency' ? (fault.errorRate ?? 0) : 0;
@@ -134,7 +134,7 @@ function callOut(ctx: Ctx, from: string, call: Call, startMs: number, parentSpan
     failed = r.failed;
     attrs = { 'server.address': call.to, 'http.request.method': 'POST' };
   }
-  const key = `${from}->${call.to}`;
+  const key = `${from}->${dep ? dep.node : call.to}`;
   const truth = ctx.edges.get(key) ?? { calls: 0, errors: 0 };
   truth.calls++;
   if (failed) truth.errors++;

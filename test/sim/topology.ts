@@ -28,6 +28,8 @@ export interface ServiceSpec {
 
 export interface DependencySpec {
   kind: 'database' | 'messaging' | 'external';
+  /** The node name the graph should show for it (ground truth, stated by hand from the attributes). */
+  node: string;
   /** The attributes its callers' client spans carry (they name the peer). */
   attributes: Record<string, string>;
   latencyMs: number;
@@ -72,6 +74,92 @@ export const ciPipeline: Topology = {
     },
   },
   dependencies: {
-    redis: { kind: 'database', attributes: { 'db.system': 'redis', 'server.address': 'redis-cache' }, latencyMs: 2 },
+    redis: { kind: 'database', node: 'redis', attributes: { 'db.system': 'redis', 'server.address': 'redis-cache' }, latencyMs: 2 },
+  },
+};
+
+/** An Online-Boutique-like shop: 11 services, a Redis, a payment API seen only via peer.service, an orders queue. */
+export const shop: Topology = {
+  name: 'shop',
+  entries: [
+    { service: 'frontend', op: 'GET /', weight: 5 },
+    { service: 'frontend', op: 'POST /cart/checkout', weight: 1 },
+  ],
+  networkMs: 0.5,
+  services: {
+    frontend: {
+      operations: [
+        { name: 'GET /', selfMs: 8, calls: [{ to: 'productcatalog', parallelGroup: 1 }, { to: 'currency', parallelGroup: 1 }, { to: 'cart', parallelGroup: 1 }, { to: 'recommendation' }, { to: 'ad' }] },
+        { name: 'POST /cart/checkout', selfMs: 10, calls: [{ to: 'checkout' }] },
+      ],
+    },
+    productcatalog: { operations: [{ name: 'ListProducts', selfMs: 4, calls: [] }] },
+    currency: { operations: [{ name: 'Convert', selfMs: 2, calls: [] }] },
+    cart: { operations: [{ name: 'GetCart', selfMs: 3, calls: [{ to: 'redis' }] }] },
+    recommendation: { operations: [{ name: 'ListRecommendations', selfMs: 6, calls: [{ to: 'productcatalog' }] }] },
+    ad: { operations: [{ name: 'GetAds', selfMs: 3, calls: [] }] },
+    checkout: {
+      operations: [
+        {
+          name: 'PlaceOrder',
+          selfMs: 12,
+          calls: [{ to: 'cart' }, { to: 'productcatalog' }, { to: 'currency' }, { to: 'shipping' }, { to: 'payment' }, { to: 'email', parallelGroup: 2 }, { to: 'orders-queue', parallelGroup: 2 }],
+        },
+      ],
+    },
+    shipping: { operations: [{ name: 'GetQuote', selfMs: 5, calls: [] }] },
+    payment: { operations: [{ name: 'Charge', selfMs: 8, calls: [{ to: 'stripe' }] }] },
+    email: { operations: [{ name: 'SendConfirmation', selfMs: 15, calls: [] }] },
+    fraud: { operations: [{ name: 'Score', selfMs: 5, calls: [] }] },
+  },
+  dependencies: {
+    redis: { kind: 'database', node: 'redis', attributes: { 'db.system': 'redis', 'server.address': 'redis-cart' }, latencyMs: 1 },
+    stripe: { kind: 'external', node: 'stripe-api', attributes: { 'peer.service': 'stripe-api', 'server.address': 'api.stripe.com' }, latencyMs: 120 },
+    'orders-queue': { kind: 'messaging', node: 'orders', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' }, latencyMs: 3 },
+  },
+};
+
+/** A 15-service system around one shared PostgreSQL database. */
+export const platform: Topology = {
+  name: 'platform',
+  entries: [
+    { service: 'edge', op: 'GET /feed', weight: 4 },
+    { service: 'edge', op: 'POST /post', weight: 1 },
+    { service: 'edge', op: 'GET /profile', weight: 2 },
+  ],
+  networkMs: 0.8,
+  services: {
+    edge: {
+      operations: [
+        { name: 'GET /feed', selfMs: 5, calls: [{ to: 'session' }, { to: 'feed' }] },
+        { name: 'POST /post', selfMs: 6, calls: [{ to: 'session' }, { to: 'posts' }] },
+        { name: 'GET /profile', selfMs: 4, calls: [{ to: 'session' }, { to: 'profile' }] },
+      ],
+    },
+    session: { operations: [{ name: 'Validate', selfMs: 2, calls: [{ to: 'sessions-db' }] }] },
+    feed: { operations: [{ name: 'Build', selfMs: 10, calls: [{ to: 'ranking' }, { to: 'posts', op: 'List' }, { to: 'media', parallelGroup: 1 }, { to: 'ads', parallelGroup: 1 }] }] },
+    ranking: { operations: [{ name: 'Rank', selfMs: 15, calls: [{ to: 'features' }] }] },
+    features: { operations: [{ name: 'Lookup', selfMs: 3, calls: [{ to: 'maindb' }] }] },
+    posts: {
+      operations: [
+        { name: 'Create', selfMs: 6, calls: [{ to: 'maindb' }, { to: 'search', parallelGroup: 1 }, { to: 'notify', parallelGroup: 1 }] },
+        { name: 'List', selfMs: 4, calls: [{ to: 'maindb' }] },
+      ],
+    },
+    profile: { operations: [{ name: 'Get', selfMs: 4, calls: [{ to: 'users' }, { to: 'media' }] }] },
+    users: { operations: [{ name: 'Get', selfMs: 3, calls: [{ to: 'maindb' }] }] },
+    media: { operations: [{ name: 'Resolve', selfMs: 4, calls: [{ to: 'cdn' }] }] },
+    ads: { operations: [{ name: 'Select', selfMs: 7, calls: [{ to: 'billing' }] }] },
+    billing: { operations: [{ name: 'Budget', selfMs: 3, calls: [{ to: 'maindb' }] }] },
+    search: { operations: [{ name: 'Index', selfMs: 8, calls: [] }] },
+    notify: { operations: [{ name: 'Fanout', selfMs: 5, calls: [{ to: 'push-queue' }] }] },
+    audit: { operations: [{ name: 'Record', selfMs: 2, calls: [] }] },
+    reports: { operations: [{ name: 'Nightly', selfMs: 50, calls: [] }] },
+  },
+  dependencies: {
+    maindb: { kind: 'database', node: 'main', attributes: { 'db.system': 'postgresql', 'db.namespace': 'main', 'server.address': 'pg-main' }, latencyMs: 3 },
+    'sessions-db': { kind: 'database', node: 'sessions', attributes: { 'db.system': 'redis', 'db.namespace': 'sessions' }, latencyMs: 0.5 },
+    cdn: { kind: 'external', node: 'cdn.example.net', attributes: { 'server.address': 'cdn.example.net' }, latencyMs: 20 },
+    'push-queue': { kind: 'messaging', node: 'push', attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': 'push' }, latencyMs: 2 },
   },
 };
