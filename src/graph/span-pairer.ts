@@ -44,6 +44,8 @@ export class SpanPairer {
   private queue: Pending[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Services seen serving requests: a client span naming one of them (but unpaired) is a call to that service. */
+  private readonly servingServices = new Set<string>();
 
   constructor(
     private readonly opts: SpanPairerOptions,
@@ -119,6 +121,7 @@ export class SpanPairer {
     };
     this.pending.set(p.spanId, p);
     this.queue.push(p);
+    if (isCallee(p.kind)) this.servingServices.add(p.service);
 
     const waiting = this.orphans.get(p.spanId);
     if (waiting) {
@@ -177,13 +180,14 @@ export class SpanPairer {
     });
     if (isCaller(p.kind) && !p.paired) {
       if (p.peer) {
+        const known = this.servingServices.has(p.peer.name);
         this.listener.onEdge({
           timestampNs: p.startNs,
           traceId: p.traceId,
           client: p.service,
           server: p.peer.name,
-          serverKind: p.peer.kind,
-          connectionType: connectionTypeOf(p.peer.kind, p.kind === SpanKind.PRODUCER),
+          serverKind: known ? 'service' : p.peer.kind,
+          connectionType: connectionTypeOf(known ? 'service' : p.peer.kind, p.kind === SpanKind.PRODUCER),
           clientDurationNs: p.durationNs,
           serverDurationNs: 0,
           failed: p.failed,

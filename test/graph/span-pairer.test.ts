@@ -70,7 +70,7 @@ describe('SpanPairer', () => {
     }
   }
 
-  it('a client span whose server child arrives after the wait becomes unpaired, not an edge', () => {
+  it('a client span whose server child arrives after the wait is attributed by its peer attribute; the late server span counts as unpaired', () => {
     const sim = simulate(ciPipeline, { seed: 1, startMs: 0, durationMs: 1000, requests: 1 });
     let now = 0;
     const c = collect();
@@ -84,6 +84,7 @@ describe('SpanPairer', () => {
     pairer.close();
     // The client span names its peer (server.address), so the call is kept, as a call to a virtual node.
     const fromGitProxy = c.edges.filter((e) => e.client === 'git-proxy');
+    // storage-s3 had never been seen serving when the client span settled: a virtual node, no server-side duration.
     expect(fromGitProxy.map((e) => [e.server, e.serverKind, e.serverDurationNs])).toEqual([['storage-s3', 'external', 0]]);
     expect(clientToS3.attributes['server.address']).toBe('storage-s3');
     expect(c.unpaired()).toBe(1); // the late server span

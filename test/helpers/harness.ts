@@ -24,7 +24,7 @@ export async function startHarness(env: Record<string, string> = {}, dataDir = m
         FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0',
         FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
         FAULTLINE_API_ADDR: '127.0.0.1:0',
-        FAULTLINE_PAIR_WAIT_MS: '300',
+        FAULTLINE_PAIR_WAIT_MS: '5000',
         ...env,
         ...extra,
       }),
