@@ -41,6 +41,8 @@ export interface Config {
     maxBodyBytes: number;
     /** Longest window a query may ask for. */
     maxWindowMs: number;
+    /** Windows up to this long read raw spans (exact); longer ones read the per-minute rollups. */
+    rawMaxWindowMs: number;
   };
   rca: {
     lookbackMs: number;
@@ -78,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     api: {
       maxBodyBytes: int(env, 'FAULTLINE_API_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
       maxWindowMs: duration(env, 'FAULTLINE_API_MAX_WINDOW', 31 * 24 * 3600_000),
+      rawMaxWindowMs: duration(env, 'FAULTLINE_RAW_QUERY_MAX_WINDOW', 6 * 3600_000),
     },
     rca: {
       lookbackMs: duration(env, 'FAULTLINE_RCA_LOOKBACK', 15 * 60_000),

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { addGraphRoutes } from './graph-routes.js';
 import { Router } from './router.js';
+import { addServiceRoutes } from './service-routes.js';
 
 export interface RouteDeps {
   store: Store;
@@ -12,5 +13,6 @@ export interface RouteDeps {
 export function buildRoutes(deps: RouteDeps): Router {
   const router = new Router();
   addGraphRoutes(router, deps.store, deps.config.api.maxWindowMs);
+  addServiceRoutes(router, deps.store, deps.config);
   return router;
 }

@@ -1,0 +1,13 @@
+-- Uninstrumented dependencies (databases, queues, external APIs) in a window, as their callers saw them.
+SELECT
+    Server AS name,
+    any(ServerKind) AS kind,
+    sum(Calls) AS spanCount,
+    sum(Errors) AS errors,
+    quantilesDDMerge(0.005, 0.5, 0.99)(ClientSketch) AS quantilesNs
+FROM edge_rollup_1m
+WHERE Minute >= toStartOfMinute(fromUnixTimestamp64Milli({start:Int64}))
+  AND Minute < fromUnixTimestamp64Milli({end:Int64})
+  AND ServerKind != 'service'
+GROUP BY Server
+ORDER BY name

@@ -1,0 +1,53 @@
+/** GET /api/v1/services and GET /api/v1/services/:name/latency (DESIGN.md "Contract: API"). */
+import type { Config } from '../config.js';
+import { InputError } from '../errors.js';
+import type { Store } from '../store/clickhouse-store.js';
+import { MAX_QUANTILES, listServices, serviceLatency } from '../store/latency-queries.js';
+import type { Router } from './router.js';
+import { windowFromQuery } from './time-window.js';
+
+const nsToMs = (ns: number): number => Math.round(ns / 1e3) / 1e3;
+
+export function parseQuantiles(raw: string | null): number[] {
+  if (raw === null || raw.trim() === '') return [0.5, 0.99];
+  const qs = raw.split(',').map((s) => s.trim());
+  if (qs.length > MAX_QUANTILES) throw new InputError(`at most ${MAX_QUANTILES} quantiles`);
+  return qs.map((s) => {
+    const q = Number(s);
+    if (s === '' || !Number.isFinite(q) || q <= 0 || q > 1) throw new InputError(`quantile ${JSON.stringify(s)} must be a number in (0, 1]`);
+    return q;
+  });
+}
+
+export function addServiceRoutes(router: Router, store: Store, config: Config): void {
+  const { maxWindowMs, rawMaxWindowMs } = config.api;
+
+  router.get('/api/v1/services', async ({ query }) => {
+    const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
+    const services = await listServices(store, w.startMs, w.endMs, rawMaxWindowMs);
+    return services.map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      spanCount: s.spanCount,
+      errorRate: s.requests > 0 ? s.errors / s.requests : 0,
+      p50Ms: nsToMs(s.p50Ns),
+      p99Ms: nsToMs(s.p99Ns),
+    }));
+  });
+
+  router.get('/api/v1/services/:name/latency', async ({ params, query }) => {
+    const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
+    const quantiles = parseQuantiles(query.get('quantiles'));
+    const operation = query.get('operation') ?? '';
+    if (params.name!.length > 512 || operation.length > 1024) throw new InputError('service or operation name too long');
+    const r = await serviceLatency(store, { service: params.name!, operation, startMs: w.startMs, endMs: w.endMs, quantiles }, rawMaxWindowMs);
+    return {
+      service: params.name,
+      ...(operation ? { operation } : {}),
+      count: r.count,
+      errorRate: r.count > 0 ? r.errors / r.count : 0,
+      quantiles: Object.fromEntries(quantiles.map((q, i) => [String(q), r.quantilesNs[i] === undefined ? null : nsToMs(r.quantilesNs[i]!)])),
+      source: r.source,
+    };
+  });
+}

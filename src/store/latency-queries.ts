@@ -1,0 +1,77 @@
+/**
+ * Percentile queries for the API and RCA. Windows up to `rawMaxWindowMs` read raw spans (exact quantiles, exact
+ * window edges); longer ones read the per-minute rollups (DDSketch, 0.5% relative error, minute-aligned).
+ */
+import type { Store } from './clickhouse-store.js';
+
+export const MAX_QUANTILES = 5;
+
+export interface LatencyRequest {
+  service: string;
+  operation: string;
+  startMs: number;
+  endMs: number;
+  quantiles: number[];
+}
+
+export interface LatencyResult {
+  count: number;
+  errors: number;
+  /** Same order as the requested quantiles, in nanoseconds; empty when count is 0. */
+  quantilesNs: number[];
+  source: 'raw' | 'rollup';
+}
+
+export interface ServiceSummary {
+  name: string;
+  kind: string;
+  spanCount: number;
+  requests: number;
+  errors: number;
+  p50Ns: number;
+  p99Ns: number;
+}
+
+const useRaw = (startMs: number, endMs: number, rawMaxWindowMs: number): boolean => endMs - startMs <= rawMaxWindowMs;
+
+export async function serviceLatency(store: Store, req: LatencyRequest, rawMaxWindowMs: number): Promise<LatencyResult> {
+  if (req.quantiles.length === 0 || req.quantiles.length > MAX_QUANTILES) throw new Error(`1..${MAX_QUANTILES} quantiles`);
+  const slots = Array.from({ length: MAX_QUANTILES }, (_, i) => req.quantiles[Math.min(i, req.quantiles.length - 1)]!);
+  const source = useRaw(req.startMs, req.endMs, rawMaxWindowMs) ? 'raw' : 'rollup';
+  const [row] = await store.query<{ count: number; errors: number; quantilesNs: number[] }>(`service_latency_${source}`, {
+    service: req.service,
+    operation: req.operation,
+    start: req.startMs,
+    end: req.endMs,
+    q1: slots[0],
+    q2: slots[1],
+    q3: slots[2],
+    q4: slots[3],
+    q5: slots[4],
+  });
+  const count = Number(row?.count ?? 0);
+  return {
+    count,
+    errors: Number(row?.errors ?? 0),
+    quantilesNs: count > 0 ? (row?.quantilesNs ?? []).slice(0, req.quantiles.length).map(Number) : [],
+    source,
+  };
+}
+
+export async function listServices(store: Store, startMs: number, endMs: number, rawMaxWindowMs: number): Promise<ServiceSummary[]> {
+  const params = { start: startMs, end: endMs };
+  const source = useRaw(startMs, endMs, rawMaxWindowMs) ? 'raw' : 'rollup';
+  type Row = { name: string; kind?: string; spanCount: number; requests?: number; errors: number; quantilesNs: number[] };
+  const [services, virtual] = await Promise.all([store.query<Row>(`services_${source}`, params), store.query<Row>('virtual_nodes', params)]);
+  const toSummary = (r: Row, kind: string): ServiceSummary => ({
+    name: r.name,
+    kind,
+    spanCount: Number(r.spanCount),
+    requests: Number(r.requests ?? r.spanCount),
+    errors: Number(r.errors),
+    p50Ns: Number(r.quantilesNs[0] ?? 0) || 0,
+    p99Ns: Number(r.quantilesNs[1] ?? 0) || 0,
+  });
+  const known = new Set(services.map((s) => s.name));
+  return [...services.map((r) => toSummary(r, 'service')), ...virtual.filter((v) => !known.has(v.name)).map((r) => toSummary(r, r.kind ?? 'external'))];
+}
