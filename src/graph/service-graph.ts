@@ -10,6 +10,7 @@ export interface NodeStats {
   errorRate: number;
   p50Ms: number;
   p99Ms: number;
+  selfTimeP50Ms: number | null;
   selfTimeP99Ms: number | null;
 }
 
@@ -60,6 +61,7 @@ export function buildServiceGraph(nodes: NodeRow[], edges: EdgeRow[]): ServiceGr
       errorRate: requests > 0 ? Number(n.errors) / requests : 0,
       p50Ms: ms(n.latencyNs[0]),
       p99Ms: ms(n.latencyNs[1]),
+      selfTimeP50Ms: n.selfTimeNs && n.selfTimeNs.length > 1 ? ms(n.selfTimeNs[0]) : null,
       selfTimeP99Ms: n.selfTimeNs && n.selfTimeNs.length > 1 ? ms(n.selfTimeNs[1]) : null,
     });
   }
@@ -92,7 +94,7 @@ export function buildServiceGraph(nodes: NodeRow[], edges: EdgeRow[]): ServiceGr
 }
 
 function emptyNode(kind: NodeKind): NodeStats {
-  return { kind, requests: 0, errors: 0, errorRate: 0, p50Ms: 0, p99Ms: 0, selfTimeP99Ms: null };
+  return { kind, requests: 0, errors: 0, errorRate: 0, p50Ms: 0, p99Ms: 0, selfTimeP50Ms: null, selfTimeP99Ms: null };
 }
 
 /** The JSON shape of GET /api/v1/graph. */
