@@ -15,9 +15,11 @@ import { GraphMetrics } from './graph/graph-metrics.js';
 import { SpanPairer } from './graph/span-pairer.js';
 import { startApiServer, type ApiServer } from './api/api-server.js';
 import { buildRoutes } from './api/routes.js';
+import { IncidentService } from './rca/incident-service.js';
 
 export interface Faultline {
   store: Store;
+  incidents: IncidentService;
   metrics: SelfMetrics;
   ports: { grpc: number; http: number; api: number };
   /** Settles every span waiting for pairing and writes the derived rows now (tests, benches). */
@@ -64,10 +66,11 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     derived.start();
     const sink = { accept: (spans: Parameters<SpanBatchWriter['accept']>[0]) => writer.accept(spans) };
 
+    const incidents = new IncidentService(store, { lookbackMs: config.rca.lookbackMs, baselineMs: 3600_000, concurrency: config.rca.concurrency, minRequests: 20 }, metrics, log);
     const api: ApiServer = await startApiServer({
       address: config.apiAddr,
       token: config.apiToken,
-      router: buildRoutes({ store, config }),
+      router: buildRoutes({ store, config, incidents }),
       registry: metrics.registry,
       isReady: () => ready,
       log,
@@ -77,6 +80,8 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     started.push(grpc);
     const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink, metrics, log });
     started.push(http);
+    const resumed = await incidents.resumeUnfinished();
+    if (resumed > 0) log.info('resuming unfinished incident analyses', { count: resumed });
     ready = true;
     log.info('faultline started', {
       store: store.kind,
@@ -90,6 +95,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     });
     return {
       store,
+      incidents,
       metrics,
       ports: { grpc: grpc.port, http: http.port, api: api.port },
       async settleGraph() {
@@ -105,6 +111,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         pairer.close();
         await derived.close();
         await api.close();
+        await incidents.idle();
         await store.close();
       },
     };

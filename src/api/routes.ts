@@ -1,6 +1,8 @@
 /** All API routes, built from the modules that serve them. */
 import type { Config } from '../config.js';
+import type { IncidentService } from '../rca/incident-service.js';
 import type { Store } from '../store/clickhouse-store.js';
+import { addIncidentRoutes } from './incident-routes.js';
 import { addGraphRoutes } from './graph-routes.js';
 import { Router } from './router.js';
 import { addServiceRoutes } from './service-routes.js';
@@ -8,11 +10,13 @@ import { addServiceRoutes } from './service-routes.js';
 export interface RouteDeps {
   store: Store;
   config: Config;
+  incidents: IncidentService;
 }
 
 export function buildRoutes(deps: RouteDeps): Router {
   const router = new Router();
   addGraphRoutes(router, deps.store, deps.config.api.maxWindowMs);
   addServiceRoutes(router, deps.store, deps.config);
+  addIncidentRoutes(router, deps.incidents, deps.config);
   return router;
 }

@@ -6,8 +6,9 @@ export interface ExplainInput {
   kind: CandidateKind;
   verdict: Candidate['verdict'];
   evidence: Evidence;
-  /** True when latency, not errors, drove the score. */
-  latency: boolean;
+  /** Score parts: latency that starts here, errors that start here. */
+  latencyScore: number;
+  errorScore: number;
   minRequests: number;
   /** The top origin candidate, which victims wait on. */
   culprit: string | undefined;
@@ -24,11 +25,20 @@ export function explain(c: ExplainInput): string {
   }
   if (c.verdict === 'origin') {
     if (c.kind !== 'service') {
-      const what = c.latency ? `got slower as its callers see it (P99 ${fmt(e.p99Ms)})` : `started failing (error rate ${pct(e.errorRate)})`;
+      const parts = [
+        ...(c.latencyScore > 0.05 ? [`got slower as its callers see it (P99 ${fmt(e.p99Ms)})`] : []),
+        ...(c.errorScore > 0.05 ? [`started failing (error rate ${pct(e.errorRate)})`] : []),
+      ];
+      const what = parts.length > 0 ? parts.join(' and ') : `changed (P99 ${fmt(e.p99Ms)}, errors ${pct(e.errorRate)})`;
       return `${c.key} (${c.kind}, seen only through its callers) ${what}; check that ${c.kind === 'database' ? 'database' : c.kind === 'messaging' ? 'broker' : 'dependency'} first.`;
     }
-    if (c.latency) return `${c.key} itself got slower: its own processing time P99 went ${fmt(e.selfTimeP99Ms)} (request P99 ${fmt(e.p99Ms)}) and nothing it calls explains it.`;
-    return `${c.key} started failing: error rate ${pct(e.errorRate)}, more than anything it calls explains.`;
+    const errors = `error rate ${pct(e.errorRate)}`;
+    if (c.latencyScore >= c.errorScore) {
+      const alsoErrors = c.errorScore > 0.05 ? `, and its ${errors}` : '';
+      return `${c.key} itself got slower: its own processing time P99 went ${fmt(e.selfTimeP99Ms)} (request P99 ${fmt(e.p99Ms)})${alsoErrors}; nothing it calls explains it.`;
+    }
+    const alsoSlow = c.latencyScore > 0.05 ? ` and its own processing time P99 went ${fmt(e.selfTimeP99Ms)}` : '';
+    return `${c.key} started failing: ${errors}${alsoSlow}, more than anything it calls explains.`;
   }
   if (c.verdict === 'victim') {
     const waits = c.culprit && c.culprit !== c.key ? `; it waits on ${c.culprit}` : '';

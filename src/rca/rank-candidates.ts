@@ -80,7 +80,7 @@ export function rankCandidates(input: RankInput): Ranking {
       path: s.path,
       evidence: s.evidence,
       verdict,
-      reason: explain({ key: s.key, kind: s.kind, verdict, evidence: s.evidence, latency: s.lat >= s.err, minRequests: input.minRequests, culprit: topOrigin?.key, edge: s.edge }),
+      reason: explain({ key: s.key, kind: s.kind, verdict, evidence: s.evidence, latencyScore: s.lat, errorScore: s.err, minRequests: input.minRequests, culprit: topOrigin?.key, edge: s.edge }),
     };
   });
   const top = candidates[0];

@@ -1,0 +1,60 @@
+/** The Alertmanager webhook, incidents and synchronous RCA (DESIGN.md "Contract: API"). */
+import type { Config } from '../config.js';
+import { InputError, NotFoundError } from '../errors.js';
+import { parseAlertmanagerPayload } from '../rca/alertmanager-payload.js';
+import type { IncidentService } from '../rca/incident-service.js';
+import { readJsonBody } from './json-body.js';
+import { apiResponse, type Router } from './router.js';
+import { checkWindow, parseTime } from './time-window.js';
+
+const STATUSES = new Set(['pending', 'running', 'done', 'failed', 'firing', 'resolved']);
+
+export function addIncidentRoutes(router: Router, incidents: IncidentService, config: Config): void {
+  router.post('/api/v1/alerts/alertmanager', async ({ req }) => {
+    const body = await readJsonBody(req, config.api.maxBodyBytes);
+    const alerts = parseAlertmanagerPayload(body, config.rca.serviceLabels);
+    const { incidents: opened, skipped } = await incidents.handleAlerts(alerts);
+    const base = req.headers.host ? `http://${req.headers.host}` : '';
+    return apiResponse(202, {
+      incidents: opened.map((i) => ({ id: i.id, status: i.status, service: i.service, alertStatus: i.alertStatus, created: i.created, url: `${base}/api/v1/incidents/${i.id}` })),
+      ...(skipped.length > 0 ? { skipped } : {}),
+    });
+  });
+
+  router.get('/api/v1/incidents', async ({ query }) => {
+    const status = query.get('status') ?? '';
+    if (status !== '' && !STATUSES.has(status)) throw new InputError(`status must be one of ${[...STATUSES].join(', ')}`);
+    const limitRaw = query.get('limit') ?? '50';
+    const limit = Number(limitRaw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError('limit must be a whole number from 1 to 1000');
+    return incidents.repo.list({ service: query.get('service') ?? '', status, limit });
+  });
+
+  router.get('/api/v1/incidents/:id', async ({ params }) => {
+    const report = await incidents.repo.get(params.id!);
+    if (!report) throw new NotFoundError(`no incident ${params.id}`);
+    return report;
+  });
+
+  router.post('/api/v1/rca', async ({ req }) => {
+    const body = await readJsonBody(req, config.api.maxBodyBytes);
+    if (typeof body !== 'object' || body === null) throw new InputError('body must be a JSON object');
+    const b = body as Record<string, unknown>;
+    if (typeof b.service !== 'string' || b.service === '') throw new InputError('service is required');
+    const start = parseTime(b.start, 'start');
+    const end = parseTime(b.end, 'end');
+    checkWindow({ startMs: start, endMs: end }, config.api.maxWindowMs, 'start', 'end');
+    const baselineEnd = b.baselineEnd === undefined ? start : parseTime(b.baselineEnd, 'baselineEnd');
+    const baselineStart = b.baselineStart === undefined ? baselineEnd - 3600_000 : parseTime(b.baselineStart, 'baselineStart');
+    checkWindow({ startMs: baselineStart, endMs: baselineEnd }, config.api.maxWindowMs, 'baselineStart', 'baselineEnd');
+    if (b.operation !== undefined && typeof b.operation !== 'string') throw new InputError('operation must be a string');
+    return incidents.analyzeNow({
+      service: b.service,
+      ...(b.operation ? { operation: b.operation } : {}),
+      windowStartMs: start,
+      windowEndMs: end,
+      baselineStartMs: baselineStart,
+      baselineEndMs: baselineEnd,
+    });
+  });
+}

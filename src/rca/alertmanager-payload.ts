@@ -1,0 +1,85 @@
+/** Validates an Alertmanager webhook body (version 4) and turns each alert into what an incident needs. */
+import { InputError } from '../errors.js';
+import type { AlertInfo } from './report.js';
+
+export interface ParsedAlert {
+  info: AlertInfo;
+  /** The service named by the first present label of `serviceLabels`, or undefined. */
+  service: string | undefined;
+  startsAtMs: number;
+  /** Undefined while the alert is firing (Alertmanager sends the zero time or a future resolve deadline). */
+  endsAtMs: number | undefined;
+  /** From the `faultline_baseline_start` / `faultline_baseline_end` annotations, when both are set. */
+  baseline: { startMs: number; endMs: number } | undefined;
+  operation: string | undefined;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseAlertmanagerPayload(body: unknown, serviceLabels: string[], now = Date.now()): ParsedAlert[] {
+  if (!isObj(body)) throw new InputError('body must be an Alertmanager webhook JSON object');
+  if (body.version !== undefined && body.version !== '4') throw new InputError(`unsupported webhook version ${JSON.stringify(body.version)} (expected "4")`);
+  if (!Array.isArray(body.alerts)) throw new InputError('alerts must be an array');
+  if (body.alerts.length > 1000) throw new InputError('at most 1000 alerts per webhook call');
+  return body.alerts.map((raw, i) => parseAlert(raw, i, serviceLabels, now));
+}
+
+function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: number): ParsedAlert {
+  const where = `alerts[${i}]`;
+  if (!isObj(raw)) throw new InputError(`${where} must be an object`);
+  const status = raw.status;
+  if (status !== 'firing' && status !== 'resolved') throw new InputError(`${where}.status must be "firing" or "resolved"`);
+  const labels = stringMap(raw.labels, `${where}.labels`);
+  const annotations = raw.annotations === undefined ? {} : stringMap(raw.annotations, `${where}.annotations`);
+  const startsAtMs = time(raw.startsAt, `${where}.startsAt`);
+  const endsRaw = raw.endsAt === undefined || raw.endsAt === null || raw.endsAt === '' ? undefined : time(raw.endsAt, `${where}.endsAt`);
+  // Zero time (0001-01-01) or a deadline in the future means "still firing".
+  const endsAtMs = endsRaw !== undefined && endsRaw > 0 && (status === 'resolved' || endsRaw <= now) ? endsRaw : undefined;
+  const fingerprint = typeof raw.fingerprint === 'string' && raw.fingerprint !== '' ? raw.fingerprint : fingerprintOf(labels);
+  const service = serviceLabels.map((l) => labels[l]).find((v) => v !== undefined && v !== '');
+  const bs = annotations.faultline_baseline_start;
+  const be = annotations.faultline_baseline_end;
+  const baseline = bs && be ? { startMs: time(bs, `${where}.annotations.faultline_baseline_start`), endMs: time(be, `${where}.annotations.faultline_baseline_end`) } : undefined;
+  return {
+    info: {
+      fingerprint,
+      alertname: labels.alertname ?? '',
+      status,
+      startsAt: new Date(startsAtMs).toISOString(),
+      endsAt: endsAtMs === undefined ? null : new Date(endsAtMs).toISOString(),
+      labels,
+      annotations,
+      ...(typeof raw.generatorURL === 'string' ? { generatorURL: raw.generatorURL } : {}),
+    },
+    service,
+    startsAtMs,
+    endsAtMs,
+    baseline,
+    operation: labels.operation ?? labels.span_name ?? annotations.faultline_operation,
+  };
+}
+
+function stringMap(v: unknown, where: string): Record<string, string> {
+  if (!isObj(v)) throw new InputError(`${where} must be an object of strings`);
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val !== 'string') throw new InputError(`${where}.${k} must be a string`);
+    out[k] = val;
+  }
+  return out;
+}
+
+function time(v: unknown, where: string): number {
+  const t = typeof v === 'string' ? Date.parse(v) : NaN;
+  if (Number.isNaN(t)) throw new InputError(`${where} must be an RFC 3339 time, got ${JSON.stringify(v)}`);
+  return t;
+}
+
+/** Alertmanager always sends a fingerprint; for hand-made payloads, derive a stable one from the labels. */
+function fingerprintOf(labels: Record<string, string>): string {
+  const text = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+  let h = 0xcbf29ce484222325n;
+  for (const ch of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(ch)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, '0');
+}

@@ -1,0 +1,51 @@
+/** Incidents and their reports in the store (ReplacingMergeTree: each save is a new version; reads take the newest). */
+import type { Store } from '../store/clickhouse-store.js';
+import type { Report } from './report.js';
+
+export interface IncidentFilter {
+  service?: string;
+  status?: string;
+  limit: number;
+}
+
+export class IncidentRepository {
+  private lastVersion = 0;
+
+  constructor(private readonly store: Store) {}
+
+  async save(report: Report, dedupKey: string): Promise<void> {
+    // Versions grow with time (so replicas agree on the newest) and strictly within this process.
+    this.lastVersion = Math.max(Date.now() * 1000, this.lastVersion + 1);
+    const row = {
+      Id: report.id,
+      DedupKey: dedupKey,
+      Service: report.service,
+      Status: report.status,
+      AlertStatus: report.alertStatus ?? '',
+      CreatedAt: report.createdAt,
+      UpdatedAt: report.updatedAt,
+      Version: this.lastVersion,
+      Report: JSON.stringify(report),
+    };
+    await this.store.insertJsonLines('incidents', JSON.stringify(row) + '\n');
+  }
+
+  async get(id: string): Promise<Report | undefined> {
+    const [row] = await this.store.query<{ report: string }>('incident_get', { id });
+    return row ? (JSON.parse(row.report) as Report) : undefined;
+  }
+
+  async findByDedupKey(dedupKey: string): Promise<Report | undefined> {
+    const [row] = await this.store.query<{ report: string }>('incident_by_dedup_key', { dedupKey });
+    return row ? (JSON.parse(row.report) as Report) : undefined;
+  }
+
+  async list(filter: IncidentFilter): Promise<Report[]> {
+    const rows = await this.store.query<{ report: string }>('incident_list', { service: filter.service ?? '', status: filter.status ?? '', limit: filter.limit });
+    return rows.map((r) => JSON.parse(r.report) as Report);
+  }
+
+  async unfinished(): Promise<Report[]> {
+    return (await this.store.query<{ report: string }>('incident_unfinished')).map((r) => JSON.parse(r.report) as Report);
+  }
+}

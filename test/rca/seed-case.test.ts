@@ -1,0 +1,121 @@
+/**
+ * The seed case of issue 7, through the real webhook and the real store: a CI pipeline where storage-s3 slows down
+ * (P99 about x13) and fails 17% of calls; builder (the alerting service) and git-proxy only suffer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/rca/report.js';
+import { alertmanagerWebhook } from '../helpers/alertmanager-webhook.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { sendSpans } from '../helpers/load-spans.js';
+import { simulate } from '../sim/simulate.js';
+import { ciPipeline } from '../sim/topology.js';
+
+let h: Harness;
+const now = Date.now();
+const windowStart = now - 20 * 60_000;
+beforeAll(async () => {
+  h = await startHarness();
+  const baseline = simulate(ciPipeline, { seed: 1, startMs: windowStart - 60 * 60_000, durationMs: 60 * 60_000, requests: 1500, errorPropagation: 0.1 });
+  const incident = simulate(ciPipeline, {
+    seed: 2,
+    startMs: windowStart,
+    durationMs: 19 * 60_000,
+    requests: 500,
+    errorPropagation: 0.1,
+    faults: [
+      { kind: 'latency', service: 'storage-s3', factor: 13 },
+      { kind: 'errors', service: 'storage-s3', rate: 0.17 },
+    ],
+  });
+  await sendSpans(h.otlpHttp, [...baseline.spans, ...incident.spans]);
+  await h.app.settleGraph();
+});
+afterAll(() => h.stop());
+
+async function waitDone(id: string): Promise<Report> {
+  for (let i = 0; i < 200; i++) {
+    const r = (await (await fetch(`${h.api}/api/v1/incidents/${id}`)).json()) as Report;
+    if (r.status === 'done' || r.status === 'failed') return r;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error('analysis did not finish');
+}
+
+describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
+  let report: Report;
+
+  it('the webhook answers 202 with an incident, and the analysis finishes', async () => {
+    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 5 * 60_000) }])),
+    });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { incidents: { id: string; status: string; service: string; url: string }[] };
+    expect(body.incidents).toHaveLength(1);
+    expect(body.incidents[0]!.service).toBe('builder');
+    expect(body.incidents[0]!.url).toMatch(new RegExp(`/api/v1/incidents/${body.incidents[0]!.id}$`));
+    report = await waitDone(body.incidents[0]!.id);
+    expect(report.status).toBe('done');
+    if (process.env.FAULTLINE_TEST_PRINT) console.log(JSON.stringify(report.candidates.map((c) => [c.rank, c.service, c.score, c.verdict, c.reason]), null, 1), report.summary);
+  });
+
+  it('ranks storage-s3 first, with the path builder -> git-proxy -> storage-s3 and evidence', () => {
+    const top = report.candidates[0]!;
+    expect(top.service).toBe('storage-s3');
+    expect(top.kind).toBe('service');
+    expect(top.path).toEqual(['builder', 'git-proxy', 'storage-s3']);
+    expect(top.verdict).toBe('origin');
+    expect(top.evidence.p99ChangePct!).toBeGreaterThan(500);
+    expect(top.evidence.errorRate.current!).toBeGreaterThan(0.1);
+    expect(top.evidence.selfTimeP99Ms.current!).toBeGreaterThan(5 * top.evidence.selfTimeP99Ms.baseline!);
+    expect(top.reason).toMatch(/storage-s3/);
+  });
+
+  it('ranks git-proxy and builder below it as victims', () => {
+    const rank = (s: string) => report.candidates.find((c) => c.service === s)!;
+    for (const victim of ['git-proxy', 'builder']) {
+      expect(rank(victim).rank).toBeGreaterThan(1);
+      expect(rank(victim).verdict).toBe('victim');
+      expect(rank(victim).reason).toMatch(/waits on storage-s3/);
+    }
+    expect(report.window.start).toBe(new Date(now - 20 * 60_000).toISOString());
+    expect(report.graph.nodes.map((n) => n.id).sort()).toEqual(['artifact-cache', 'auth', 'builder', 'git-proxy', 'redis', 'storage-s3']);
+  });
+
+  it('a re-sent webhook finds the same incident instead of opening another', async () => {
+    const payload = JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 5 * 60_000) }]));
+    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    const body = (await res.json()) as { incidents: { id: string; created: boolean }[] };
+    expect(body.incidents[0]!.id).toBe(report.id);
+    expect(body.incidents[0]!.created).toBe(false);
+    const list = (await (await fetch(`${h.api}/api/v1/incidents?service=builder`)).json()) as Report[];
+    expect(list).toHaveLength(1);
+  });
+
+  it('POST /api/v1/rca gives the same ranking synchronously', async () => {
+    const res = await fetch(`${h.api}/api/v1/rca`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'builder', start: new Date(windowStart).toISOString(), end: now }),
+    });
+    expect(res.status).toBe(200);
+    const r = (await res.json()) as Report;
+    expect(r.candidates.map((c) => c.service)).toEqual(report.candidates.map((c) => c.service));
+  });
+
+  it('a resolved alert marks the incident resolved, and it survives a restart', async () => {
+    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 5 * 60_000), endsAt: new Date(now) }], 'resolved')),
+    });
+    expect(res.status).toBe(202);
+    await h.restart();
+    const r = (await (await fetch(`${h.api}/api/v1/incidents/${report.id}`)).json()) as Report;
+    expect(r.alertStatus).toBe('resolved');
+    expect(r.candidates[0]!.service).toBe('storage-s3');
+    const resolved = (await (await fetch(`${h.api}/api/v1/incidents?status=resolved`)).json()) as Report[];
+    expect(resolved.map((x) => x.id)).toEqual([report.id]);
+  });
+});
