@@ -1,4 +1,5 @@
--- Edges of the service graph in a window, from the per-minute edge rollup (minutes overlapping [start, end)).
+-- Edges of the service graph in a window, from the per-minute edge rollup. A minute belongs to the window when its
+-- midpoint does, so adjacent windows (baseline, incident) never share a minute.
 SELECT
     Client AS source,
     Server AS target,
@@ -9,7 +10,7 @@ SELECT
     quantilesDDMerge(0.005, 0.5, 0.99)(ClientSketch) AS clientQuantilesNs,
     quantilesDDMerge(0.005, 0.5, 0.99)(ServerSketch) AS serverQuantilesNs
 FROM edge_rollup_1m
-WHERE Minute >= toStartOfMinute(fromUnixTimestamp64Milli({start:Int64}))
-  AND Minute < fromUnixTimestamp64Milli({end:Int64})
+WHERE Minute >= fromUnixTimestamp64Milli({start:Int64} - 30000)
+  AND Minute < fromUnixTimestamp64Milli({end:Int64} - 30000)
 GROUP BY Client, Server
 ORDER BY source, target

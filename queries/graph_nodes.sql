@@ -15,16 +15,16 @@ FROM
         sumIf(Errors, SpanKind IN ('Server', 'Consumer')) AS errors,
         quantilesDDMergeIf(0.005, 0.5, 0.99)(DurationSketch, SpanKind IN ('Server', 'Consumer')) AS latencyNs
     FROM span_rollup_1m
-    WHERE Minute >= toStartOfMinute(fromUnixTimestamp64Milli({start:Int64}))
-      AND Minute < fromUnixTimestamp64Milli({end:Int64})
+    WHERE Minute >= fromUnixTimestamp64Milli({start:Int64} - 30000)
+      AND Minute < fromUnixTimestamp64Milli({end:Int64} - 30000)
     GROUP BY ServiceName
 ) AS s
 LEFT JOIN
 (
     SELECT ServiceName, quantilesDDMerge(0.005, 0.5, 0.99)(SelfSketch) AS selfNs
     FROM self_time_rollup_1m
-    WHERE Minute >= toStartOfMinute(fromUnixTimestamp64Milli({start:Int64}))
-      AND Minute < fromUnixTimestamp64Milli({end:Int64})
+    WHERE Minute >= fromUnixTimestamp64Milli({start:Int64} - 30000)
+      AND Minute < fromUnixTimestamp64Milli({end:Int64} - 30000)
       AND SpanKind IN ('Server', 'Consumer', 'Internal')
     GROUP BY ServiceName
 ) AS t ON s.ServiceName = t.ServiceName

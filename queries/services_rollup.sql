@@ -6,7 +6,7 @@ SELECT
     sumIf(Errors, SpanKind IN ('Server', 'Consumer')) AS errors,
     quantilesDDMergeIf(0.005, 0.5, 0.99)(DurationSketch, SpanKind IN ('Server', 'Consumer')) AS quantilesNs
 FROM span_rollup_1m
-WHERE Minute >= toStartOfMinute(fromUnixTimestamp64Milli({start:Int64}))
-  AND Minute < fromUnixTimestamp64Milli({end:Int64})
+WHERE Minute >= fromUnixTimestamp64Milli({start:Int64} - 30000)
+  AND Minute < fromUnixTimestamp64Milli({end:Int64} - 30000)
 GROUP BY ServiceName
 ORDER BY name

@@ -6,8 +6,8 @@ SELECT
     sum(Errors) AS errors,
     quantilesDDMerge(0.005, 0.5, 0.99)(ClientSketch) AS quantilesNs
 FROM edge_rollup_1m
-WHERE Minute >= toStartOfMinute(fromUnixTimestamp64Milli({start:Int64}))
-  AND Minute < fromUnixTimestamp64Milli({end:Int64})
+WHERE Minute >= fromUnixTimestamp64Milli({start:Int64} - 30000)
+  AND Minute < fromUnixTimestamp64Milli({end:Int64} - 30000)
   AND ServerKind != 'service'
 GROUP BY Server
 ORDER BY name
