@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     silentLogger,
   );
   const otlp = `http://127.0.0.1:${app.ports.http}`;
-  const scenarios = buildScenarios(COUNT);
+  const scenarios = buildScenarios(COUNT, Number(process.env.SEED ?? 2026));
   const t0 = Math.floor((Date.now() - 5 * 24 * HOUR) / HOUR) * HOUR;
   const slot = (i: number) => ({ baselineStart: t0 + i * 2 * HOUR, windowStart: t0 + i * 2 * HOUR + HOUR, windowEnd: t0 + i * 2 * HOUR + HOUR + 15 * 60_000 });
 
@@ -33,8 +33,8 @@ async function main(): Promise<void> {
   for (const [i, s] of scenarios.entries()) {
     const w = slot(i);
     const batch = [
-      ...simulate(s.topology, { seed: 1000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: 1200, faults: s.chronic }).spans,
-      ...simulate(s.topology, { seed: 2000 + i, startMs: w.windowStart, durationMs: 15 * 60_000, requests: 300, faults: [...s.chronic, ...s.faults] }).spans,
+      ...simulate(s.topology, { seed: 1000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: Number(process.env.BASELINE_REQUESTS ?? 1200), faults: s.chronic }).spans,
+      ...simulate(s.topology, { seed: 2000 + i, startMs: w.windowStart, durationMs: 15 * 60_000, requests: Number(process.env.WINDOW_REQUESTS ?? 300), faults: [...s.chronic, ...s.faults] }).spans,
       ...simulate(s.neighbour, { seed: 3000 + i, startMs: w.baselineStart, durationMs: HOUR + 15 * 60_000, requests: 600 }).spans,
     ];
     spans += batch.length;

@@ -18,7 +18,8 @@ export interface ExplainInput {
 export function explain(c: ExplainInput): string {
   const e = c.evidence;
   if (c.verdict === 'insufficient_data') {
-    return `Too little data to judge ${c.key}: ${e.spanCount} requests in the window and ${e.baselineSpanCount} in the baseline (need ${c.minRequests} in each).`;
+    const looks = c.latencyScore > 0.05 || c.errorScore > 0.05 ? ` It looks anomalous (P99 ${fmt(e.p99Ms)}, errors ${pct(e.errorRate)}): worth a look, not a conclusion.` : '';
+    return `Too little data to judge ${c.key}: ${e.spanCount} requests in the window and ${e.baselineSpanCount} in the baseline (need ${c.minRequests} in each).${looks}`;
   }
   if (c.kind === 'edge' && c.edge) {
     return `Calls from ${c.edge.source} to ${c.edge.target} got slower on the client side (P99 ${fmt(e.p99Ms)}) while ${c.edge.target}'s own P99 stayed ${fmt(e.serverP99Ms!)}: look at the network, queueing or connection pool between them.`;

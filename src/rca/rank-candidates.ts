@@ -106,7 +106,9 @@ function scoreNode(node: string, path: string[], cur: NodeStats, base: NodeStats
   };
   const insufficient = cur.requests < minRequests || !base || base.requests < minRequests;
   const degraded = ratio(evidence.p99Ms) > 1.2 || cur.errorRate - (base?.errorRate ?? 0) > 0.005;
-  if (insufficient || !base) return { key: node, kind: cur.kind, path, score: 0, lat: 0, err: 0, evidence, insufficient, degraded };
+  if (!base || cur.requests < 3 || base.requests < 3) return { key: node, kind: cur.kind, path, score: 0, lat: 0, err: 0, evidence, insufficient: true, degraded };
+  // Thin data still ranks, discounted by how thin it is, but is never called the origin (see verdicts).
+  const confidence = insufficient ? Math.sqrt(Math.min(cur.requests, base.requests) / minRequests) : 1;
 
   // Latency that starts here: self time for services, what callers saw for uninstrumented dependencies.
   let r: number;
@@ -130,7 +132,8 @@ function scoreNode(node: string, path: string[], cur: NodeStats, base: NodeStats
   });
   const originErr = Math.max(0, cur.errorRate - base.errorRate - childRise);
   const err = cur.errors >= 3 ? clamp(originErr / 0.05, 0, 1) * 0.8 : 0;
-  return { key: node, kind: cur.kind, path, score: Math.max(lat, err) + 0.2 * Math.min(lat, err), lat, err, evidence, insufficient, degraded };
+  const score = (Math.max(lat, err) + 0.2 * Math.min(lat, err)) * confidence;
+  return { key: node, kind: cur.kind, path, score, lat, err, evidence, insufficient, degraded };
 }
 
 function scoreEdge(source: string, target: string, path: string[], cur: EdgeStats, base: EdgeStats | undefined, symptomDeltaMs: number, minRequests: number): Scored | undefined {
@@ -141,11 +144,15 @@ function scoreEdge(source: string, target: string, path: string[], cur: EdgeStat
   const gapBase50 = Math.max(0, base.p50Ms - (base.serverP50Ms ?? base.p50Ms));
   const deltaMs = gapCur - gapBase;
   if (deltaMs <= 0) return undefined;
+  if (cur.calls < 3 || base.calls < 3) return undefined;
   const insufficient = cur.calls < minRequests || base.calls < minRequests;
+  const confidence = insufficient ? Math.sqrt(Math.min(cur.calls, base.calls) / minRequests) : 1;
   // The callee's own latency must not explain it: discount by how much the server side grew too.
   const serverGrowth = growth(cur.serverP99Ms, base.serverP99Ms, 1);
-  const r = Math.sqrt(growth(gapCur, gapBase, 1) * growth(gapCur50, gapBase50, 1)) / Math.max(1, serverGrowth);
-  const lat = insufficient ? 0 : latencyScore(r) * (0.25 + 0.75 * Math.sqrt(clamp(deltaMs / symptomDeltaMs, 0, 1)));
+  // A slow network or pool delays most calls, so the median gap must grow too; the P99 gap alone is too noisy
+  // (a difference of two tail estimates) to convict an edge.
+  const r = Math.min(growth(gapCur, gapBase, 1), growth(gapCur50, gapBase50, 1)) / Math.max(1, serverGrowth);
+  const lat = latencyScore(r) * (0.25 + 0.75 * Math.sqrt(clamp(deltaMs / symptomDeltaMs, 0, 1))) * confidence;
   const evidence: Evidence = {
     spanCount: cur.calls,
     baselineSpanCount: base.calls,
