@@ -44,6 +44,7 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     const start = parseTime(b.start, 'start');
     const end = parseTime(b.end, 'end');
     checkWindow({ startMs: start, endMs: end }, config.api.maxWindowMs, 'start', 'end');
+    if (end - start < 60_000) throw new InputError('the window must be at least one minute (the resolution of the rollups RCA reads)');
     const baselineEnd = b.baselineEnd === undefined ? start : parseTime(b.baselineEnd, 'baselineEnd');
     const baselineStart = b.baselineStart === undefined ? baselineEnd - 3600_000 : parseTime(b.baselineStart, 'baselineStart');
     checkWindow({ startMs: baselineStart, endMs: baselineEnd }, config.api.maxWindowMs, 'baselineStart', 'baselineEnd');

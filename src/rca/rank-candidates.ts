@@ -69,6 +69,9 @@ export function rankCandidates(input: RankInput): Ranking {
   for (const s of scored) s.score *= pathSupport(s.path, current, baseline);
 
   scored.sort((a, b) => b.score - a.score || Number(b.degraded) - Number(a.degraded) || ratio(b.evidence.p99Ms) - ratio(a.evidence.p99Ms) || a.key.localeCompare(b.key));
+  // When the alerting service itself has too few requests, nothing downstream can be convicted either.
+  const symptomThin = sym.requests < input.minRequests || !symBase || symBase.requests < input.minRequests;
+  for (const s of scored) if (symptomThin && s.score >= ORIGIN_THRESHOLD) s.insufficient = true;
   const topOrigin = scored.find((s) => s.score >= ORIGIN_THRESHOLD && !s.insufficient);
   const candidates = scored.map((s, i): Candidate => {
     const verdict = s.insufficient ? 'insufficient_data' : s.score >= ORIGIN_THRESHOLD ? 'origin' : s.degraded ? 'victim' : 'normal';
@@ -87,8 +90,8 @@ export function rankCandidates(input: RankInput): Ranking {
   const summary =
     top && top.verdict === 'origin'
       ? `${top.service} is the most likely root cause (score ${top.score}): ${top.reason}`
-      : sym.requests < input.minRequests
-        ? `Only ${sym.requests} requests of ${service} in the window: too little data to rank causes.`
+      : symptomThin
+        ? `Only ${sym.requests} requests of ${service} in the window and ${symBase?.requests ?? 0} in the baseline: too little data to name a cause.`
         : `No anomaly that originates downstream of ${service} stands out between the baseline and the window.`;
   return { candidates, paths, summary };
 }

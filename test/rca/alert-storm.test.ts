@@ -1,0 +1,52 @@
+/** A storm of 50 webhooks at once: every incident reaches `done`, none is lost, and the API keeps answering. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/rca/report.js';
+import { alertmanagerWebhook } from '../helpers/alertmanager-webhook.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { sendSpans } from '../helpers/load-spans.js';
+import { simulate } from '../sim/simulate.js';
+import { platform, shop } from '../sim/topology.js';
+
+let h: Harness;
+const now = Date.now();
+beforeAll(async () => {
+  h = await startHarness({ FAULTLINE_RCA_CONCURRENCY: '2' });
+  for (const [i, topo] of [shop, platform].entries()) {
+    await sendSpans(h.otlpHttp, simulate(topo, { seed: 40 + i, startMs: now - 70 * 60_000, durationMs: 65 * 60_000, requests: 1500 }).spans);
+  }
+  await h.app.settleGraph();
+});
+afterAll(() => h.stop());
+
+describe('alert storm', () => {
+  it('50 concurrent webhooks for different services all reach done, and the API stays responsive', async () => {
+    const services = [...Object.keys(shop.services), ...Object.keys(platform.services)];
+    const posts = Array.from({ length: 50 }, (_, i) =>
+      fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alertmanagerWebhook([{ service: services[i % services.length]!, startsAt: new Date(now - 5 * 60_000), fingerprint: `storm${i}` }])),
+      }),
+    );
+    const responses = await Promise.all(posts);
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
+    const ids = (await Promise.all(responses.map(async (r) => ((await r.json()) as { incidents: { id: string }[] }).incidents[0]!.id)));
+    expect(new Set(ids).size).toBe(50);
+
+    // While the analyses run (two at a time), the API must keep answering quickly.
+    const apiLatencies: number[] = [];
+    let done: Report[] = [];
+    for (let i = 0; i < 600; i++) {
+      const t = performance.now();
+      const list = (await (await fetch(`${h.api}/api/v1/incidents?limit=100`)).json()) as Report[];
+      apiLatencies.push(performance.now() - t);
+      done = list.filter((r) => r.status === 'done');
+      if (done.length === 50) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(done.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(Math.max(...apiLatencies)).toBeLessThan(2000);
+    const withCandidates = done.filter((r) => r.candidates.length > 0);
+    expect(withCandidates.length).toBeGreaterThan(40);
+  });
+});
