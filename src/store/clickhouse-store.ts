@@ -10,6 +10,12 @@ import { StoreUnavailableError } from '../errors.js';
 import { loadQuery } from './query-files.js';
 
 export type QueryParams = Record<string, unknown>;
+export type InsertFormat = 'JSONEachRow' | 'TabSeparated';
+
+/** The raw-insert escape hatch of chdb/connection: the Buffer goes to the engine's parallel parser without a copy. */
+interface RawInserter {
+  rawInsert(p: { table: string; values: Buffer; format: InsertFormat; columns?: readonly string[]; settings?: Record<string, string> }): Promise<unknown>;
+}
 
 export interface StoreOptions {
   dataDir: string;
@@ -24,22 +30,23 @@ export interface Store {
   query<T>(name: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, INSERT ... SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
-  /** Inserts pre-serialised JSONEachRow lines (one row per line) into a table. */
-  insertJsonLines(table: string, lines: string): Promise<void>;
+  /** Inserts pre-serialised rows (one per line) in the given text format; TabSeparated rows follow `columns`. */
+  insert(table: string, format: InsertFormat, rows: string, columns?: readonly string[]): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  if (opts.clickhouseUrl) return wrap(createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }), 'server', redact(opts.clickhouseUrl));
+  if (opts.clickhouseUrl) return wrap(createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }), 'server', redact(opts.clickhouseUrl), undefined);
   const path = resolve(opts.dataDir);
   mkdirSync(path, { recursive: true });
   // Loaded lazily so a server deployment never maps the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
-  return wrap(createClient({ connection: createChdbConnection({ path }) } as never), 'chdb', path);
+  const connection = createChdbConnection({ path });
+  return wrap(createClient({ connection } as never), 'chdb', path, connection.chdb as unknown as RawInserter);
 }
 
-function wrap(client: ClickHouseClient, kind: Store['kind'], location: string): Store {
+function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, raw: RawInserter | undefined): Store {
   const settings = { output_format_json_quote_64bit_integers: 0, date_time_input_format: 'best_effort' } as const;
   return {
     kind,
@@ -60,14 +67,15 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string): 
         throw storeError(err, 'command');
       }
     },
-    async insertJsonLines(table: string, lines: string): Promise<void> {
-      if (lines === '') return;
+    async insert(table: string, format: InsertFormat, rows: string, columns?: readonly string[]): Promise<void> {
+      if (rows === '') return;
+      const insertSettings = { date_time_input_format: 'best_effort' } as const;
       try {
-        await client.exec({
-          query: `INSERT INTO ${table} FORMAT JSONEachRow`,
-          values: Readable.from([Buffer.from(lines)]),
-          clickhouse_settings: { date_time_input_format: 'best_effort' },
-        });
+        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format, ...(columns ? { columns } : {}), settings: insertSettings });
+        else {
+          const target = columns ? `${table} (${columns.join(', ')})` : table;
+          await client.exec({ query: `INSERT INTO ${target} FORMAT ${format}`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings });
+        }
       } catch (err) {
         throw storeError(err, `insert into ${table}`);
       }
@@ -84,8 +92,8 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string): 
 
 /** A ClickHouse-side error is a bug or bad data (500); anything else (network, engine gone) is retryable. */
 function storeError(err: unknown, what: string): Error {
-  if (err instanceof ClickHouseError) {
-    return new Error(`${what} failed: ${err.message}`, { cause: err });
+  if (err instanceof ClickHouseError || typeof (err as { clickhouseCode?: unknown } | null)?.clickhouseCode === 'number') {
+    return new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
   }
   return new StoreUnavailableError(`store unavailable (${what}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

@@ -6,6 +6,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { EdgeCall, SelfTime } from '../graph/edge-call.js';
 import type { Logger } from '../log.js';
 import type { Store } from './clickhouse-store.js';
+import { tsvString } from './tsv.js';
 
 export interface DerivedRowWriterOptions {
   flushIntervalMs: number;
@@ -13,7 +14,8 @@ export interface DerivedRowWriterOptions {
   maxBuffered: number;
 }
 
-const q = JSON.stringify;
+const EDGE_COLUMNS = ['Timestamp', 'TraceId', 'Client', 'Server', 'ServerKind', 'ConnectionType', 'ClientDuration', 'ServerDuration', 'Failed'];
+const SELF_TIME_COLUMNS = ['Timestamp', 'ServiceName', 'SpanName', 'SpanKind', 'SelfTime'];
 
 export class DerivedRowWriter {
   private edges: string[] = [];
@@ -38,16 +40,14 @@ export class DerivedRowWriter {
 
   addEdge(c: EdgeCall): void {
     this.edges.push(
-      `{"Timestamp":"${c.timestampNs}","TraceId":"${c.traceId}","Client":${q(c.client)},"Server":${q(c.server)},"ServerKind":"${c.serverKind}",` +
-        `"ConnectionType":"${c.connectionType}","ClientDuration":${c.clientDurationNs},"ServerDuration":${c.serverDurationNs},"Failed":${c.failed ? 1 : 0}}\n`,
+      `${c.timestampNs}\t${c.traceId}\t${tsvString(c.client)}\t${tsvString(c.server)}\t${c.serverKind}\t${c.connectionType}\t` +
+        `${c.clientDurationNs}\t${c.serverDurationNs}\t${c.failed ? 1 : 0}\n`,
     );
     if (this.edges.length >= this.opts.flushRows) void this.flush();
   }
 
   addSelfTime(s: SelfTime): void {
-    this.selfTimes.push(
-      `{"Timestamp":"${s.timestampNs}","ServiceName":${q(s.serviceName)},"SpanName":${q(s.spanName)},"SpanKind":"${s.spanKind}","SelfTime":${s.selfTimeNs}}\n`,
-    );
+    this.selfTimes.push(`${s.timestampNs}\t${tsvString(s.serviceName)}\t${tsvString(s.spanName)}\t${s.spanKind}\t${s.selfTimeNs}\n`);
     if (this.selfTimes.length >= this.opts.flushRows) void this.flush();
   }
 
@@ -70,12 +70,12 @@ export class DerivedRowWriter {
     this.edges = [];
     this.selfTimes = [];
     try {
-      await this.store.insertJsonLines('edge_calls', edges.join(''));
+      await this.store.insert('edge_calls', 'TabSeparated', edges.join(''), EDGE_COLUMNS);
     } catch (err) {
       this.edges = this.requeue('edge_calls', edges, this.edges, err);
     }
     try {
-      await this.store.insertJsonLines('span_self_times', selfTimes.join(''));
+      await this.store.insert('span_self_times', 'TabSeparated', selfTimes.join(''), SELF_TIME_COLUMNS);
     } catch (err) {
       this.selfTimes = this.requeue('span_self_times', selfTimes, this.selfTimes, err);
     }

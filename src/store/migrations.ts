@@ -20,7 +20,7 @@ export async function runMigrations(store: Store, opts: DdlOptions, log: Logger)
     log.info('applying migration', { version: m.version, name: m.name });
     // Statements use IF NOT EXISTS, so a migration interrupted half-way is safe to run again.
     for (const stmt of renderDdl(m.sql, opts)) await store.command(stmt);
-    await store.insertJsonLines('faultline_schema_migrations', JSON.stringify({ Version: m.version, Name: m.name }) + '\n');
+    await store.insert('faultline_schema_migrations', 'JSONEachRow', JSON.stringify({ Version: m.version, Name: m.name }) + '\n');
     applied.push(m.version);
   }
   return { applied, current };

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Span } from '../span.js';
 import type { Store } from './clickhouse-store.js';
-import { spansToJsonLines } from './span-rows.js';
+import { SPAN_COLUMNS, spansToTsv } from './span-rows.js';
 
 export interface SpanBatchWriterOptions {
   batchMaxSpans: number;
@@ -108,7 +108,7 @@ export class SpanBatchWriter {
     const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
     const started = performance.now();
     try {
-      await this.store.insertJsonLines(this.table, spansToJsonLines(spans));
+      await this.store.insert(this.table, 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
     } catch (err) {
       this.log.warn('span insert failed; exporters will retry', { spans: n, err });
       const e = err instanceof StoreUnavailableError ? err : new StoreUnavailableError('store write failed; retry later', { cause: err });

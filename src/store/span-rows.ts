@@ -1,24 +1,27 @@
-/** Serialises spans as JSONEachRow lines for otel_traces. Hand-built strings: no per-span object for the JSON encoder. */
+/** Serialises spans as TabSeparated rows for otel_traces, in SPAN_COLUMNS order. */
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES, type Attributes, type Span } from '../span.js';
+import { tsvMap, tsvString } from './tsv.js';
 
-const q = JSON.stringify;
+export const SPAN_COLUMNS = [
+  'Timestamp', 'TraceId', 'SpanId', 'ParentSpanId', 'TraceState', 'SpanName', 'SpanKind', 'ServiceName',
+  'ResourceAttributes', 'ScopeName', 'ScopeVersion', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage',
+] as const;
 
-export function spansToJsonLines(spans: readonly Span[]): string {
-  // Spans of one resource share its attributes object: encode it once.
-  const resourceJson = new Map<Attributes, string>();
-  let out = '';
-  for (const s of spans) {
-    let res = resourceJson.get(s.resource);
+export function spansToTsv(spans: readonly Span[]): string {
+  // Spans of one resource share its attributes object: encode it once per batch.
+  const resources = new Map<Attributes, string>();
+  const lines = new Array<string>(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!;
+    let res = resources.get(s.resource);
     if (res === undefined) {
-      res = q(s.resource);
-      resourceJson.set(s.resource, res);
+      res = tsvMap(s.resource);
+      resources.set(s.resource, res);
     }
-    out +=
-      `{"Timestamp":"${s.startNs}","TraceId":"${s.traceId}","SpanId":"${s.spanId}","ParentSpanId":"${s.parentSpanId}",` +
-      `"TraceState":${q(s.traceState)},"SpanName":${q(s.name)},"SpanKind":"${SPAN_KIND_NAMES[s.kind]}",` +
-      `"ServiceName":${q(s.serviceName)},"ResourceAttributes":${res},"ScopeName":${q(s.scopeName)},` +
-      `"ScopeVersion":${q(s.scopeVersion)},"SpanAttributes":${q(s.attributes)},"Duration":${s.durationNs},` +
-      `"StatusCode":"${STATUS_CODE_NAMES[s.statusCode]}","StatusMessage":${q(s.statusMessage)}}\n`;
+    lines[i] =
+      `${s.startNs}\t${s.traceId}\t${s.spanId}\t${s.parentSpanId}\t${tsvString(s.traceState)}\t${tsvString(s.name)}\t` +
+      `${SPAN_KIND_NAMES[s.kind]}\t${tsvString(s.serviceName)}\t${res}\t${tsvString(s.scopeName)}\t${tsvString(s.scopeVersion)}\t` +
+      `${tsvMap(s.attributes)}\t${s.durationNs}\t${STATUS_CODE_NAMES[s.statusCode]}\t${tsvString(s.statusMessage)}\n`;
   }
-  return out;
+  return lines.join('');
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
 import { openStore } from '../../src/store/clickhouse-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import { spansToJsonLines } from '../../src/store/span-rows.js';
+import { SPAN_COLUMNS, spansToTsv } from '../../src/store/span-rows.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 
@@ -20,7 +20,7 @@ describe('store migrations', () => {
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
     expect(first.applied.length).toBeGreaterThanOrEqual(5);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
-    await store.insertJsonLines('otel_traces', spansToJsonLines(spans));
+    await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
     const [rollupDdl] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });

@@ -1,0 +1,128 @@
+/**
+ * npm run bench:ingest — OTLP ingest throughput on this machine:
+ *   1. decode only (our protobuf decoder, spans/s);
+ *   2. end to end: gRPC, 1000-span requests, ack after commit, chDB, faultline as a separate process;
+ *   3. the same load against a naive baseline (bench/naive-server.ts), and the ratio.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { decodeExportRequestProto } from '../src/otlp/decode-protobuf.js';
+import { encodeProto } from '../test/sim/otlp-encode.js';
+import { simulate } from '../test/sim/simulate.js';
+import { shop } from '../test/sim/topology.js';
+
+const SPANS_PER_REQUEST = 1000;
+const REQUESTS = Number(process.env.REQUESTS ?? 600);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function makeRequests(): Buffer[] {
+  const spans = simulate(shop, { seed: 9, startMs: Date.now() - 30 * 60_000, durationMs: 20 * 60_000, requests: Math.ceil((REQUESTS * SPANS_PER_REQUEST) / 12) }).spans;
+  const out: Buffer[] = [];
+  for (let i = 0; i + SPANS_PER_REQUEST <= spans.length && out.length < REQUESTS; i += SPANS_PER_REQUEST) out.push(encodeProto(spans.slice(i, i + SPANS_PER_REQUEST)));
+  return out;
+}
+
+async function waitReady(child: ChildProcess, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('server exited early');
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server not ready');
+}
+
+async function drive(port: number, requests: Buffer[]): Promise<{ seconds: number; failed: number }> {
+  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+  const send = (b: Buffer) =>
+    new Promise<boolean>((resolve) => client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (x: Buffer) => x, (x: Buffer) => x, b, (err) => resolve(!err)));
+  // Warm-up, not timed.
+  for (const b of requests.slice(0, 4)) await send(b);
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < requests.length) {
+        const b = requests[next++]!;
+        if (!(await send(b))) failed++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  client.close();
+  return { seconds, failed };
+}
+
+async function run(label: string, args: string[], env: Record<string, string>, port: number, probe: () => Promise<boolean>, requests: Buffer[]): Promise<number> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await waitReady(child, probe);
+    const { seconds, failed } = await drive(port, requests);
+    const rate = ((requests.length - failed) * SPANS_PER_REQUEST) / seconds;
+    console.log(`${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(10)} spans/s  (${requests.length} requests x ${SPANS_PER_REQUEST} spans in ${seconds.toFixed(2)} s, ${failed} failed)`);
+    return rate;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+async function main(): Promise<void> {
+  const requests = makeRequests();
+  const totalSpans = requests.length * SPANS_PER_REQUEST;
+  console.log(`bench:ingest on ${process.platform}/${process.arch}, node ${process.version}; ${requests.length} requests of ${SPANS_PER_REQUEST} spans (${(requests.reduce((s, b) => s + b.length, 0) / requests.length / 1024).toFixed(0)} KiB each), ${CONCURRENCY} in flight`);
+
+  for (const b of requests.slice(0, 20)) decodeExportRequestProto(b); // warm-up
+  const t = performance.now();
+  let decoded = 0;
+  for (const b of requests) decoded += decodeExportRequestProto(b).spans.length;
+  const decodeRate = decoded / ((performance.now() - t) / 1000);
+  console.log(`${'decode only (protobuf)'.padEnd(34)} ${Math.round(decodeRate).toLocaleString('en-US').padStart(10)} spans/s  (${totalSpans} spans)`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-ingest-'));
+  try {
+    const [grpcPort, apiPort] = [await freePort(), await freePort()];
+    const faultline = await run(
+      'end to end, faultline',
+      [join(import.meta.dirname, '../src/main.js'), 'serve'],
+      { FAULTLINE_DATA_DIR: join(dir, 'faultline'), FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`, FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`, FAULTLINE_LOG_LEVEL: 'warn' },
+      grpcPort,
+      async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok,
+      requests,
+    );
+    const naivePort = await freePort();
+    let ready = false;
+    const naive = await run(
+      'end to end, naive baseline',
+      [join(import.meta.dirname, 'naive-server.js'), join(dir, 'naive'), String(naivePort)],
+      {},
+      naivePort,
+      async () => {
+        if (!ready) ready = await new Promise<boolean>((r) => new grpc.Client(`127.0.0.1:${naivePort}`, grpc.credentials.createInsecure()).waitForReady(Date.now() + 200, (e) => r(!e)));
+        return ready;
+      },
+      requests,
+    );
+    console.log(`faultline / naive: ${(faultline / naive).toFixed(2)}x`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+/** Awkward strings survive the TabSeparated insert path into chDB unchanged. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../src/log.js';
+import type { Span } from '../../src/span.js';
+import { openStore } from '../../src/store/clickhouse-store.js';
+import { runMigrations } from '../../src/store/migrations.js';
+import { SPAN_COLUMNS, spansToTsv } from '../../src/store/span-rows.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'faultline-rows-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const nasty = ["tab\there", 'new\nline', 'back\\slash', "quo'te", 'dq"uote', 'ünï ✓ 🚀', 'cr\rlf', "{'k':'v'}", '\\t literal', ''];
+
+describe('spansToTsv', () => {
+  it('round-trips names, services, status messages and attribute keys/values through chDB', async () => {
+    const store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
+    await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const spans: Span[] = nasty.map((text, i) => ({
+      traceId: 'ab'.repeat(15) + i.toString(16).padStart(2, '0'),
+      spanId: 'cd'.repeat(7) + i.toString(16).padStart(2, '0'),
+      parentSpanId: '',
+      traceState: text,
+      name: text,
+      kind: 2,
+      startNs: now + BigInt(i),
+      endNs: now + BigInt(i) + 1000n,
+      durationNs: 1000,
+      statusCode: 2,
+      statusMessage: text,
+      serviceName: `svc ${text}`,
+      resource: { 'service.name': `svc ${text}`, [text || 'empty']: text },
+      scopeName: text,
+      scopeVersion: '1',
+      attributes: { [`k ${text}`]: text, plain: 'x' },
+    }));
+    await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
+    const rows = await store.query<{ traceId: string; name: string; serviceName: string; attributes: Record<string, string>; startNs: string }>('spans_for_traces', { traceIds: spans.map((s) => s.traceId) });
+    await store.close();
+    expect(rows).toHaveLength(spans.length);
+    for (const s of spans) {
+      const r = rows.find((x) => x.traceId === s.traceId)!;
+      expect(r.name).toBe(s.name);
+      expect(r.serviceName).toBe(s.serviceName);
+      expect(r.attributes).toEqual(s.attributes);
+      expect(r.startNs).toBe(s.startNs.toString());
+    }
+  });
+});
