@@ -44,7 +44,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
           graphMetrics.observeEdge(call);
           derived.addEdge(call);
         },
-        onSelfTime: (row) => derived.addSelfTime(row),
+        onSpanTiming: (row) => derived.addSpanTiming(row),
         onUnpaired: (side, service) => graphMetrics.observeUnpaired(side, service),
         onEvicted: (n) => graphMetrics.observeEvicted(n),
       },

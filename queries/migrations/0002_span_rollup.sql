@@ -1,6 +1,22 @@
--- Per-minute rollup per service, operation and kind: calls, errors and a DDSketch of durations.
--- DDSketch (quantilesDD) bounds the *relative* error of every quantile (0.5% here), which is what a P99 comparison needs;
--- t-digest bounds the rank error instead, so a heavy tail can be off by much more in milliseconds.
+-- Per-span timings from the graph pairer (duration, self time, error), emitted once a span's children had time to
+-- arrive. Only the rollup is kept: the rows go through a Null table. Rolling up from here rather than from
+-- otel_traces keeps the raw insert (the export's commit) free of materialized-view work.
+-- distribute: span_timings by rand()
+CREATE TABLE IF NOT EXISTS {{local:span_timings}} {{on_cluster}}
+(
+    Timestamp DateTime64(9),
+    ServiceName LowCardinality(String),
+    SpanName LowCardinality(String),
+    SpanKind LowCardinality(String),
+    Duration UInt64,
+    SelfTime UInt64,
+    IsError UInt8
+)
+ENGINE = Null;
+
+-- Per-minute rollup per service, operation and kind: calls, errors and DDSketches of duration and self time.
+-- DDSketch (quantilesDD) bounds the *relative* error of every quantile (0.5% here), which is what a P99 comparison
+-- needs; t-digest bounds the rank error instead, so a heavy tail can be off by much more in milliseconds.
 -- distribute: span_rollup_1m by rand()
 CREATE TABLE IF NOT EXISTS {{local:span_rollup_1m}} {{on_cluster}}
 (
@@ -10,7 +26,8 @@ CREATE TABLE IF NOT EXISTS {{local:span_rollup_1m}} {{on_cluster}}
     SpanKind LowCardinality(String),
     Calls SimpleAggregateFunction(sum, UInt64),
     Errors SimpleAggregateFunction(sum, UInt64),
-    DurationSketch AggregateFunction(quantilesDD(0.005, 0.5), UInt64)
+    DurationSketch AggregateFunction(quantilesDD(0.005, 0.5), UInt64),
+    SelfSketch AggregateFunction(quantilesDD(0.005, 0.5), UInt64)
 )
 ENGINE = {{engine:AggregatingMergeTree}}
 PARTITION BY toDate(Minute)
@@ -24,7 +41,8 @@ SELECT
     SpanName,
     SpanKind,
     count() AS Calls,
-    countIf(StatusCode = 'Error') AS Errors,
-    quantilesDDState(0.005, 0.5)(Duration) AS DurationSketch
-FROM {{local:otel_traces}}
+    sum(IsError) AS Errors,
+    quantilesDDState(0.005, 0.5)(Duration) AS DurationSketch,
+    quantilesDDState(0.005, 0.5)(SelfTime) AS SelfSketch
+FROM {{local:span_timings}}
 GROUP BY Minute, ServiceName, SpanName, SpanKind

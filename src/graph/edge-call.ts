@@ -1,4 +1,4 @@
-/** What the pairer emits: one row per call between two nodes, and one self-time row per span. */
+/** What the pairer emits: one row per call between two nodes, and one timing row per span. */
 import type { NodeKind } from './virtual-peer.js';
 
 export interface EdgeCall {
@@ -15,18 +15,21 @@ export interface EdgeCall {
   failed: boolean;
 }
 
-export interface SelfTime {
+/** A settled span's timing: feeds the per-minute span rollup (duration and self-time sketches, errors). */
+export interface SpanTiming {
   timestampNs: bigint;
   serviceName: string;
   spanName: string;
   /** SpanKind name as stored ('Server', 'Client', ...). */
   spanKind: string;
+  durationNs: number;
   selfTimeNs: number;
+  failed: boolean;
 }
 
 export interface PairingListener {
   onEdge(call: EdgeCall): void;
-  onSelfTime(row: SelfTime): void;
+  onSpanTiming(row: SpanTiming): void;
   /** A client span with no instrumented child and no peer attribute, or a server span whose client never came. */
   onUnpaired(side: 'client' | 'server', service: string): void;
   /** Evicted before its wait ended because too many spans were pending. */

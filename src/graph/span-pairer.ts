@@ -1,7 +1,7 @@
 /**
  * Pairs client and server spans across services into edge calls, and computes each span's self time, whatever the
  * order spans arrive in. Each span waits up to `waitMs` (arrival time) for its parent and children; then it is
- * settled: its self time is emitted, and a client span still without an instrumented child becomes a call to a
+ * settled: its timing (duration, self time, error) is emitted, and a client span still without an instrumented child becomes a call to a
  * virtual node (when it names its peer) or counts as unpaired.
  */
 import { SPAN_KIND_NAMES, SpanKind, StatusCode, type Span } from '../span.js';
@@ -171,12 +171,14 @@ export class SpanPairer {
         if (list.length === 0) this.orphans.delete(p.parentSpanId);
       }
     }
-    this.listener.onSelfTime({
+    this.listener.onSpanTiming({
       timestampNs: p.startNs,
       serviceName: p.service,
       spanName: p.name,
       spanKind: SPAN_KIND_NAMES[p.kind as 0] ?? 'Unspecified',
+      durationNs: p.durationNs,
       selfTimeNs: selfTime(p.durationNs, p.children),
+      failed: p.failed,
     });
     if (isCaller(p.kind) && !p.paired) {
       if (p.peer) {

@@ -1,9 +1,9 @@
 /**
- * Writes what the graph pairer derives (edge calls, self times) in batches. These rows are not part of any export
+ * Writes what the graph pairer derives (edge calls, span timings) in batches. These rows are not part of any export
  * ack, so a failed write is retried on the next flush; beyond `maxBuffered` rows the oldest are dropped and counted.
  */
 import { Counter, type Registry } from 'prom-client';
-import type { EdgeCall, SelfTime } from '../graph/edge-call.js';
+import type { EdgeCall, SpanTiming } from '../graph/edge-call.js';
 import type { Logger } from '../log.js';
 import type { Store } from './clickhouse-store.js';
 import { tsvString } from './tsv.js';
@@ -15,11 +15,11 @@ export interface DerivedRowWriterOptions {
 }
 
 const EDGE_COLUMNS = ['Timestamp', 'TraceId', 'Client', 'Server', 'ServerKind', 'ConnectionType', 'ClientDuration', 'ServerDuration', 'Failed'];
-const SELF_TIME_COLUMNS = ['Timestamp', 'ServiceName', 'SpanName', 'SpanKind', 'SelfTime'];
+const TIMING_COLUMNS = ['Timestamp', 'ServiceName', 'SpanName', 'SpanKind', 'Duration', 'SelfTime', 'IsError'];
 
 export class DerivedRowWriter {
   private edges: string[] = [];
-  private selfTimes: string[] = [];
+  private timings: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly dropped: Counter<'table'>;
@@ -46,15 +46,15 @@ export class DerivedRowWriter {
     if (this.edges.length >= this.opts.flushRows) void this.flush();
   }
 
-  addSelfTime(s: SelfTime): void {
-    this.selfTimes.push(`${s.timestampNs}\t${tsvString(s.serviceName)}\t${tsvString(s.spanName)}\t${s.spanKind}\t${s.selfTimeNs}\n`);
-    if (this.selfTimes.length >= this.opts.flushRows) void this.flush();
+  addSpanTiming(s: SpanTiming): void {
+    this.timings.push(`${s.timestampNs}\t${tsvString(s.serviceName)}\t${tsvString(s.spanName)}\t${s.spanKind}\t${s.durationNs}\t${s.selfTimeNs}\t${s.failed ? 1 : 0}\n`);
+    if (this.timings.length >= this.opts.flushRows) void this.flush();
   }
 
   /** Writes everything buffered; concurrent calls share one write. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.edges.length === 0 && this.selfTimes.length === 0) return;
+    if (this.edges.length === 0 && this.timings.length === 0) return;
     this.flushing = this.writeBuffered().finally(() => (this.flushing = undefined));
     await this.flushing;
   }
@@ -66,18 +66,18 @@ export class DerivedRowWriter {
 
   private async writeBuffered(): Promise<void> {
     const edges = this.edges;
-    const selfTimes = this.selfTimes;
+    const timings = this.timings;
     this.edges = [];
-    this.selfTimes = [];
+    this.timings = [];
     try {
       await this.store.insert('edge_calls', 'TabSeparated', edges.join(''), EDGE_COLUMNS);
     } catch (err) {
       this.edges = this.requeue('edge_calls', edges, this.edges, err);
     }
     try {
-      await this.store.insert('span_self_times', 'TabSeparated', selfTimes.join(''), SELF_TIME_COLUMNS);
+      await this.store.insert('span_timings', 'TabSeparated', timings.join(''), TIMING_COLUMNS);
     } catch (err) {
-      this.selfTimes = this.requeue('span_self_times', selfTimes, this.selfTimes, err);
+      this.timings = this.requeue('span_timings', timings, this.timings, err);
     }
   }
 

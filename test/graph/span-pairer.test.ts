@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeCall, PairingListener, SelfTime } from '../../src/graph/edge-call.js';
+import type { EdgeCall, PairingListener, SpanTiming } from '../../src/graph/edge-call.js';
 import { SpanPairer, selfTime } from '../../src/graph/span-pairer.js';
 import type { Span } from '../../src/span.js';
 import { Random } from '../sim/random.js';
@@ -8,12 +8,12 @@ import { ciPipeline, platform, shop, type Topology } from '../sim/topology.js';
 
 function collect() {
   const edges: EdgeCall[] = [];
-  const selfTimes: SelfTime[] = [];
+  const selfTimes: SpanTiming[] = [];
   let unpaired = 0;
   let evicted = 0;
   const listener: PairingListener = {
     onEdge: (c) => edges.push(c),
-    onSelfTime: (s) => selfTimes.push(s),
+    onSpanTiming: (s) => selfTimes.push(s),
     onUnpaired: () => unpaired++,
     onEvicted: (n) => (evicted += n),
   };

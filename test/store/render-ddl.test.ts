@@ -28,8 +28,8 @@ describe('renderDdl', () => {
     // Materialized views read and write the shard-local tables, so each shard rolls up its own inserts.
     const mv = stmts.find((s) => s.includes('span_rollup_1m_mv'))!;
     expect(mv).toContain('TO span_rollup_1m_local');
-    expect(mv).toContain('FROM otel_traces_local');
-    for (const t of ['otel_traces', 'span_rollup_1m', 'edge_calls', 'edge_rollup_1m', 'span_self_times', 'self_time_rollup_1m', 'incidents']) {
+    expect(mv).toContain('FROM span_timings_local');
+    for (const t of ['otel_traces', 'span_timings', 'span_rollup_1m', 'edge_calls', 'edge_rollup_1m', 'incidents']) {
       expect(stmts.some((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t} ON CLUSTER 'prod' AS ${t}_local`))).toBe(true);
     }
   });
