@@ -10,6 +10,8 @@ import type { Span } from '../span.js';
 import type { Store } from './clickhouse-store.js';
 import { SPAN_COLUMNS, spansToTsv } from './span-rows.js';
 
+const MAX_CONCURRENT_WRITES = 2;
+
 export interface SpanBatchWriterOptions {
   batchMaxSpans: number;
   batchMaxDelayMs: number;
@@ -27,8 +29,10 @@ interface Pending {
 export class SpanBatchWriter {
   private queue: Pending[] = [];
   private queuedSpans = 0;
+  /** Spans in the queue, not yet handed to a write. */
+  private waitingSpans = 0;
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> | undefined;
+  private readonly writes = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -48,6 +52,7 @@ export class SpanBatchWriter {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ spans, resolve, reject });
       this.queuedSpans += spans.length;
+      this.waitingSpans += spans.length;
       this.metrics.queueSpans.set(this.queuedSpans);
       this.schedule();
     });
@@ -63,23 +68,31 @@ export class SpanBatchWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.queue.length > 0 || this.writing) {
-      if (!this.writing) this.startWrite();
-      await this.writing;
+    while (this.queue.length > 0 || this.writes.size > 0) {
+      while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) this.startWrite();
+      await Promise.race(this.writes);
     }
   }
 
+  /**
+   * Starts a write when a batch is full, when a write slot frees up (the previous insert's duration was the batching
+   * delay), or when the oldest waiting request has waited batchMaxDelayMs. Two writes may overlap, so the next
+   * batch is serialised while the store parses the previous one.
+   */
   private schedule(): void {
-    if (this.writing) return; // the running write schedules the next one when it ends
-    if (this.queuedSpans >= this.opts.batchMaxSpans || this.opts.batchMaxDelayMs === 0) {
+    while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) {
+      const full = this.waitingSpans >= this.opts.batchMaxSpans;
+      if (!full && this.writes.size === 0 && this.opts.batchMaxDelayMs > 0) {
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          if (this.writes.size < MAX_CONCURRENT_WRITES) this.startWrite();
+        }, this.opts.batchMaxDelayMs);
+        return;
+      }
+      if (!full && this.writes.size > 0) return; // the running write's end will pick these up
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       this.startWrite();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        if (!this.writing) this.startWrite();
-      }, this.opts.batchMaxDelayMs);
     }
   }
 
@@ -93,15 +106,18 @@ export class SpanBatchWriter {
       batch.push(p);
       n += p.spans.length;
     }
-    this.writing = this.write(batch, n).finally(() => {
-      this.writing = undefined;
+    this.waitingSpans -= n;
+    const write: Promise<void> = this.write(batch, n).finally(() => {
+      this.writes.delete(write);
       this.queuedSpans -= n;
       this.metrics.queueSpans.set(this.queuedSpans);
-      if (this.queue.length > 0) {
-        if (this.closed) this.startWrite();
-        else this.schedule();
+      if (this.queue.length > 0 && !this.closed) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        this.startWrite();
       }
     });
+    this.writes.add(write);
   }
 
   private async write(batch: Pending[], n: number): Promise<void> {
