@@ -75,3 +75,22 @@ export async function listServices(store: Store, startMs: number, endMs: number,
   const known = new Set(services.map((s) => s.name));
   return [...services.map((r) => toSummary(r, 'service')), ...virtual.filter((v) => !known.has(v.name)).map((r) => toSummary(r, r.kind ?? 'external'))];
 }
+
+export interface EdgeLatency {
+  calls: number;
+  errors: number;
+  /** [p50, p99] in ns, client side and server side. */
+  clientQuantilesNs: number[];
+  serverQuantilesNs: number[];
+}
+
+/** One edge's calls and latency over a window, from the edge rollup. */
+export async function edgeLatency(store: Store, client: string, server: string, startMs: number, endMs: number): Promise<EdgeLatency> {
+  const [row] = await store.query<EdgeLatency>('edge_latency_rollup', { client, server, start: startMs, end: endMs });
+  return {
+    calls: Number(row?.calls ?? 0),
+    errors: Number(row?.errors ?? 0),
+    clientQuantilesNs: (row?.clientQuantilesNs ?? []).map(Number),
+    serverQuantilesNs: (row?.serverQuantilesNs ?? []).map(Number),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * npm run bench:query — loads generated spans (default 10M: 50 services, 500 operations, 24 h) into chDB through the
+ * real store path (TabSeparated inserts, the graph pairer, derived rollups), then times the percentile queries.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SpanPairer } from '../src/graph/span-pairer.js';
+import { silentLogger } from '../src/log.js';
+import { createSelfMetrics } from '../src/self-metrics.js';
+import { openStore, type Store } from '../src/store/clickhouse-store.js';
+import { DerivedRowWriter } from '../src/store/derived-row-writer.js';
+import { edgeLatency, listServices, serviceLatency } from '../src/store/latency-queries.js';
+import { runMigrations } from '../src/store/migrations.js';
+import { SPAN_COLUMNS, spansToTsv } from '../src/store/span-rows.js';
+import { generateTopology } from '../test/sim/generated-topology.js';
+import { simulate } from '../test/sim/simulate.js';
+
+const TARGET_SPANS = Number(process.env.SPANS ?? 10_000_000);
+const HOURS = 24;
+const RUNS = 50;
+const HOUR = 3600_000;
+
+async function load(store: Store): Promise<{ spans: number; seconds: number; end: number }> {
+  const topo = generateTopology(42, 50, 10);
+  const metrics = createSelfMetrics();
+  const derived = new DerivedRowWriter(store, { flushIntervalMs: 1_000_000, flushRows: 200_000, maxBuffered: 10_000_000 }, metrics.registry, silentLogger);
+  let clock = 0;
+  const pairer = new SpanPairer({ waitMs: 0, maxPending: 5_000_000 }, { onEdge: (c) => derived.addEdge(c), onSpanTiming: (t) => derived.addSpanTiming(t), onUnpaired: () => undefined, onEvicted: () => undefined }, () => clock);
+  // Calibrate requests per hour on a sample so the total lands near TARGET_SPANS.
+  const sample = simulate(topo, { seed: 1, startMs: 0, durationMs: 1000, requests: 200 });
+  const perRequest = sample.spans.length / 200;
+  const requestsPerHour = Math.round(TARGET_SPANS / HOURS / perRequest);
+  const end = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+  const start = end - HOURS * HOUR;
+  const t0 = performance.now();
+  let total = 0;
+  for (let h = 0; h < HOURS; h++) {
+    const { spans } = simulate(topo, { seed: 100 + h, startMs: start + h * HOUR, durationMs: HOUR, requests: requestsPerHour });
+    for (let i = 0; i < spans.length; i += 50_000) await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans.slice(i, i + 50_000)), SPAN_COLUMNS);
+    pairer.add(spans);
+    clock++;
+    pairer.settleExpired();
+    await derived.flush();
+    total += spans.length;
+    process.stderr.write(`\rloaded hour ${h + 1}/${HOURS}: ${total.toLocaleString('en-US')} spans`);
+  }
+  process.stderr.write('\n');
+  return { spans: total, seconds: (performance.now() - t0) / 1000, end };
+}
+
+async function time(label: string, fn: () => Promise<unknown>): Promise<void> {
+  await fn(); // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`${label.padEnd(44)} p50 ${ms[Math.floor(RUNS / 2)]!.toFixed(1).padStart(7)} ms   p99 ${ms[RUNS - 1]!.toFixed(1).padStart(7)} ms`);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-query-'));
+  const store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
+  try {
+    await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
+    const { spans, seconds, end } = await load(store);
+    await store.command('OPTIMIZE TABLE otel_traces FINAL');
+    const sizes = await store.query<{ table: string; rows: number; bytes: number }>('storage_per_table');
+    const traces = sizes.find((s) => s.table === 'otel_traces')!;
+    console.log(`loaded ${spans.toLocaleString('en-US')} spans (50 services, 500 operations, ${HOURS} h) in ${seconds.toFixed(1)} s (${Math.round(spans / seconds).toLocaleString('en-US')} spans/s)`);
+    console.log(`otel_traces: ${(Number(traces.bytes) / Number(traces.rows)).toFixed(1)} bytes on disk per span; all tables: ${(sizes.reduce((s, t) => s + Number(t.bytes), 0) / spans).toFixed(1)} bytes per span`);
+    const raw = 6 * HOUR;
+    await time('(a) one service P50/P99, 1 h (raw, exact)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
+    await time('(b) all services P99, 1 h (raw, exact)', () => listServices(store, end - HOUR, end, raw));
+    const edge = await store.query<{ source: string; target: string }>('graph_edges', { start: end - HOUR, end });
+    const e = edge[Math.floor(edge.length / 2)]!;
+    await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () => edgeLatency(store, e.source, e.target, end - 24 * HOUR, end));
+    await time('(a\') one service P50/P99, 24 h (rollup)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
