@@ -66,7 +66,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     derived.start();
     const sink = { accept: (spans: Parameters<SpanBatchWriter['accept']>[0]) => writer.accept(spans) };
 
-    const incidents = new IncidentService(store, { lookbackMs: config.rca.lookbackMs, baselineMs: 3600_000, concurrency: config.rca.concurrency, minRequests: 20 }, metrics, log);
+    const incidents = new IncidentService(store, { lookbackMs: config.rca.lookbackMs, baselineMs: config.rca.baselineMs, concurrency: config.rca.concurrency, minRequests: 20 }, metrics, log);
     const api: ApiServer = await startApiServer({
       address: config.apiAddr,
       token: config.apiToken,

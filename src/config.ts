@@ -46,6 +46,8 @@ export interface Config {
   };
   rca: {
     lookbackMs: number;
+    /** Baseline length: the baseline is this long period right before the window. */
+    baselineMs: number;
     serviceLabels: string[];
     concurrency: number;
   };
@@ -84,6 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     rca: {
       lookbackMs: duration(env, 'FAULTLINE_RCA_LOOKBACK', 15 * 60_000),
+      baselineMs: duration(env, 'FAULTLINE_RCA_BASELINE', 3600_000),
       serviceLabels: list(env, 'FAULTLINE_ALERT_SERVICE_LABELS', ['service', 'service_name', 'service.name', 'job']),
       concurrency: int(env, 'FAULTLINE_RCA_CONCURRENCY', 2, 1, 64),
     },

@@ -1,0 +1,82 @@
+/**
+ * A small shop instrumented with the real OTel JS SDK (one NodeTracerProvider per service, the official OTLP/gRPC
+ * exporter), serving requests in real time: frontend -> cart -> inventory -> postgres (uninstrumented database).
+ * `slowInventory` injects the fault: inventory's own work takes 300 ms longer.
+ */
+import { ROOT_CONTEXT, SpanKind, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class TracedShop {
+  slowInventory = false;
+  private readonly providers: NodeTracerProvider[] = [];
+  private readonly tracers: Record<'frontend' | 'cart' | 'inventory', Tracer>;
+  private running = false;
+  private loops: Promise<void>[] = [];
+
+  constructor(otlpGrpcUrl: string) {
+    const tracer = (service: string): Tracer => {
+      const provider = new NodeTracerProvider({
+        resource: resourceFromAttributes({ 'service.name': service }),
+        spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpGrpcUrl }), { scheduledDelayMillis: 300 })],
+      });
+      this.providers.push(provider);
+      return provider.getTracer('faultline-e2e');
+    };
+    this.tracers = { frontend: tracer('frontend'), cart: tracer('cart'), inventory: tracer('inventory') };
+  }
+
+  /** Starts `concurrency` request loops. */
+  start(concurrency = 6): void {
+    this.running = true;
+    this.loops = Array.from({ length: concurrency }, async () => {
+      while (this.running) {
+        await this.request();
+        await sleep(20);
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+    await Promise.all(this.providers.map((p) => p.shutdown()));
+  }
+
+  private async request(): Promise<void> {
+    const server = this.tracers.frontend.startSpan('GET /checkout', { kind: SpanKind.SERVER });
+    await sleep(3);
+    await this.call(this.tracers.frontend, server, 'cart', (parent) => this.cart(parent));
+    await sleep(2);
+    server.end();
+  }
+
+  private async cart(parent: Span): Promise<void> {
+    const server = this.tracers.cart.startSpan('GetCart', { kind: SpanKind.SERVER }, trace.setSpan(ROOT_CONTEXT, parent));
+    await sleep(5);
+    await this.call(this.tracers.cart, server, 'inventory', (p) => this.inventory(p));
+    server.end();
+  }
+
+  private async inventory(parent: Span): Promise<void> {
+    const server = this.tracers.inventory.startSpan('CheckStock', { kind: SpanKind.SERVER }, trace.setSpan(ROOT_CONTEXT, parent));
+    await sleep(this.slowInventory ? 310 : 10);
+    const db = this.tracers.inventory.startSpan('SELECT stock', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.namespace': 'stock' } }, trace.setSpan(ROOT_CONTEXT, server));
+    await sleep(2);
+    db.end();
+    server.end();
+  }
+
+  /** A client span in the caller; the callee's server span becomes its child (the context is passed explicitly, as propagation would). */
+  private async call(callerTracer: Tracer, parent: Span, callee: string, serve: (client: Span) => Promise<void>): Promise<void> {
+    const client = callerTracer.startSpan(`call ${callee}`, { kind: SpanKind.CLIENT, attributes: { 'server.address': callee } }, trace.setSpan(ROOT_CONTEXT, parent));
+    await sleep(1);
+    await serve(client);
+    await sleep(1);
+    client.end();
+  }
+}
