@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFaultline } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { SpanPairer } from '../src/graph/span-pairer.js';
 import { silentLogger } from '../src/log.js';
 import { createSelfMetrics } from '../src/self-metrics.js';
@@ -79,10 +81,47 @@ async function main(): Promise<void> {
     const e = edge[Math.floor(edge.length / 2)]!;
     await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () => edgeLatency(store, e.source, e.target, end - 24 * HOUR, end));
     await time('(a\') one service P50/P99, 24 h (rollup)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
-  } finally {
     await store.close();
+    await webhookToDone(dir, end);
+  } finally {
+    await store.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Webhook -> incident `done` latency with the loaded store: faultline started on the same data dir. */
+async function webhookToDone(dir: string, dataEnd: number): Promise<void> {
+  const app = await startFaultline(
+    loadConfig({ FAULTLINE_DATA_DIR: dir, FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0', FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: '127.0.0.1:0' }),
+    silentLogger,
+  );
+  const api = `http://127.0.0.1:${app.ports.api}`;
+  const ms: number[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      const service = `svc-0${i % 10}`;
+      const startsAt = new Date(Math.min(Date.now(), dataEnd) - 5 * 60_000).toISOString();
+      const body = {
+        version: '4',
+        status: 'firing',
+        receiver: 'faultline',
+        alerts: [{ status: 'firing', labels: { alertname: 'ServiceP99LatencyHigh', service_name: service }, annotations: {}, startsAt, endsAt: '0001-01-01T00:00:00Z', fingerprint: `bench${i}` }],
+      };
+      const t = performance.now();
+      const res = await fetch(`${api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const id = ((await res.json()) as { incidents: { id: string }[] }).incidents[0]!.id;
+      for (;;) {
+        const r = (await (await fetch(`${api}/api/v1/incidents/${id}`)).json()) as { status: string };
+        if (r.status === 'done' || r.status === 'failed') break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      ms.push(performance.now() - t);
+    }
+  } finally {
+    await app.close();
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`${'RCA: webhook -> incident done (20 alerts)'.padEnd(44)} p50 ${ms[10]!.toFixed(1).padStart(7)} ms   p99 ${ms[19]!.toFixed(1).padStart(7)} ms`);
 }
 
 main().catch((err: unknown) => {

@@ -19,9 +19,12 @@ export interface AnalysisResult {
   summary: string;
 }
 
-export async function analyze(store: Store, req: AnalysisRequest, minRequests = 20): Promise<AnalysisResult> {
+export async function analyze(store: Store, req: AnalysisRequest, minRequests = 20, now = Date.now()): Promise<AnalysisResult> {
+  // Rollup windows take whole minutes by midpoint. A window that ends now would drop the current minute, which is
+  // where a fresh incident is; nothing lies beyond now, so reach one minute further to keep it.
+  const windowEnd = req.windowEndMs >= now - 1000 ? req.windowEndMs + 60_000 : req.windowEndMs;
   const [current, baseline] = await Promise.all([
-    loadServiceGraph(store, req.windowStartMs, req.windowEndMs),
+    loadServiceGraph(store, req.windowStartMs, windowEnd),
     loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs),
   ]);
   const ranking = rankCandidates({ service: req.service, current, baseline, minRequests });

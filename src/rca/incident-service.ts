@@ -159,6 +159,8 @@ export class IncidentService {
           baselineEndMs: Date.parse(report.baseline.end),
         },
         this.opts.minRequests,
+        // The window ended when the alert arrived: treat it as ending "now" even if the analysis waited in the queue.
+        Math.min(Date.now(), Date.parse(report.window.end) + 1000),
       );
       report = { ...report, ...result, status: 'done' };
     } catch (err) {

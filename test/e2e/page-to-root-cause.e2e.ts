@@ -25,7 +25,7 @@ beforeAll(async () => {
     FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${ports.grpc}`,
     FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
     FAULTLINE_PAIR_WAIT_MS: '2000',
-    FAULTLINE_RCA_LOOKBACK: '60s',
+    FAULTLINE_RCA_LOOKBACK: '30s',
     FAULTLINE_RCA_BASELINE: '150s',
   });
   writeFileSync(

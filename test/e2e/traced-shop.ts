@@ -15,8 +15,8 @@ export class TracedShop {
   slowInventory = false;
   private readonly providers: NodeTracerProvider[] = [];
   private readonly tracers: Record<'frontend' | 'cart' | 'inventory', Tracer>;
-  private running = false;
-  private loops: Promise<void>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(otlpGrpcUrl: string) {
     const tracer = (service: string): Tracer => {
@@ -30,20 +30,20 @@ export class TracedShop {
     this.tracers = { frontend: tracer('frontend'), cart: tracer('cart'), inventory: tracer('inventory') };
   }
 
-  /** Starts `concurrency` request loops. */
-  start(concurrency = 6): void {
-    this.running = true;
-    this.loops = Array.from({ length: concurrency }, async () => {
-      while (this.running) {
-        await this.request();
-        await sleep(20);
-      }
-    });
+  /**
+   * Starts requests at a fixed rate, whatever their latency (open loop, like real users): a slow dependency then
+   * shows as slow requests, not as fewer requests.
+   */
+  start(perSecond = 40): void {
+    this.timer = setInterval(() => {
+      const p = this.request().finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }, 1000 / perSecond);
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.loops);
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all(this.inFlight);
     await Promise.all(this.providers.map((p) => p.shutdown()));
   }
 
