@@ -6,11 +6,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeExportRequestProto } from '../src/otlp/decode-protobuf.js';
+import { freePort } from '../test/helpers/free-port.js';
 import { encodeProto } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
@@ -18,14 +18,6 @@ import { shop } from '../test/sim/topology.js';
 const SPANS_PER_REQUEST = 1000;
 const REQUESTS = Number(process.env.REQUESTS ?? 600);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function makeRequests(): Buffer[] {
   const spans = simulate(shop, { seed: 9, startMs: Date.now() - 30 * 60_000, durationMs: 20 * 60_000, requests: Math.ceil((REQUESTS * SPANS_PER_REQUEST) / 12) }).spans;

@@ -105,9 +105,9 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       },
       async close() {
         ready = false;
-        // Receivers first (in-flight exports finish once committed), then the writer drains, then the store.
+        // Stop accepting (exports still reading their body get a retryable 503/UNAVAILABLE), let in-flight exports
+        // finish once committed while the writer drains, then settle the graph and close the store.
         await Promise.all([grpc.close(), http.close(), writer.close()]);
-        await writer.close();
         pairer.close();
         await derived.close();
         await api.close();

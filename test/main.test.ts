@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { freePort } from './helpers/free-port.js';
+import { rawGrpcExport } from './helpers/raw-grpc-export.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../src/log.js';
 import { openStore } from '../src/store/clickhouse-store.js';
 import { runMigrations } from '../src/store/migrations.js';
@@ -15,14 +16,6 @@ import { ciPipeline } from './sim/topology.js';
 import { encodeProto } from './sim/otlp-encode.js';
 
 const MAIN = join(import.meta.dirname, '../dist/src/main.js');
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 interface Proc {
   child: ChildProcess;
@@ -91,17 +84,7 @@ describe('faultline serve', () => {
       FAULTLINE_BATCH_MAX_DELAY_MS: '50',
     });
     await waitReady(api);
-    const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
-    const send = (body: Buffer) =>
-      new Promise<boolean>((resolve) =>
-        client.makeUnaryRequest(
-          '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-          (b: Buffer) => b,
-          (b: Buffer) => b,
-          body,
-          (err) => resolve(!err),
-        ),
-      );
+    const send = async (body: Buffer) => (await rawGrpcExport(grpcPort, body)) === null;
     const acked: Span[] = [];
     let seed = 1;
     let stop = false;
@@ -117,7 +100,6 @@ describe('faultline serve', () => {
     expect(await p.exited).toBe(0);
     stop = true;
     await Promise.all(senders);
-    client.close();
     expect(acked.length).toBeGreaterThan(1000);
 
     const store = await openStore({ dataDir, clickhouseUrl: undefined });

@@ -39,6 +39,8 @@ export class IncidentService {
   private readonly queue: AnalysisQueue;
   /** Dedup keys of incidents whose analysis is queued or running here, so a re-sent webhook does not queue twice. */
   private readonly inFlight = new Map<string, string>();
+  /** Incidents resolved while their analysis ran: the analysis's final save must keep the resolution. */
+  private readonly resolvedWhileRunning = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -134,8 +136,6 @@ export class IncidentService {
   idle(): Promise<void> {
     return this.queue.idle();
   }
-
-  private readonly resolvedWhileRunning = new Set<string>();
 
   private enqueue(report: Report, dedupKey: string): void {
     if (this.inFlight.has(dedupKey)) return;

@@ -1,7 +1,6 @@
 /** Starts the e2e test's processes with their logs in one temp dir, and stops them all, pass or fail. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export interface Proc {
@@ -59,14 +58,6 @@ export class ProcessGroup {
   }
 }
 
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 /** Polls `probe` until it returns a value, or throws after `timeoutMs` naming what was awaited. */
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 500): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -81,3 +72,5 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
   }
   throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
 }
+
+export { freePort } from '../helpers/free-port.js';

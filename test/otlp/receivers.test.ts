@@ -12,6 +12,7 @@ import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Span } from '../../src/span.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { rawGrpcExport } from '../helpers/raw-grpc-export.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 import { encodeJson, encodeProto, toReadableSpan } from '../sim/otlp-encode.js';
@@ -147,36 +148,15 @@ describe('OTLP/HTTP error paths', () => {
 });
 
 describe('OTLP/gRPC error paths', () => {
-  const Client = grpc.makeGenericClientConstructor(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (b: Buffer) => b,
-        requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (b: Buffer) => b,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    },
-    'TraceService',
-  );
-  const call = (body: Buffer) =>
-    new Promise<grpc.ServiceError | Buffer>((resolve) => {
-      const client = new Client(`127.0.0.1:${h.app.ports.grpc}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
-      (client as unknown as { Export: (b: Buffer, cb: (e: grpc.ServiceError | null, r: Buffer) => void) => void }).Export(body, (err, res) => {
-        client.close();
-        resolve(err ?? res);
-      });
-    });
+  const call = (body: Buffer) => rawGrpcExport(h.app.ports.grpc, body);
 
   it('malformed protobuf -> INVALID_ARGUMENT', async () => {
     const r = await call(Buffer.from([0x0a, 0xff, 0xff, 0x01]));
-    expect((r as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(r?.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
   it('oversized message -> RESOURCE_EXHAUSTED', async () => {
     const r = await call(encodeProto(sim(13, 200)));
-    expect((r as grpc.ServiceError).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(r?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
   });
 });

@@ -2,34 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { rawGrpcExport } from '../helpers/raw-grpc-export.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 import { encodeProto } from '../sim/otlp-encode.js';
-
-const Client = grpc.makeGenericClientConstructor(
-  {
-    Export: {
-      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (b: Buffer) => b,
-      requestDeserialize: (b: Buffer) => b,
-      responseSerialize: (b: Buffer) => b,
-      responseDeserialize: (b: Buffer) => b,
-    },
-  },
-  'TraceService',
-);
-
-function grpcExport(port: number, body: Buffer): Promise<{ err: grpc.ServiceError | null }> {
-  return new Promise((resolve) => {
-    const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    (client as unknown as { Export: (b: Buffer, cb: (e: grpc.ServiceError | null) => void) => void }).Export(body, (err) => {
-      client.close();
-      resolve({ err });
-    });
-  });
-}
 
 const body = (seed: number) => encodeProto(simulate(ciPipeline, { seed, startMs: Date.now() - 60_000, durationMs: 10_000, requests: 3 }).spans);
 const httpExport = (h: Harness, b: Buffer) => fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body: b, headers: { 'content-type': 'application/x-protobuf' } });
@@ -48,9 +24,9 @@ describe('overload', () => {
     const res = await httpExport(h, body(2));
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    const g = await grpcExport(h.app.ports.grpc, body(3));
-    expect(g.err?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-    expect(g.err?.metadata.get('grpc-status-details-bin')[0]).toBeInstanceOf(Buffer);
+    const err = await rawGrpcExport(h.app.ports.grpc, body(3));
+    expect(err?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(err?.metadata.get('grpc-status-details-bin')[0]).toBeInstanceOf(Buffer);
     expect((await first).status).toBe(200);
     const [row] = await h.app.store.query<{ count: number }>('span_count', { service: '' });
     expect(row!.count).toBe(simulate(ciPipeline, { seed: 1, startMs: 0, durationMs: 10_000, requests: 3 }).spans.length);
@@ -69,7 +45,7 @@ describe('store outage', () => {
     const res = await httpExport(h, body(4));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).not.toBeNull();
-    const g = await grpcExport(h.app.ports.grpc, body(5));
-    expect(g.err?.code).toBe(grpc.status.UNAVAILABLE);
+    const err = await rawGrpcExport(h.app.ports.grpc, body(5));
+    expect(err?.code).toBe(grpc.status.UNAVAILABLE);
   });
 });
