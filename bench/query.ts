@@ -16,6 +16,7 @@ import { edgeLatency, listServices, serviceLatency } from '../src/store/latency-
 import { runMigrations } from '../src/store/migrations.js';
 import { loadQuery } from '../src/store/query-files.js';
 import { SPAN_COLUMNS, spansToTsv } from '../src/store/span-rows.js';
+import type { Span } from '../src/span.js';
 import { generateTopology } from '../test/sim/generated-topology.js';
 import { simulate } from '../test/sim/simulate.js';
 
@@ -38,26 +39,23 @@ async function load(store: Store): Promise<{ spans: number; seconds: number; end
   const start = end - HOURS * HOUR;
   const t0 = performance.now();
   let total = 0;
-  for (let h = 0; h < HOURS; h++) {
-    const { spans } = simulate(topo, { seed: 100 + h, startMs: start + h * HOUR, durationMs: HOUR, requests: requestsPerHour });
+  // Raw spans as the batch writer stores them, then everything the pairer derives from them.
+  const ingest = async (spans: Span[]): Promise<void> => {
     for (let i = 0; i < spans.length; i += 50_000) await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans.slice(i, i + 50_000)), SPAN_COLUMNS);
     pairer.add(spans);
     clock++;
     pairer.settleExpired();
     await derived.flush();
     total += spans.length;
+  };
+  for (let h = 0; h < HOURS; h++) {
+    await ingest(simulate(topo, { seed: 100 + h, startMs: start + h * HOUR, durationMs: HOUR, requests: requestsPerHour }).spans);
     process.stderr.write(`\rloaded hour ${h + 1}/${HOURS}: ${total.toLocaleString('en-US')} spans`);
   }
   // The calibration sample undershoots a little (calls are probabilistic): top up across the same 24 h.
   for (let topUp = 0; total < TARGET_SPANS; topUp++) {
     const requests = Math.ceil(((TARGET_SPANS - total) / perRequest) * 1.02);
-    const { spans } = simulate(topo, { seed: 900 + topUp, startMs: start, durationMs: HOURS * HOUR, requests });
-    for (let i = 0; i < spans.length; i += 50_000) await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans.slice(i, i + 50_000)), SPAN_COLUMNS);
-    pairer.add(spans);
-    clock++;
-    pairer.settleExpired();
-    await derived.flush();
-    total += spans.length;
+    await ingest(simulate(topo, { seed: 900 + topUp, startMs: start, durationMs: HOURS * HOUR, requests }).spans);
   }
   process.stderr.write(`\rloaded ${total.toLocaleString('en-US')} spans\n`);
   return { spans: total, seconds: (performance.now() - t0) / 1000, end };

@@ -62,9 +62,10 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       metrics,
       log,
     );
-    pairer.start(Math.min(1000, Math.max(50, config.graph.pairWaitMs / 4)));
+    // Settle often enough that a span waits at most ~25% longer than its pair wait.
+    const settleIntervalMs = Math.min(1000, Math.max(50, config.graph.pairWaitMs / 4));
+    pairer.start(settleIntervalMs);
     derived.start();
-    const sink = { accept: (spans: Parameters<SpanBatchWriter['accept']>[0]) => writer.accept(spans) };
 
     const incidents = new IncidentService(store, { lookbackMs: config.rca.lookbackMs, baselineMs: config.rca.baselineMs, concurrency: config.rca.concurrency, minRequests: 20 }, metrics, log);
     const api: ApiServer = await startApiServer({
@@ -76,9 +77,9 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       log,
     });
     started.push(api);
-    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink, metrics, log });
+    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log });
     started.push(grpc);
-    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink, metrics, log });
+    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log });
     started.push(http);
     const resumed = await incidents.resumeUnfinished();
     if (resumed > 0) log.info('resuming unfinished incident analyses', { count: resumed });
@@ -100,7 +101,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       ports: { grpc: grpc.port, http: http.port, api: api.port },
       async settleGraph() {
         pairer.close();
-        pairer.start(Math.min(1000, Math.max(50, config.graph.pairWaitMs / 4)));
+        pairer.start(settleIntervalMs);
         await derived.flush();
       },
       async close() {
