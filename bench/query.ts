@@ -35,7 +35,8 @@ async function load(store: Store): Promise<{ spans: number; seconds: number; end
   const sample = simulate(topo, { seed: 1, startMs: 0, durationMs: 1000, requests: 200 });
   const perRequest = sample.spans.length / 200;
   const requestsPerHour = Math.round(TARGET_SPANS / HOURS / perRequest);
-  const end = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+  // The data ends now, as in a live store: an alert's window and its baseline hour are the freshest data.
+  const end = Math.floor(Date.now() / 60_000) * 60_000;
   const start = end - HOURS * HOUR;
   const t0 = performance.now();
   let total = 0;
@@ -74,16 +75,21 @@ async function time(label: string, fn: () => Promise<unknown>): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-query-'));
+  // BENCH_DATA_DIR keeps the loaded store for another run (which then skips the load); by default a temp dir is used.
+  const keep = process.env.BENCH_DATA_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'faultline-bench-query-'));
   const store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
   try {
     await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
-    const { spans, seconds, end } = await load(store);
+    const [stored] = await store.query<{ spans: number; lastMs: number }>('span_extent');
+    const reuse = keep !== undefined && Number(stored?.spans ?? 0) > 0;
+    const { spans, seconds, end } = reuse ? { spans: Number(stored!.spans), seconds: 0, end: Math.ceil(Number(stored!.lastMs) / 60_000) * 60_000 } : await load(store);
     // A bulk load leaves many small parts; a running store merges them in the background. Measure the merged state.
     for (const table of ['otel_traces', 'span_rollup_1m', 'edge_calls', 'edge_rollup_1m']) await store.command(loadQuery('optimize_table'), { table });
     const sizes = await store.query<{ table: string; rows: number; bytes: number }>('storage_per_table');
     const traces = sizes.find((s) => s.table === 'otel_traces')!;
-    console.log(`loaded ${spans.toLocaleString('en-US')} spans (50 services, 500 operations, ${HOURS} h) in ${seconds.toFixed(1)} s (${Math.round(spans / seconds).toLocaleString('en-US')} spans/s)`);
+    if (reuse) console.log(`reusing ${spans.toLocaleString('en-US')} spans in ${dir}`);
+    else console.log(`loaded ${spans.toLocaleString('en-US')} spans (50 services, 500 operations, ${HOURS} h) in ${seconds.toFixed(1)} s (${Math.round(spans / seconds).toLocaleString('en-US')} spans/s)`);
     console.log(`otel_traces: ${(Number(traces.bytes) / Number(traces.rows)).toFixed(1)} bytes on disk per span; all tables: ${(sizes.reduce((s, t) => s + Number(t.bytes), 0) / spans).toFixed(1)} bytes per span`);
     const raw = 6 * HOUR;
     await time('(a) one service P50/P99, 1 h (raw, exact)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
     await webhookToDone(dir, end);
   } finally {
     await store.close().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,8 @@
 -- Raw spans, close to the OTel Collector clickhouseexporter's otel_traces so Grafana's ClickHouse plugin reads it.
--- Random ids are most of a span's bytes: ZSTD(3) on them and on the timestamps saves ~2 bytes per span over ZSTD(1).
+-- Random ids are most of a span's bytes. Sorting by trace within a service's minute puts a trace's spans of one
+-- service side by side (server span, its client spans), so TraceId and ParentSpanId repeat and compress: ~35 bytes
+-- per span instead of ~42 sorted by operation and time. The key still narrows any window to each service's minutes.
+-- ZSTD(3) on ids and timestamps saves ~2 bytes per span over ZSTD(1).
 -- distribute: otel_traces by cityHash64(TraceId)
 CREATE TABLE IF NOT EXISTS {{local:otel_traces}} {{on_cluster}}
 (
@@ -23,6 +26,7 @@ CREATE TABLE IF NOT EXISTS {{local:otel_traces}} {{on_cluster}}
 )
 ENGINE = {{engine:MergeTree}}
 PARTITION BY toDate(Timestamp)
-ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)
+PRIMARY KEY (ServiceName, toStartOfMinute(Timestamp))
+ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)
 TTL toDateTime(Timestamp) + toIntervalDay({{retention_days}})
 SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1

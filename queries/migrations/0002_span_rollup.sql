@@ -17,6 +17,8 @@ ENGINE = Null;
 -- Per-minute rollup per service, operation and kind: calls, errors and DDSketches of duration and self time.
 -- DDSketch (quantilesDD) bounds the *relative* error of every quantile (0.5% here), which is what a P99 comparison
 -- needs; t-digest bounds the rank error instead, so a heavy tail can be off by much more in milliseconds.
+-- Hour first in the key: the graph of a window (every service, a few minutes) reads only that window's hours,
+-- and one service over a day still narrows to its rows inside each hour.
 -- distribute: span_rollup_1m by rand()
 CREATE TABLE IF NOT EXISTS {{local:span_rollup_1m}} {{on_cluster}}
 (
@@ -31,7 +33,7 @@ CREATE TABLE IF NOT EXISTS {{local:span_rollup_1m}} {{on_cluster}}
 )
 ENGINE = {{engine:AggregatingMergeTree}}
 PARTITION BY toDate(Minute)
-ORDER BY (ServiceName, SpanName, SpanKind, Minute)
+ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute)
 TTL Minute + toIntervalDay({{retention_days}});
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS span_rollup_1m_mv {{on_cluster}} TO {{local:span_rollup_1m}} AS

@@ -19,6 +19,7 @@ ORDER BY (Client, Server, Timestamp)
 TTL toDateTime(Timestamp) + toIntervalDay({{retention_days}})
 SETTINGS ttl_only_drop_parts = 1;
 
+-- Hour first in the key, as span_rollup_1m.
 -- distribute: edge_rollup_1m by rand()
 CREATE TABLE IF NOT EXISTS {{local:edge_rollup_1m}} {{on_cluster}}
 (
@@ -34,7 +35,7 @@ CREATE TABLE IF NOT EXISTS {{local:edge_rollup_1m}} {{on_cluster}}
 )
 ENGINE = {{engine:AggregatingMergeTree}}
 PARTITION BY toDate(Minute)
-ORDER BY (Client, Server, ServerKind, ConnectionType, Minute)
+ORDER BY (toStartOfHour(Minute), Client, Server, ServerKind, ConnectionType, Minute)
 TTL Minute + toIntervalDay({{retention_days}});
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_rollup_1m_mv {{on_cluster}} TO {{local:edge_rollup_1m}} AS

@@ -8,6 +8,8 @@
  *   {{retention_days}}     FAULTLINE_RETENTION_DAYS (a validated integer)
  * and one directive comment per distributed table, `-- distribute: t by <sharding key>`, which in cluster mode
  * adds `CREATE TABLE t AS t_local ENGINE = Distributed(...)` right after the statement that creates t_local.
+ * A file whose first line is `-- single-node only` (a data rebuild that cannot run ON CLUSTER) renders to nothing
+ * in cluster mode.
  */
 
 export interface DdlOptions {
@@ -17,6 +19,7 @@ export interface DdlOptions {
 
 /** One migration file -> the statements to run, in order. */
 export function renderDdl(sql: string, opts: DdlOptions): string[] {
+  if (opts.cluster && /^--\s*single-node only\s*$/m.test(sql.split('\n', 1)[0] ?? '')) return [];
   const distributed = new Map<string, string>();
   for (const m of sql.matchAll(/^--\s*distribute:\s*([a-z0-9_]+)\s+by\s+(.+)$/gm)) distributed.set(m[1]!, m[2]!.trim());
 

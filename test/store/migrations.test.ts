@@ -4,21 +4,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
-import { openStore } from '../../src/store/clickhouse-store.js';
+import { openStore, type Store } from '../../src/store/clickhouse-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
+import { loadMigrationFiles } from '../../src/store/query-files.js';
+import { renderDdl } from '../../src/store/render-ddl.js';
 import { SPAN_COLUMNS, spansToTsv } from '../../src/store/span-rows.js';
+import { SpanPairer } from '../../src/graph/span-pairer.js';
+import { createSelfMetrics } from '../../src/self-metrics.js';
+import { DerivedRowWriter } from '../../src/store/derived-row-writer.js';
+import type { Span } from '../../src/span.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-migrate-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const oldDir = mkdtempSync(join(tmpdir(), 'faultline-migrate-old-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(oldDir, { recursive: true, force: true });
+});
 
 describe('store migrations', () => {
   it('apply once, set TTL, and keep data across a reopen of the same data dir', async () => {
     const spans = simulate(ciPipeline, { seed: 5, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 10 }).spans;
     let store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(first.applied).toEqual([1, 2, 3, 4]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
     await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
@@ -35,4 +45,64 @@ describe('store migrations', () => {
     expect(row!.count).toBe(spans.length);
     await store.close();
   });
+
+  it('upgrade: a store left at version 4 with data is rebuilt by 0005 without losing a span or a rollup row', async () => {
+    const spans = simulate(ciPipeline, { seed: 6, startMs: Date.now() - 600_000, durationMs: 300_000, requests: 200 }).spans;
+    let store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
+    // The tables as version 4 of the files created them (sorted by operation and time; rollups service first).
+    const v4 = [
+      ['PRIMARY KEY (ServiceName, toStartOfMinute(Timestamp))\nORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)', 'ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)'],
+      ['ORDER BY (toStartOfHour(Minute), ', 'ORDER BY ('],
+    ] as const;
+    for (const m of loadMigrationFiles().filter((f) => f.version <= 3)) {
+      let sql = m.sql;
+      for (const [now, then] of v4) sql = sql.replace(now, then);
+      for (const stmt of renderDdl(sql, { cluster: undefined, retentionDays: 3 })) await store.command(stmt);
+    }
+    const [oldDdl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
+    expect(oldDdl!.statement).toContain('ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)');
+    const old = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger, 4);
+    expect(old.applied).toEqual([1, 2, 3, 4]);
+    await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
+    await writeDerived(store, spans);
+    const before = await snapshot(store);
+    expect(before.spans).toBe(spans.length);
+    expect(before.rollupCalls).toBeGreaterThan(0);
+    expect(before.edgeCalls).toBeGreaterThan(0);
+    await store.close();
+
+    store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
+    const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
+    expect(upgrade.applied).toEqual([5]);
+    expect(await snapshot(store)).toEqual(before);
+    const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
+    expect(ddl!.statement).toContain('ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)');
+    expect(ddl!.statement).toContain('INDEX idx_trace_id TraceId TYPE bloom_filter');
+    expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
+    const [rollup] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
+    expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute)');
+    // The views still feed the swapped-in rollups.
+    await writeDerived(store, simulate(ciPipeline, { seed: 7, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 20 }).spans);
+    const after = await snapshot(store);
+    expect(after.rollupCalls).toBeGreaterThan(before.rollupCalls as number);
+    expect(after.edgeCalls).toBeGreaterThan(before.edgeCalls as number);
+    await store.close();
+  });
 });
+
+/** Pairs the spans and writes the edge calls and span timings they give (the rollups fill through the views). */
+async function writeDerived(store: Store, spans: Span[]): Promise<void> {
+  const derived = new DerivedRowWriter(store, { flushIntervalMs: 60_000, flushRows: 1_000_000, maxBuffered: 1_000_000 }, createSelfMetrics().registry, silentLogger);
+  let clock = 0;
+  const pairer = new SpanPairer({ waitMs: 0, maxPending: 100_000 }, { onEdge: (c) => derived.addEdge(c), onSpanTiming: (t) => derived.addSpanTiming(t), onUnpaired: () => undefined, onEvicted: () => undefined }, () => clock);
+  pairer.add(spans);
+  clock++;
+  pairer.settleExpired();
+  await derived.flush();
+}
+
+/** Counts that a rebuild must keep: spans, and the calls and p99s the rollups hold. */
+async function snapshot(store: Store): Promise<Record<string, number | number[]>> {
+  const [row] = await store.query<Record<string, unknown>>('store_snapshot');
+  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Array.isArray(v) ? v.map(Number) : Number(v)]));
+}

@@ -33,4 +33,12 @@ describe('renderDdl', () => {
       expect(stmts.some((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t} ON CLUSTER 'prod' AS ${t}_local`))).toBe(true);
     }
   });
+
+  it('a single-node-only rebuild renders on one node and to nothing on a cluster', () => {
+    const rebuild = loadMigrationFiles().find((m) => m.name === 'resort_tables')!;
+    expect(renderDdl(rebuild.sql, { cluster: 'prod', retentionDays: 9 })).toEqual([]);
+    const single = renderDdl(rebuild.sql, { cluster: undefined, retentionDays: 9 });
+    expect(single.some((s) => s.startsWith('EXCHANGE TABLES otel_traces AND otel_traces_resorted'))).toBe(true);
+    expect(single.join('\n')).toContain('toIntervalDay(9)');
+  });
 });
