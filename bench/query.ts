@@ -114,6 +114,10 @@ async function webhookToDone(dir: string, dataEnd: number): Promise<void> {
   );
   const api = `http://127.0.0.1:${app.ports.api}`;
   const ms: number[] = [];
+  const statuses = new Map<string, number>();
+  // Fingerprints unique to this run: a reused store already holds the incidents of earlier runs (dedup would answer
+  // with those at once).
+  const run = Date.now().toString(36);
   try {
     for (let i = 0; i < 20; i++) {
       const service = `svc-0${i % 10}`;
@@ -122,14 +126,18 @@ async function webhookToDone(dir: string, dataEnd: number): Promise<void> {
         version: '4',
         status: 'firing',
         receiver: 'faultline',
-        alerts: [{ status: 'firing', labels: { alertname: 'ServiceP99LatencyHigh', service_name: service }, annotations: {}, startsAt, endsAt: '0001-01-01T00:00:00Z', fingerprint: `bench${i}` }],
+        alerts: [{ status: 'firing', labels: { alertname: 'ServiceP99LatencyHigh', service_name: service }, annotations: {}, startsAt, endsAt: '0001-01-01T00:00:00Z', fingerprint: `bench-${run}-${i}` }],
       };
       const t = performance.now();
       const res = await fetch(`${api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const id = ((await res.json()) as { incidents: { id: string }[] }).incidents[0]!.id;
+      const created = ((await res.json()) as { incidents: { id: string; created: boolean }[] }).incidents[0]!;
+      if (!created.created) throw new Error(`incident ${created.id} was not new`);
       for (;;) {
-        const r = (await (await fetch(`${api}/api/v1/incidents/${id}`)).json()) as { status: string };
-        if (r.status === 'done' || r.status === 'failed') break;
+        const r = (await (await fetch(`${api}/api/v1/incidents/${created.id}`)).json()) as { status: string };
+        if (r.status === 'done' || r.status === 'failed') {
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+          break;
+        }
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       ms.push(performance.now() - t);
@@ -138,7 +146,8 @@ async function webhookToDone(dir: string, dataEnd: number): Promise<void> {
     await app.close();
   }
   ms.sort((a, b) => a - b);
-  console.log(`${'RCA: webhook -> incident done (20 alerts)'.padEnd(44)} p50 ${ms[10]!.toFixed(1).padStart(7)} ms   p99 ${ms[19]!.toFixed(1).padStart(7)} ms`);
+  const outcome = [...statuses].map(([s, n]) => `${n} ${s}`).join(', ');
+  console.log(`${'RCA: webhook -> incident done (20 alerts)'.padEnd(44)} p50 ${ms[10]!.toFixed(1).padStart(7)} ms   p99 ${ms[19]!.toFixed(1).padStart(7)} ms   (${outcome})`);
 }
 
 main().catch((err: unknown) => {

@@ -18,7 +18,8 @@ ENGINE = Null;
 -- DDSketch (quantilesDD) bounds the *relative* error of every quantile (0.5% here), which is what a P99 comparison
 -- needs; t-digest bounds the rank error instead, so a heavy tail can be off by much more in milliseconds.
 -- Hour first in the key: the graph of a window (every service, a few minutes) reads only that window's hours,
--- and one service over a day still narrows to its rows inside each hour.
+-- and one service over a day still narrows to its rows inside each hour. Sketch states are heavy to read, so
+-- granules are small (256 rows): one service's or edge's slice of an hour is then a granule or two, not all of it.
 -- distribute: span_rollup_1m by rand()
 CREATE TABLE IF NOT EXISTS {{local:span_rollup_1m}} {{on_cluster}}
 (
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS {{local:span_rollup_1m}} {{on_cluster}}
 ENGINE = {{engine:AggregatingMergeTree}}
 PARTITION BY toDate(Minute)
 ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute)
-TTL Minute + toIntervalDay({{retention_days}});
+TTL Minute + toIntervalDay({{retention_days}})
+SETTINGS index_granularity = 256;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS span_rollup_1m_mv {{on_cluster}} TO {{local:span_rollup_1m}} AS
 SELECT

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS {{local:edge_rollup_1m}} {{on_cluster}}
 ENGINE = {{engine:AggregatingMergeTree}}
 PARTITION BY toDate(Minute)
 ORDER BY (toStartOfHour(Minute), Client, Server, ServerKind, ConnectionType, Minute)
-TTL Minute + toIntervalDay({{retention_days}});
+TTL Minute + toIntervalDay({{retention_days}})
+SETTINGS index_granularity = 256;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS edge_rollup_1m_mv {{on_cluster}} TO {{local:edge_rollup_1m}} AS
 SELECT

@@ -22,7 +22,8 @@ CREATE TABLE span_rollup_1m_resorted AS span_rollup_1m
 ENGINE = AggregatingMergeTree
 PARTITION BY toDate(Minute)
 ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute)
-TTL Minute + toIntervalDay({{retention_days}});
+TTL Minute + toIntervalDay({{retention_days}})
+SETTINGS index_granularity = 256;
 INSERT INTO span_rollup_1m_resorted SELECT * FROM span_rollup_1m;
 EXCHANGE TABLES span_rollup_1m AND span_rollup_1m_resorted;
 DROP TABLE span_rollup_1m_resorted;
@@ -32,7 +33,8 @@ CREATE TABLE edge_rollup_1m_resorted AS edge_rollup_1m
 ENGINE = AggregatingMergeTree
 PARTITION BY toDate(Minute)
 ORDER BY (toStartOfHour(Minute), Client, Server, ServerKind, ConnectionType, Minute)
-TTL Minute + toIntervalDay({{retention_days}});
+TTL Minute + toIntervalDay({{retention_days}})
+SETTINGS index_granularity = 256;
 INSERT INTO edge_rollup_1m_resorted SELECT * FROM edge_rollup_1m;
 EXCHANGE TABLES edge_rollup_1m AND edge_rollup_1m_resorted;
 DROP TABLE edge_rollup_1m_resorted;
