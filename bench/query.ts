@@ -15,7 +15,7 @@ import { DerivedRowWriter } from '../src/store/derived-row-writer.js';
 import { edgeLatency, listServices, serviceLatency } from '../src/store/latency-queries.js';
 import { runMigrations } from '../src/store/migrations.js';
 import { loadQuery } from '../src/store/query-files.js';
-import { SPAN_COLUMNS, spansToTsv } from '../src/store/span-rows.js';
+import { spansToNative } from '../src/store/span-rows.js';
 import type { Span } from '../src/span.js';
 import { generateTopology } from '../test/sim/generated-topology.js';
 import { simulate } from '../test/sim/simulate.js';
@@ -42,7 +42,7 @@ async function load(store: Store): Promise<{ spans: number; seconds: number; end
   let total = 0;
   // Raw spans as the batch writer stores them, then everything the pairer derives from them.
   const ingest = async (spans: Span[]): Promise<void> => {
-    for (let i = 0; i < spans.length; i += 50_000) await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans.slice(i, i + 50_000)), SPAN_COLUMNS);
+    for (let i = 0; i < spans.length; i += 50_000) await store.insertNative('otel_traces', spansToNative(spans.slice(i, i + 50_000)));
     pairer.add(spans);
     clock++;
     pairer.settleExpired();

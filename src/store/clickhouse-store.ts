@@ -2,8 +2,10 @@
  * The one module that owns the ClickHouse client: embedded chDB (one engine per process, bound to the data dir)
  * or a ClickHouse server. Everything else talks to the store through this interface.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { ClickHouseError, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { StoreUnavailableError } from '../errors.js';
@@ -32,6 +34,8 @@ export interface Store {
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Inserts pre-serialised rows (one per line) in the given text format; TabSeparated rows follow `columns`. */
   insert(table: string, format: InsertFormat, rows: string, columns?: readonly string[]): Promise<void>;
+  /** Inserts one Native-format block (see native-block.ts) whose columns are all of the table's, in order. */
+  insertNative(table: string, block: Buffer): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -43,10 +47,20 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   // Loaded lazily so a server deployment never maps the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
   const connection = createChdbConnection({ path });
-  return wrap(createClient({ connection } as never), 'chdb', path, connection.chdb as unknown as RawInserter);
+  // chDB reads binary input from files: Native blocks are staged here for the length of one insert.
+  const staging = join(path, 'staged-inserts');
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  return wrap(createClient({ connection } as never), 'chdb', path, { raw: connection.chdb as unknown as RawInserter, staging });
 }
 
-function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, raw: RawInserter | undefined): Store {
+interface Embedded {
+  raw: RawInserter;
+  staging: string;
+}
+
+function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, embedded: Embedded | undefined): Store {
+  const raw = embedded?.raw;
   const settings = { output_format_json_quote_64bit_integers: 0, date_time_input_format: 'best_effort' } as const;
   return {
     kind,
@@ -69,12 +83,30 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, r
     },
     async insert(table: string, format: InsertFormat, rows: string, columns?: readonly string[]): Promise<void> {
       if (rows === '') return;
-      const insertSettings = { date_time_input_format: 'best_effort' } as const;
+      // Parallel parsing splits a batch across threads; for our batch sizes its setup costs more CPU than it saves.
+      const insertSettings = { date_time_input_format: 'best_effort', input_format_parallel_parsing: 0 } as const;
       try {
-        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format, ...(columns ? { columns } : {}), settings: insertSettings });
+        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format, ...(columns ? { columns } : {}), settings: { date_time_input_format: 'best_effort', input_format_parallel_parsing: '0' } });
         else {
           const target = columns ? `${table} (${columns.join(', ')})` : table;
           await client.exec({ query: `INSERT INTO ${target} FORMAT ${format}`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings });
+        }
+      } catch (err) {
+        throw storeError(err, `insert into ${table}`);
+      }
+    },
+    async insertNative(table: string, block: Buffer): Promise<void> {
+      try {
+        if (!embedded) {
+          await client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: Readable.from([block]) });
+          return;
+        }
+        const path = join(embedded.staging, `${randomUUID()}.native`);
+        await writeFile(path, block);
+        try {
+          await client.command({ query: loadQuery('insert_native_file'), query_params: { table, path } });
+        } finally {
+          await unlink(path).catch(() => undefined);
         }
       } catch (err) {
         throw storeError(err, `insert into ${table}`);

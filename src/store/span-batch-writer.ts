@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Span } from '../span.js';
 import type { Store } from './clickhouse-store.js';
-import { SPAN_COLUMNS, spansToTsv } from './span-rows.js';
+import { spansToNative } from './span-rows.js';
 
 const MAX_CONCURRENT_WRITES = 2;
 
@@ -124,7 +124,7 @@ export class SpanBatchWriter {
     const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
     const started = performance.now();
     try {
-      await this.store.insert(this.table, 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
+      await this.store.insertNative(this.table, spansToNative(spans));
     } catch (err) {
       this.log.warn('span insert failed; exporters will retry', { spans: n, err });
       const e = err instanceof StoreUnavailableError ? err : new StoreUnavailableError('store write failed; retry later', { cause: err });

@@ -8,7 +8,7 @@ import { openStore, type Store } from '../../src/store/clickhouse-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { loadMigrationFiles } from '../../src/store/query-files.js';
 import { renderDdl } from '../../src/store/render-ddl.js';
-import { SPAN_COLUMNS, spansToTsv } from '../../src/store/span-rows.js';
+import { spansToNative } from '../../src/store/span-rows.js';
 import { SpanPairer } from '../../src/graph/span-pairer.js';
 import { createSelfMetrics } from '../../src/self-metrics.js';
 import { DerivedRowWriter } from '../../src/store/derived-row-writer.js';
@@ -30,7 +30,7 @@ describe('store migrations', () => {
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
     expect(first.applied).toEqual([1, 2, 3, 4, 5]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
-    await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
+    await store.insertNative('otel_traces', spansToNative(spans));
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
     const [rollupDdl] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
@@ -63,7 +63,7 @@ describe('store migrations', () => {
     expect(oldDdl!.statement).toContain('ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)');
     const old = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger, 4);
     expect(old.applied).toEqual([1, 2, 3, 4]);
-    await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
+    await store.insertNative('otel_traces', spansToNative(spans));
     await writeDerived(store, spans);
     const before = await snapshot(store);
     expect(before.spans).toBe(spans.length);

@@ -31,10 +31,10 @@ function gated(inner: Store) {
   let inserts = 0;
   const s: Store = {
     ...inner,
-    async insert(table, format, rows, columns) {
+    async insertNative(table, block) {
       inserts++;
       await gate;
-      return inner.insert(table, format, rows, columns);
+      return inner.insertNative(table, block);
     },
   };
   return {
@@ -85,7 +85,7 @@ describe('SpanBatchWriter', () => {
   });
 
   it('fails every waiting request with StoreUnavailableError when the insert fails', async () => {
-    const broken: Store = { ...store, insert: () => Promise.reject(new Error('connection reset')) };
+    const broken: Store = { ...store, insertNative: () => Promise.reject(new Error('connection reset')) };
     const w = new SpanBatchWriter(broken, { batchMaxSpans: 1000, batchMaxDelayMs: 1, queueMaxSpans: 10_000 }, createSelfMetrics(), silentLogger);
     const results = await Promise.allSettled([w.accept(spans(20, 2)), w.accept(spans(21, 2))]);
     for (const r of results) {

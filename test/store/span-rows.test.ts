@@ -1,4 +1,4 @@
-/** Awkward strings survive the TabSeparated insert path into chDB unchanged. */
+/** Awkward strings (escapes, quotes, multi-byte, long) survive the Native insert path into chDB unchanged. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,14 +7,14 @@ import { silentLogger } from '../../src/log.js';
 import type { Span } from '../../src/span.js';
 import { openStore } from '../../src/store/clickhouse-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import { SPAN_COLUMNS, spansToTsv } from '../../src/store/span-rows.js';
+import { spansToNative } from '../../src/store/span-rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-rows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const nasty = ["tab\there", 'new\nline', 'back\\slash', "quo'te", 'dq"uote', 'ünï ✓ 🚀', 'cr\rlf', "{'k':'v'}", '\\t literal', ''];
+const nasty = ['x'.repeat(300), 'é'.repeat(100), "tab\there", 'new\nline', 'back\\slash', "quo'te", 'dq"uote', 'ünï ✓ 🚀', 'cr\rlf', "{'k':'v'}", '\\t literal', ''];
 
-describe('spansToTsv', () => {
+describe('spansToNative', () => {
   it('round-trips names, services, status messages and attribute keys/values through chDB', async () => {
     const store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
     await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
@@ -37,7 +37,7 @@ describe('spansToTsv', () => {
       scopeVersion: '1',
       attributes: { [`k ${text}`]: text, plain: 'x' },
     }));
-    await store.insert('otel_traces', 'TabSeparated', spansToTsv(spans), SPAN_COLUMNS);
+    await store.insertNative('otel_traces', spansToNative(spans));
     const rows = await store.query<{ traceId: string; name: string; serviceName: string; attributes: Record<string, string>; startNs: string }>('spans_for_traces', { traceIds: spans.map((s) => s.traceId) });
     await store.close();
     expect(rows).toHaveLength(spans.length);

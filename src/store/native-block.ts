@@ -1,0 +1,119 @@
+/**
+ * Writes one block in ClickHouse's Native format: column by column, values in binary. The engine reads it with no
+ * text parsing (chDB spent ~6 us per span parsing the same spans as TabSeparated). Layout, per ClickHouse's
+ * NativeWriter without block info: varint column count, varint row count, then per column its name, its type name
+ * and its values. Columns must come in the table's column order.
+ *
+ * Types written here: String, UInt8, UInt64, DateTime64 (an Int64 of ticks) and Map(String, String) (offsets, then
+ * all keys, then all values). LowCardinality columns are written as String; the insert converts them.
+ */
+export class NativeBlockWriter {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(
+    columns: number,
+    private readonly rows: number,
+    bytesPerRow = 256,
+  ) {
+    this.buf = Buffer.allocUnsafe(Math.max(1024, rows * bytesPerRow));
+    this.varint(columns);
+    this.varint(rows);
+  }
+
+  /** Starts the next column. Its values must follow, exactly one per row. */
+  column(name: string, type: string): this {
+    this.string(name);
+    this.string(type);
+    return this;
+  }
+
+  string(s: string): void {
+    // Reserve a one-byte length, write the bytes, and move them only in the rare case the length needs more.
+    this.ensure(s.length * 3 + 5);
+    const n = this.buf.write(s, this.pos + 1, 'utf8');
+    if (n < 0x80) {
+      this.buf[this.pos] = n;
+      this.pos += 1 + n;
+      return;
+    }
+    const lenBytes = varintSize(n);
+    this.buf.copyWithin(this.pos + lenBytes, this.pos + 1, this.pos + 1 + n);
+    this.varint(n);
+    this.pos += n;
+  }
+
+  /** A string known to be ASCII and shorter than 128 bytes (hex ids). */
+  ascii(s: string): void {
+    this.ensure(s.length + 1);
+    this.buf[this.pos] = s.length;
+    this.pos += 1 + this.buf.write(s, this.pos + 1, 'latin1');
+  }
+
+  uint8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  /** A non-negative integer below 2^53. */
+  uint64(v: number): void {
+    this.ensure(8);
+    this.buf.writeUInt32LE(v % 0x1_0000_0000, this.pos);
+    this.buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), this.pos + 4);
+    this.pos += 8;
+  }
+
+  int64(v: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigInt64LE(v, this.pos);
+    this.pos += 8;
+  }
+
+  /** A whole Map(String, String) column: one map per row. */
+  maps(values: readonly Record<string, string>[]): void {
+    if (values.length !== this.rows) throw new Error(`map column has ${values.length} values for ${this.rows} rows`);
+    let offset = 0;
+    for (const m of values) {
+      offset += countKeys(m);
+      this.uint64(offset);
+    }
+    for (const m of values) for (const k in m) this.string(k);
+    for (const m of values) for (const k in m) this.string(m[k]!);
+  }
+
+  /** The finished block (a view of the internal buffer: use it before writing anything else). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  private varint(v: number): void {
+    this.ensure(10);
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.pos++] = v;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
+function countKeys(m: Record<string, string>): number {
+  let n = 0;
+  for (const k in m) if (k !== undefined) n++;
+  return n;
+}
