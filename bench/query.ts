@@ -1,6 +1,6 @@
 /**
  * npm run bench:query — loads generated spans (default 10M: 50 services, 500 operations, 24 h) into chDB through the
- * real store path (TabSeparated inserts, the graph pairer, derived rollups), then times the percentile queries.
+ * real store path (Native inserts, the graph pairer, derived rollups), then times the percentile queries.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -12,11 +12,12 @@ import { StoreUnavailableError } from '../errors.js';
 import { loadQuery } from './query-files.js';
 
 export type QueryParams = Record<string, unknown>;
-export type InsertFormat = 'JSONEachRow' | 'TabSeparated';
+/** Small, rare inserts (incidents, migration records) go as JSON; span-sized ones as Native blocks. */
+export type InsertFormat = 'JSONEachRow';
 
-/** The raw-insert escape hatch of chdb/connection: the Buffer goes to the engine's parallel parser without a copy. */
+/** The raw-insert escape hatch of chdb/connection: the Buffer goes to the engine without a copy. */
 interface RawInserter {
-  rawInsert(p: { table: string; values: Buffer; format: InsertFormat; columns?: readonly string[]; settings?: Record<string, string> }): Promise<unknown>;
+  rawInsert(p: { table: string; values: Buffer; format: InsertFormat; settings?: Record<string, string> }): Promise<unknown>;
 }
 
 export interface StoreOptions {
@@ -32,8 +33,8 @@ export interface Store {
   query<T>(name: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, INSERT ... SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
-  /** Inserts pre-serialised rows (one per line) in the given text format; TabSeparated rows follow `columns`. */
-  insert(table: string, format: InsertFormat, rows: string, columns?: readonly string[]): Promise<void>;
+  /** Inserts pre-serialised rows (one per line) in the given text format. */
+  insert(table: string, format: InsertFormat, rows: string): Promise<void>;
   /** Inserts one Native-format block (see native-block.ts) whose columns are all of the table's, in order. */
   insertNative(table: string, block: Buffer): Promise<void>;
   ping(): Promise<boolean>;
@@ -81,16 +82,13 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
         throw storeError(err, 'command');
       }
     },
-    async insert(table: string, format: InsertFormat, rows: string, columns?: readonly string[]): Promise<void> {
+    async insert(table: string, format: InsertFormat, rows: string): Promise<void> {
       if (rows === '') return;
       // Parallel parsing splits a batch across threads; for our batch sizes its setup costs more CPU than it saves.
       const insertSettings = { date_time_input_format: 'best_effort', input_format_parallel_parsing: 0 } as const;
       try {
-        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format, ...(columns ? { columns } : {}), settings: { date_time_input_format: 'best_effort', input_format_parallel_parsing: '0' } });
-        else {
-          const target = columns ? `${table} (${columns.join(', ')})` : table;
-          await client.exec({ query: `INSERT INTO ${target} FORMAT ${format}`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings });
-        }
+        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format, settings: { date_time_input_format: 'best_effort', input_format_parallel_parsing: '0' } });
+        else await client.exec({ query: `INSERT INTO ${table} FORMAT ${format}`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings });
       } catch (err) {
         throw storeError(err, `insert into ${table}`);
       }

@@ -6,7 +6,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { EdgeCall, SpanTiming } from '../graph/edge-call.js';
 import type { Logger } from '../log.js';
 import type { Store } from './clickhouse-store.js';
-import { tsvString } from './tsv.js';
+import { NativeBlockWriter } from './native-block.js';
 
 export interface DerivedRowWriterOptions {
   flushIntervalMs: number;
@@ -14,12 +14,9 @@ export interface DerivedRowWriterOptions {
   maxBuffered: number;
 }
 
-const EDGE_COLUMNS = ['Timestamp', 'TraceId', 'Client', 'Server', 'ServerKind', 'ConnectionType', 'ClientDuration', 'ServerDuration', 'Failed'];
-const TIMING_COLUMNS = ['Timestamp', 'ServiceName', 'SpanName', 'SpanKind', 'Duration', 'SelfTime', 'IsError'];
-
 export class DerivedRowWriter {
-  private edges: string[] = [];
-  private timings: string[] = [];
+  private edges: EdgeCall[] = [];
+  private timings: SpanTiming[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly dropped: Counter<'table'>;
@@ -39,15 +36,12 @@ export class DerivedRowWriter {
   }
 
   addEdge(c: EdgeCall): void {
-    this.edges.push(
-      `${c.timestampNs}\t${c.traceId}\t${tsvString(c.client)}\t${tsvString(c.server)}\t${c.serverKind}\t${c.connectionType}\t` +
-        `${c.clientDurationNs}\t${c.serverDurationNs}\t${c.failed ? 1 : 0}\n`,
-    );
+    this.edges.push(c);
     if (this.edges.length >= this.opts.flushRows) void this.flush();
   }
 
   addSpanTiming(s: SpanTiming): void {
-    this.timings.push(`${s.timestampNs}\t${tsvString(s.serviceName)}\t${tsvString(s.spanName)}\t${s.spanKind}\t${s.durationNs}\t${s.selfTimeNs}\t${s.failed ? 1 : 0}\n`);
+    this.timings.push(s);
     if (this.timings.length >= this.opts.flushRows) void this.flush();
   }
 
@@ -70,18 +64,18 @@ export class DerivedRowWriter {
     this.edges = [];
     this.timings = [];
     try {
-      await this.store.insert('edge_calls', 'TabSeparated', edges.join(''), EDGE_COLUMNS);
+      if (edges.length > 0) await this.store.insertNative('edge_calls', edgeBlock(edges));
     } catch (err) {
       this.edges = this.requeue('edge_calls', edges, this.edges, err);
     }
     try {
-      await this.store.insert('span_timings', 'TabSeparated', timings.join(''), TIMING_COLUMNS);
+      if (timings.length > 0) await this.store.insertNative('span_timings', timingBlock(timings));
     } catch (err) {
       this.timings = this.requeue('span_timings', timings, this.timings, err);
     }
   }
 
-  private requeue(table: string, failed: string[], arrivedSince: string[], err: unknown): string[] {
+  private requeue<T>(table: string, failed: T[], arrivedSince: T[], err: unknown): T[] {
     const all = failed.concat(arrivedSince);
     const over = all.length - this.opts.maxBuffered;
     this.log.warn('derived rows not written; will retry', { table, rows: failed.length, err });
@@ -91,4 +85,48 @@ export class DerivedRowWriter {
     }
     return all;
   }
+}
+
+/** edge_calls, in its column order. */
+function edgeBlock(rows: readonly EdgeCall[]): Buffer {
+  const w = new NativeBlockWriter(9, rows.length, 96);
+  w.column('Timestamp', 'DateTime64(9)');
+  for (const r of rows) w.int64(r.timestampNs);
+  w.column('TraceId', 'String');
+  for (const r of rows) w.ascii(r.traceId);
+  w.column('Client', 'String');
+  for (const r of rows) w.string(r.client);
+  w.column('Server', 'String');
+  for (const r of rows) w.string(r.server);
+  w.column('ServerKind', 'String');
+  for (const r of rows) w.string(r.serverKind);
+  w.column('ConnectionType', 'String');
+  for (const r of rows) w.string(r.connectionType);
+  w.column('ClientDuration', 'UInt64');
+  for (const r of rows) w.uint64(r.clientDurationNs);
+  w.column('ServerDuration', 'UInt64');
+  for (const r of rows) w.uint64(r.serverDurationNs);
+  w.column('Failed', 'UInt8');
+  for (const r of rows) w.uint8(r.failed ? 1 : 0);
+  return w.finish();
+}
+
+/** span_timings, in its column order. */
+function timingBlock(rows: readonly SpanTiming[]): Buffer {
+  const w = new NativeBlockWriter(7, rows.length, 64);
+  w.column('Timestamp', 'DateTime64(9)');
+  for (const r of rows) w.int64(r.timestampNs);
+  w.column('ServiceName', 'String');
+  for (const r of rows) w.string(r.serviceName);
+  w.column('SpanName', 'String');
+  for (const r of rows) w.string(r.spanName);
+  w.column('SpanKind', 'String');
+  for (const r of rows) w.string(r.spanKind);
+  w.column('Duration', 'UInt64');
+  for (const r of rows) w.uint64(r.durationNs);
+  w.column('SelfTime', 'UInt64');
+  for (const r of rows) w.uint64(r.selfTimeNs);
+  w.column('IsError', 'UInt8');
+  for (const r of rows) w.uint8(r.failed ? 1 : 0);
+  return w.finish();
 }
