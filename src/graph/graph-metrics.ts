@@ -32,8 +32,8 @@ export class GraphMetrics {
   private readonly spanDuration: Histogram<SpanLabels>;
   private readonly edgeLimit: LabelLimiter;
   private readonly spanLimit: LabelLimiter;
-  /** Bound children by label key: the per-span path does one Map lookup, no label hashing. */
-  private readonly spanSeries = new Map<string, SpanSeries>();
+  /** Bound children by service, span name and kind/status slot (admitted label sets only). */
+  private readonly spanSeries = new Map<string, Map<string, SpanSeries[]>>();
 
   constructor(registry: Registry, maxSeries: number) {
     const registers = [registry];
@@ -72,22 +72,31 @@ export class GraphMetrics {
 
   observeSpans(spans: readonly Span[]): void {
     for (const s of spans) {
-      const key = `${s.serviceName}\u0000${s.name}\u0000${s.kind}\u0000${s.statusCode}`;
-      let series = this.spanSeries.get(key);
-      if (!series) {
-        const admitted = this.spanLimit.admit(key);
-        const labels = {
-          service_name: s.serviceName,
-          // Past the limit, keep the service but fold the span name: the per-service P99 rule still works.
-          span_name: admitted ? s.name : OTHER,
-          span_kind: SPAN_KIND_LABELS[s.kind] ?? SPAN_KIND_LABELS[SpanKind.UNSPECIFIED]!,
-          status_code: STATUS_LABELS[s.statusCode] ?? STATUS_LABELS[0]!,
-        };
-        series = { calls: this.spanCalls.labels(labels), duration: this.spanDuration.labels(labels) };
-        if (admitted) this.spanSeries.set(key, series);
-      }
+      // service -> span name -> [kind * 3 + status]: no per-span key string to build and hash.
+      const series = this.spanSeries.get(s.serviceName)?.get(s.name)?.[s.kind * 3 + s.statusCode] ?? this.bindSpanSeries(s);
       series.calls.inc();
       series.duration.observe(s.durationNs / 1e6);
     }
+  }
+
+  private bindSpanSeries(s: Span): SpanSeries {
+    const admitted = this.spanLimit.admit(`${s.serviceName}\u0000${s.name}\u0000${s.kind}\u0000${s.statusCode}`);
+    const labels = {
+      service_name: s.serviceName,
+      // Past the limit, keep the service but fold the span name: the per-service P99 rule still works.
+      span_name: admitted ? s.name : OTHER,
+      span_kind: SPAN_KIND_LABELS[s.kind] ?? SPAN_KIND_LABELS[SpanKind.UNSPECIFIED]!,
+      status_code: STATUS_LABELS[s.statusCode] ?? STATUS_LABELS[0]!,
+    };
+    const series = { calls: this.spanCalls.labels(labels), duration: this.spanDuration.labels(labels) };
+    // Only admitted label sets are cached, so unbounded names cannot grow the cache.
+    if (admitted) {
+      let byName = this.spanSeries.get(s.serviceName);
+      if (!byName) this.spanSeries.set(s.serviceName, (byName = new Map()));
+      let slots = byName.get(s.name);
+      if (!slots) byName.set(s.name, (slots = []));
+      slots[s.kind * 3 + s.statusCode] = series;
+    }
+    return series;
   }
 }

@@ -5,7 +5,7 @@
  * virtual node (when it names its peer) or counts as unpaired.
  */
 import { SPAN_KIND_NAMES, SpanKind, StatusCode, type Span } from '../span.js';
-import type { PairingListener } from './edge-call.js';
+import type { PairingListener, SpanTiming } from './edge-call.js';
 import { connectionTypeOf, virtualPeerOf, type VirtualPeer } from './virtual-peer.js';
 
 export interface SpanPairerOptions {
@@ -13,16 +13,12 @@ export interface SpanPairerOptions {
   maxPending: number;
 }
 
-interface Pending {
+/** A waiting span. It is also the timing row it becomes when settled (one object per span, not two). */
+interface Pending extends SpanTiming {
   traceId: string;
   spanId: string;
   parentSpanId: string;
-  service: string;
-  name: string;
   kind: number;
-  startNs: bigint;
-  durationNs: number;
-  failed: boolean;
   /** Set for client/producer spans that name a peer. */
   peer: VirtualPeer | undefined;
   /** Child intervals as [start, end) offsets from this span's start, flattened. */
@@ -104,15 +100,17 @@ export class SpanPairer {
   private addOne(s: Span, arrivedAt: number): void {
     if (this.pending.has(s.spanId)) return; // a duplicate delivery (exporter retry) counts once
     const p: Pending = {
+      timestampNs: s.startNs,
+      serviceName: s.serviceName,
+      spanName: s.name,
+      spanKind: SPAN_KIND_NAMES[s.kind] ?? 'Unspecified',
+      durationNs: s.durationNs,
+      selfTimeNs: 0,
+      failed: s.statusCode === StatusCode.ERROR,
       traceId: s.traceId,
       spanId: s.spanId,
       parentSpanId: s.parentSpanId,
-      service: s.serviceName,
-      name: s.name,
       kind: s.kind,
-      startNs: s.startNs,
-      durationNs: s.durationNs,
-      failed: s.statusCode === StatusCode.ERROR,
       peer: isCaller(s.kind) ? virtualPeerOf(s.attributes) : undefined,
       children: undefined,
       paired: false,
@@ -121,7 +119,7 @@ export class SpanPairer {
     };
     this.pending.set(p.spanId, p);
     this.queue.push(p);
-    if (isCallee(p.kind)) this.servingServices.add(p.service);
+    if (isCallee(p.kind)) this.servingServices.add(p.serviceName);
 
     const waiting = this.orphans.get(p.spanId);
     if (waiting) {
@@ -140,17 +138,17 @@ export class SpanPairer {
   }
 
   private link(parent: Pending, child: Pending): void {
-    const offset = Number(child.startNs - parent.startNs);
+    const offset = Number(child.timestampNs - parent.timestampNs);
     (parent.children ??= []).push(offset, offset + child.durationNs);
-    if (isCaller(parent.kind) && isCallee(child.kind) && parent.service !== child.service && !parent.paired) {
+    if (isCaller(parent.kind) && isCallee(child.kind) && parent.serviceName !== child.serviceName && !parent.paired) {
       parent.paired = true;
       child.paired = true;
       const messaging = parent.kind === SpanKind.PRODUCER || child.kind === SpanKind.CONSUMER;
       this.listener.onEdge({
-        timestampNs: parent.startNs,
+        timestampNs: parent.timestampNs,
         traceId: parent.traceId,
-        client: parent.service,
-        server: child.service,
+        client: parent.serviceName,
+        server: child.serviceName,
         serverKind: 'service',
         connectionType: connectionTypeOf('service', messaging),
         clientDurationNs: parent.durationNs,
@@ -171,22 +169,16 @@ export class SpanPairer {
         if (list.length === 0) this.orphans.delete(p.parentSpanId);
       }
     }
-    this.listener.onSpanTiming({
-      timestampNs: p.startNs,
-      serviceName: p.service,
-      spanName: p.name,
-      spanKind: SPAN_KIND_NAMES[p.kind as 0] ?? 'Unspecified',
-      durationNs: p.durationNs,
-      selfTimeNs: selfTime(p.durationNs, p.children),
-      failed: p.failed,
-    });
+    p.selfTimeNs = selfTime(p.durationNs, p.children);
+    p.children = undefined;
+    this.listener.onSpanTiming(p);
     if (isCaller(p.kind) && !p.paired) {
       if (p.peer) {
         const known = this.servingServices.has(p.peer.name);
         this.listener.onEdge({
-          timestampNs: p.startNs,
+          timestampNs: p.timestampNs,
           traceId: p.traceId,
-          client: p.service,
+          client: p.serviceName,
           server: p.peer.name,
           serverKind: known ? 'service' : p.peer.kind,
           connectionType: connectionTypeOf(known ? 'service' : p.peer.kind, p.kind === SpanKind.PRODUCER),
@@ -194,9 +186,9 @@ export class SpanPairer {
           serverDurationNs: 0,
           failed: p.failed,
         });
-      } else this.listener.onUnpaired('client', p.service);
+      } else this.listener.onUnpaired('client', p.serviceName);
     } else if (isCallee(p.kind) && !p.paired && p.parentSpanId !== '') {
-      this.listener.onUnpaired('server', p.service);
+      this.listener.onUnpaired('server', p.serviceName);
     }
   }
 }
