@@ -55,6 +55,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   return wrap(createClient({ connection } as never), 'chdb', path, { raw: connection.chdb as unknown as RawInserter, staging });
 }
 
+// Text inserts are small (incidents, migration records): parallel parsing would only add thread setup.
+const INSERT_SETTINGS = { date_time_input_format: 'best_effort', input_format_parallel_parsing: 0 } as const;
+const RAW_INSERT_SETTINGS = Object.fromEntries(Object.entries(INSERT_SETTINGS).map(([k, v]) => [k, String(v)]));
+
 interface Embedded {
   raw: RawInserter;
   staging: string;
@@ -84,11 +88,9 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
     },
     async insert(table: string, format: InsertFormat, rows: string): Promise<void> {
       if (rows === '') return;
-      // Parallel parsing splits a batch across threads; for our batch sizes its setup costs more CPU than it saves.
-      const insertSettings = { date_time_input_format: 'best_effort', input_format_parallel_parsing: 0 } as const;
       try {
-        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format, settings: { date_time_input_format: 'best_effort', input_format_parallel_parsing: '0' } });
-        else await client.exec({ query: `INSERT INTO ${table} FORMAT ${format}`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings });
+        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format, settings: RAW_INSERT_SETTINGS });
+        else await client.exec({ query: `INSERT INTO ${table} FORMAT ${format}`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: INSERT_SETTINGS });
       } catch (err) {
         throw storeError(err, `insert into ${table}`);
       }

@@ -43,8 +43,9 @@ export class NativeBlockWriter {
     this.pos += n;
   }
 
-  /** A string known to be ASCII and shorter than 128 bytes (hex ids). */
+  /** A string known to be ASCII (hex ids, enum names): no UTF-8 encoding needed. */
   ascii(s: string): void {
+    if (s.length >= 0x80) return this.string(s);
     this.ensure(s.length + 1);
     this.buf[this.pos] = s.length;
     this.pos += 1 + this.buf.write(s, this.pos + 1, 'latin1');
