@@ -4,8 +4,9 @@
  * NativeWriter without block info: varint column count, varint row count, then per column its name, its type name
  * and its values. Columns must come in the table's column order.
  *
- * Types written here: String, UInt8, UInt64, DateTime64 (an Int64 of ticks) and Map(String, String) (offsets, then
- * all keys, then all values). LowCardinality columns are written as String; the insert converts them.
+ * Types written here: String, UInt8, UInt32 (also DateTime), UInt64, DateTime64 (an Int64 of ticks), Array(UInt64)
+ * (offsets, then all values) and Map(String, String) (offsets, then all keys, then all values). LowCardinality
+ * columns are written as String; the insert converts them.
  */
 export class NativeBlockWriter {
   private buf: Buffer;
@@ -62,6 +63,23 @@ export class NativeBlockWriter {
     this.buf.writeUInt32LE(v % 0x1_0000_0000, this.pos);
     this.buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), this.pos + 4);
     this.pos += 8;
+  }
+
+  uint32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v, this.pos);
+    this.pos += 4;
+  }
+
+  /** A whole Array(UInt64) column: one array per row (offsets, then all values). */
+  uint64Arrays(values: readonly (readonly number[])[]): void {
+    if (values.length !== this.rows) throw new Error(`array column has ${values.length} values for ${this.rows} rows`);
+    let offset = 0;
+    for (const a of values) {
+      offset += a.length;
+      this.uint64(offset);
+    }
+    for (const a of values) for (const v of a) this.uint64(v);
   }
 
   int64(v: bigint): void {

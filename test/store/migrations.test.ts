@@ -28,7 +28,7 @@ describe('store migrations', () => {
     const spans = simulate(ciPipeline, { seed: 5, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 10 }).spans;
     let store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(first.applied).toEqual([1, 2, 3, 4, 5]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
     await store.insertNative('otel_traces', spansToNative(spans));
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
@@ -46,7 +46,7 @@ describe('store migrations', () => {
     await store.close();
   });
 
-  it('upgrade: a store left at version 4 with data is rebuilt by 0005 without losing a span or a rollup row', async () => {
+  it('upgrade: a store left at version 4 with data is rebuilt (0005) and switched to grouped derived rows (0006) without losing a span or a rollup row', async () => {
     const spans = simulate(ciPipeline, { seed: 6, startMs: Date.now() - 600_000, durationMs: 300_000, requests: 200 }).spans;
     let store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     // The tables as version 4 of the files created them (sorted by operation and time; rollups service first).
@@ -64,7 +64,14 @@ describe('store migrations', () => {
     const old = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger, 4);
     expect(old.applied).toEqual([1, 2, 3, 4]);
     await store.insertNative('otel_traces', spansToNative(spans));
-    await writeDerived(store, spans);
+    // Version 4 took the pairer's rows one per span / call (span_timings, edge_calls); fill them as it did, here
+    // straight from the raw spans (self time = duration, every client span a call to one peer).
+    await store.command(
+      `INSERT INTO span_timings SELECT Timestamp, ServiceName, SpanName, SpanKind, Duration, Duration, StatusCode = 'Error' FROM otel_traces`,
+    );
+    await store.command(
+      `INSERT INTO edge_calls SELECT Timestamp, TraceId, ServiceName, 'peer', 'external', 'http', Duration, 0, StatusCode = 'Error' FROM otel_traces WHERE SpanKind = 'Client'`,
+    );
     const before = await snapshot(store);
     expect(before.spans).toBe(spans.length);
     expect(before.rollupCalls).toBeGreaterThan(0);
@@ -73,7 +80,7 @@ describe('store migrations', () => {
 
     store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(upgrade.applied).toEqual([5]);
+    expect(upgrade.applied).toEqual([5, 6]);
     expect(await snapshot(store)).toEqual(before);
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toContain('ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)');
@@ -81,7 +88,7 @@ describe('store migrations', () => {
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
     const [rollup] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
     expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute)');
-    // The views still feed the swapped-in rollups.
+    // The new views feed the swapped-in rollups.
     await writeDerived(store, simulate(ciPipeline, { seed: 7, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 20 }).spans);
     const after = await snapshot(store);
     expect(after.rollupCalls).toBeGreaterThan(before.rollupCalls as number);
