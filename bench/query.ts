@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     const reuse = keep !== undefined && Number(stored?.spans ?? 0) > 0;
     const { spans, seconds, end } = reuse ? { spans: Number(stored!.spans), seconds: 0, end: Math.ceil(Number(stored!.lastMs) / 60_000) * 60_000 } : await load(store);
     // A bulk load leaves many small parts; a running store merges them in the background. Measure the merged state.
-    for (const table of ['otel_traces', 'span_rollup_1m', 'edge_calls', 'edge_rollup_1m']) await store.command(loadQuery('optimize_table'), { table });
+    for (const table of ['otel_traces', 'span_rollup_1m', 'edge_rollup_1m']) await store.command(loadQuery('optimize_table'), { table });
     const sizes = await store.query<{ table: string; rows: number; bytes: number }>('storage_per_table');
     const traces = sizes.find((s) => s.table === 'otel_traces')!;
     if (reuse) console.log(`reusing ${spans.toLocaleString('en-US')} spans in ${dir}`);

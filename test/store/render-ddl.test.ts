@@ -26,10 +26,13 @@ describe('renderDdl', () => {
     const incidents = stmts.find((s) => s.includes('CREATE TABLE IF NOT EXISTS incidents_local'))!;
     expect(incidents).toContain("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/incidents_local', '{replica}', Version)");
     // Materialized views read and write the shard-local tables, so each shard rolls up its own inserts.
-    const mv = stmts.find((s) => s.includes('span_rollup_1m_mv'))!;
+    const mv = stmts.find((s) => s.includes('CREATE MATERIALIZED VIEW IF NOT EXISTS span_rollup_1m_groups_mv'))!;
     expect(mv).toContain('TO span_rollup_1m_local');
-    expect(mv).toContain('FROM span_timings_local');
-    for (const t of ['otel_traces', 'span_timings', 'span_rollup_1m', 'edge_calls', 'edge_rollup_1m', 'incidents']) {
+    expect(mv).toContain('FROM span_timing_groups_local');
+    // Dropping a replaced table drops both its Distributed table and the shard-local one.
+    expect(stmts).toContain("DROP TABLE IF EXISTS edge_calls ON CLUSTER 'prod'");
+    expect(stmts).toContain("DROP TABLE IF EXISTS edge_calls_local ON CLUSTER 'prod'");
+    for (const t of ['otel_traces', 'span_timing_groups', 'span_rollup_1m', 'edge_call_groups', 'edge_rollup_1m', 'incidents']) {
       expect(stmts.some((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t} ON CLUSTER 'prod' AS ${t}_local`))).toBe(true);
     }
   });
