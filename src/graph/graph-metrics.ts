@@ -2,62 +2,86 @@
  * Prometheus metrics under the names Tempo's metrics-generator and the Collector's servicegraph / spanmetrics
  * connectors use, so Grafana's service graph and `histogram_quantile` rules work unchanged.
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { SpanKind, type Span } from '../span.js';
 import type { EdgeCall } from './edge-call.js';
 import { LabelLimiter } from './label-limiter.js';
+import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './metric-families.js';
 
 const SPAN_KIND_LABELS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_LABELS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const SECONDS_BUCKETS = [0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384, 32.768, 65.536];
 const MS_BUCKETS = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000];
 const OTHER = 'other';
-
-type EdgeLabels = 'client' | 'server' | 'connection_type';
-type SpanLabels = 'service_name' | 'span_name' | 'span_kind' | 'status_code';
+const EDGE_LABELS = ['client', 'server', 'connection_type'];
+const SPAN_LABELS = ['service_name', 'span_name', 'span_kind', 'status_code'];
 
 interface SpanSeries {
-  calls: { inc(): void };
-  duration: { observe(v: number): void };
+  calls: CounterSeries;
+  duration: HistogramSeries;
+}
+
+interface EdgeSeries {
+  labels: string[];
+  requests: CounterSeries;
+  /** Created on the first failure, as Tempo does: an edge that never failed has no failed series. */
+  failed: CounterSeries | undefined;
+  client: HistogramSeries;
+  /** Created on the first call with a server span (a virtual node has none). */
+  server: HistogramSeries | undefined;
 }
 
 export class GraphMetrics {
-  private readonly requests: Counter<EdgeLabels>;
-  private readonly failed: Counter<EdgeLabels>;
-  private readonly serverSeconds: Histogram<EdgeLabels>;
-  private readonly clientSeconds: Histogram<EdgeLabels>;
+  private readonly requests: CounterFamily;
+  private readonly failed: CounterFamily;
+  private readonly serverSeconds: HistogramFamily;
+  private readonly clientSeconds: HistogramFamily;
   private readonly unpaired: Counter<'client' | 'server'>;
   private readonly dropped: Counter;
-  private readonly spanCalls: Counter<SpanLabels>;
-  private readonly spanDuration: Histogram<SpanLabels>;
+  private readonly spanCalls: CounterFamily;
+  private readonly spanDuration: HistogramFamily;
   private readonly edgeLimit: LabelLimiter;
   private readonly spanLimit: LabelLimiter;
-  /** Bound children by service, span name and kind/status slot (admitted label sets only). */
+  /** Series handles by service, span name and kind/status slot (admitted label sets only). */
   private readonly spanSeries = new Map<string, Map<string, SpanSeries[]>>();
+  /** Series handles by client, server and connection type. */
+  private readonly edgeSeries = new Map<string, Map<string, Map<string, EdgeSeries>>>();
 
   constructor(registry: Registry, maxSeries: number) {
     const registers = [registry];
-    const edgeLabels: EdgeLabels[] = ['client', 'server', 'connection_type'];
-    this.requests = new Counter({ name: 'traces_service_graph_request_total', help: 'Requests between two nodes.', labelNames: edgeLabels, registers });
-    this.failed = new Counter({ name: 'traces_service_graph_request_failed_total', help: 'Failed requests between two nodes.', labelNames: edgeLabels, registers });
-    this.serverSeconds = new Histogram({ name: 'traces_service_graph_request_server_seconds', help: 'Server-side latency of requests between two nodes.', labelNames: edgeLabels, buckets: SECONDS_BUCKETS, registers });
-    this.clientSeconds = new Histogram({ name: 'traces_service_graph_request_client_seconds', help: 'Client-side latency of requests between two nodes.', labelNames: edgeLabels, buckets: SECONDS_BUCKETS, registers });
+    this.requests = new CounterFamily(registry, 'traces_service_graph_request_total', 'Requests between two nodes.', EDGE_LABELS);
+    this.failed = new CounterFamily(registry, 'traces_service_graph_request_failed_total', 'Failed requests between two nodes.', EDGE_LABELS);
+    this.serverSeconds = new HistogramFamily(registry, 'traces_service_graph_request_server_seconds', 'Server-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS);
+    this.clientSeconds = new HistogramFamily(registry, 'traces_service_graph_request_client_seconds', 'Client-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS);
     this.unpaired = new Counter({ name: 'traces_service_graph_unpaired_spans_total', help: 'Client or server spans that found no counterpart within the wait.', labelNames: ['client', 'server'], registers });
     this.dropped = new Counter({ name: 'traces_service_graph_dropped_spans_total', help: 'Spans evicted from pairing because too many were pending.', registers });
-    const spanLabels: SpanLabels[] = ['service_name', 'span_name', 'span_kind', 'status_code'];
-    this.spanCalls = new Counter({ name: 'traces_span_metrics_calls_total', help: 'Spans by service, name, kind and status.', labelNames: spanLabels, registers });
-    this.spanDuration = new Histogram({ name: 'traces_span_metrics_duration_milliseconds', help: 'Span durations in milliseconds.', labelNames: spanLabels, buckets: MS_BUCKETS, registers });
+    this.spanCalls = new CounterFamily(registry, 'traces_span_metrics_calls_total', 'Spans by service, name, kind and status.', SPAN_LABELS);
+    this.spanDuration = new HistogramFamily(registry, 'traces_span_metrics_duration_milliseconds', 'Span durations in milliseconds.', SPAN_LABELS, MS_BUCKETS);
     this.edgeLimit = new LabelLimiter(maxSeries);
     this.spanLimit = new LabelLimiter(maxSeries);
   }
 
   observeEdge(call: EdgeCall): void {
+    const series = this.edgeSeries.get(call.client)?.get(call.server)?.get(call.connectionType) ?? this.bindEdgeSeries(call);
+    series.requests.inc();
+    if (call.failed) (series.failed ??= this.failed.series(series.labels)).inc();
+    series.client.observe(call.clientDurationNs / 1e9);
+    if (call.serverDurationNs > 0) (series.server ??= this.serverSeconds.series(series.labels)).observe(call.serverDurationNs / 1e9);
+  }
+
+  private bindEdgeSeries(call: EdgeCall): EdgeSeries {
     const admitted = this.edgeLimit.admit(`${call.client}\u0000${call.server}\u0000${call.connectionType}`);
-    const labels = { client: admitted ? call.client : OTHER, server: admitted ? call.server : OTHER, connection_type: call.connectionType };
-    this.requests.inc(labels);
-    if (call.failed) this.failed.inc(labels);
-    this.clientSeconds.observe(labels, call.clientDurationNs / 1e9);
-    if (call.serverDurationNs > 0) this.serverSeconds.observe(labels, call.serverDurationNs / 1e9);
+    const labels = [admitted ? call.client : OTHER, admitted ? call.server : OTHER, call.connectionType];
+    const series: EdgeSeries = { labels, requests: this.requests.series(labels), failed: undefined, client: this.clientSeconds.series(labels), server: undefined };
+    // Only admitted label sets are cached, so unbounded names cannot grow the cache.
+    if (admitted) {
+      let byServer = this.edgeSeries.get(call.client);
+      if (!byServer) this.edgeSeries.set(call.client, (byServer = new Map()));
+      let byConnection = byServer.get(call.server);
+      if (!byConnection) byServer.set(call.server, (byConnection = new Map()));
+      byConnection.set(call.connectionType, series);
+    }
+    return series;
   }
 
   observeUnpaired(side: 'client' | 'server', service: string): void {
@@ -81,14 +105,14 @@ export class GraphMetrics {
 
   private bindSpanSeries(s: Span): SpanSeries {
     const admitted = this.spanLimit.admit(`${s.serviceName}\u0000${s.name}\u0000${s.kind}\u0000${s.statusCode}`);
-    const labels = {
-      service_name: s.serviceName,
+    const labels = [
+      s.serviceName,
       // Past the limit, keep the service but fold the span name: the per-service P99 rule still works.
-      span_name: admitted ? s.name : OTHER,
-      span_kind: SPAN_KIND_LABELS[s.kind] ?? SPAN_KIND_LABELS[SpanKind.UNSPECIFIED]!,
-      status_code: STATUS_LABELS[s.statusCode] ?? STATUS_LABELS[0]!,
-    };
-    const series = { calls: this.spanCalls.labels(labels), duration: this.spanDuration.labels(labels) };
+      admitted ? s.name : OTHER,
+      SPAN_KIND_LABELS[s.kind] ?? SPAN_KIND_LABELS[SpanKind.UNSPECIFIED]!,
+      STATUS_LABELS[s.statusCode] ?? STATUS_LABELS[0]!,
+    ];
+    const series = { calls: this.spanCalls.series(labels), duration: this.spanDuration.series(labels) };
     // Only admitted label sets are cached, so unbounded names cannot grow the cache.
     if (admitted) {
       let byName = this.spanSeries.get(s.serviceName);
