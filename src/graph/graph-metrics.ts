@@ -6,6 +6,7 @@ import { Counter, type Registry } from 'prom-client';
 import { SpanKind, type Span } from '../span.js';
 import type { EdgeCall } from './edge-call.js';
 import { LabelLimiter } from './label-limiter.js';
+import { childMap } from '../nested-map.js';
 import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './metric-families.js';
 
 const SPAN_KIND_LABELS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
@@ -74,13 +75,7 @@ export class GraphMetrics {
     const labels = [admitted ? call.client : OTHER, admitted ? call.server : OTHER, call.connectionType];
     const series: EdgeSeries = { labels, requests: this.requests.series(labels), failed: undefined, client: this.clientSeconds.series(labels), server: undefined };
     // Only admitted label sets are cached, so unbounded names cannot grow the cache.
-    if (admitted) {
-      let byServer = this.edgeSeries.get(call.client);
-      if (!byServer) this.edgeSeries.set(call.client, (byServer = new Map()));
-      let byConnection = byServer.get(call.server);
-      if (!byConnection) byServer.set(call.server, (byConnection = new Map()));
-      byConnection.set(call.connectionType, series);
-    }
+    if (admitted) childMap(childMap(this.edgeSeries, call.client), call.server).set(call.connectionType, series);
     return series;
   }
 
@@ -115,8 +110,7 @@ export class GraphMetrics {
     const series = { calls: this.spanCalls.series(labels), duration: this.spanDuration.series(labels) };
     // Only admitted label sets are cached, so unbounded names cannot grow the cache.
     if (admitted) {
-      let byName = this.spanSeries.get(s.serviceName);
-      if (!byName) this.spanSeries.set(s.serviceName, (byName = new Map()));
+      const byName = childMap(this.spanSeries, s.serviceName);
       let slots = byName.get(s.name);
       if (!slots) byName.set(s.name, (slots = []));
       slots[s.kind * 3 + s.statusCode] = series;

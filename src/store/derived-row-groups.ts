@@ -4,6 +4,7 @@
  * group instead of once per span, and the rollup views reduce each array straight into a sketch state.
  */
 import type { EdgeCall, SpanTiming } from '../graph/edge-call.js';
+import { childMap } from '../nested-map.js';
 import { NativeBlockWriter } from './native-block.js';
 
 const NS_PER_MINUTE = 60_000_000_000n;
@@ -52,9 +53,9 @@ export class DerivedRowGroups {
 
   addTiming(t: SpanTiming): void {
     const minute = this.minuteOf(t.timestampNs);
-    const byService = child(this.timingIndex, minute);
-    const byName = child(byService, t.serviceName);
-    const byKind = child(byName, t.spanName);
+    const byService = childMap(this.timingIndex, minute);
+    const byName = childMap(byService, t.serviceName);
+    const byKind = childMap(byName, t.spanName);
     let g = byKind.get(t.spanKind);
     if (!g) {
       g = { minute, serviceName: t.serviceName, spanName: t.spanName, spanKind: t.spanKind, errors: 0, durations: [], selfTimes: [] };
@@ -69,10 +70,10 @@ export class DerivedRowGroups {
 
   addEdge(c: EdgeCall): void {
     const minute = this.minuteOf(c.timestampNs);
-    const byClient = child(this.edgeIndex, minute);
-    const byServer = child(byClient, c.client);
-    const byKind = child(byServer, c.server);
-    const byConnection = child(byKind, c.serverKind);
+    const byClient = childMap(this.edgeIndex, minute);
+    const byServer = childMap(byClient, c.client);
+    const byKind = childMap(byServer, c.server);
+    const byConnection = childMap(byKind, c.serverKind);
     let g = byConnection.get(c.connectionType);
     if (!g) {
       g = { minute, client: c.client, server: c.server, serverKind: c.serverKind, connectionType: c.connectionType, errors: 0, clientDurations: [], serverDurations: [] };
@@ -141,11 +142,4 @@ export class DerivedRowGroups {
     }
     return this.minute;
   }
-}
-
-/** The next level of a nested index, created on first use. */
-function child<K, V extends Map<unknown, unknown>>(map: Map<K, V>, key: K): V {
-  let v = map.get(key);
-  if (v === undefined) map.set(key, (v = new Map() as V));
-  return v;
 }
