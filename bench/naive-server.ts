@@ -62,7 +62,7 @@ async function main(): Promise<void> {
           }
         }
       }
-      store.insert('otel_traces', 'JSONEachRow', rows.map((r) => JSON.stringify(r)).join('\n') + '\n').then(
+      store.insertJson('otel_traces', rows.map((r) => JSON.stringify(r)).join('\n') + '\n').then(
         () => cb(null, {}),
         (err: Error) => cb({ code: grpc.status.UNAVAILABLE, details: err.message }),
       );

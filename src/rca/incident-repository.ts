@@ -27,7 +27,7 @@ export class IncidentRepository {
       Version: this.lastVersion,
       Report: JSON.stringify(report),
     };
-    await this.store.insert('incidents', 'JSONEachRow', JSON.stringify(row) + '\n');
+    await this.store.insertJson('incidents', JSON.stringify(row) + '\n');
   }
 
   async get(id: string): Promise<Report | undefined> {

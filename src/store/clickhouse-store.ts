@@ -12,12 +12,10 @@ import { StoreUnavailableError } from '../errors.js';
 import { loadQuery } from './query-files.js';
 
 export type QueryParams = Record<string, unknown>;
-/** Small, rare inserts (incidents, migration records) go as JSON; span-sized ones as Native blocks. */
-export type InsertFormat = 'JSONEachRow';
 
 /** The raw-insert escape hatch of chdb/connection: the Buffer goes to the engine without a copy. */
 interface RawInserter {
-  rawInsert(p: { table: string; values: Buffer; format: InsertFormat; settings?: Record<string, string> }): Promise<unknown>;
+  rawInsert(p: { table: string; values: Buffer; format: 'JSONEachRow'; settings?: Record<string, string> }): Promise<unknown>;
 }
 
 export interface StoreOptions {
@@ -33,8 +31,8 @@ export interface Store {
   query<T>(name: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, INSERT ... SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
-  /** Inserts pre-serialised rows (one per line) in the given text format. */
-  insert(table: string, format: InsertFormat, rows: string): Promise<void>;
+  /** Inserts JSONEachRow rows (one object per line): small, rare inserts such as incidents and migration records. */
+  insertJson(table: string, rows: string): Promise<void>;
   /** Inserts one Native-format block (see native-block.ts) whose columns are all of the table's, in order. */
   insertNative(table: string, block: Buffer): Promise<void>;
   ping(): Promise<boolean>;
@@ -86,11 +84,11 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
         throw storeError(err, 'command');
       }
     },
-    async insert(table: string, format: InsertFormat, rows: string): Promise<void> {
+    async insertJson(table: string, rows: string): Promise<void> {
       if (rows === '') return;
       try {
-        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format, settings: RAW_INSERT_SETTINGS });
-        else await client.exec({ query: `INSERT INTO ${table} FORMAT ${format}`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: INSERT_SETTINGS });
+        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format: 'JSONEachRow', settings: RAW_INSERT_SETTINGS });
+        else await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: INSERT_SETTINGS });
       } catch (err) {
         throw storeError(err, `insert into ${table}`);
       }

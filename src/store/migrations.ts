@@ -27,7 +27,7 @@ export async function runMigrations(store: Store, opts: DdlOptions, log: Logger,
       if (stmt.startsWith('INSERT INTO')) log.info('migration copying a table', { version: m.version, statement: stmt.split('\n', 1)[0] });
       await store.command(stmt);
     }
-    await store.insert('faultline_schema_migrations', 'JSONEachRow', JSON.stringify({ Version: m.version, Name: m.name }) + '\n');
+    await store.insertJson('faultline_schema_migrations', JSON.stringify({ Version: m.version, Name: m.name }) + '\n');
     applied.push(m.version);
   }
   return { applied, current };
