@@ -2,9 +2,8 @@
 import type { NodeKind } from './virtual-peer.js';
 
 export interface EdgeCall {
-  /** Client span start, ns since epoch. */
-  timestampNs: bigint;
-  traceId: string;
+  /** Minute of the client span's start, in minutes since the Unix epoch. */
+  minute: number;
   client: string;
   server: string;
   serverKind: NodeKind;
@@ -17,7 +16,8 @@ export interface EdgeCall {
 
 /** A settled span's timing: feeds the per-minute span rollup (duration and self-time sketches, errors). */
 export interface SpanTiming {
-  timestampNs: bigint;
+  /** Minute of the span's start, in minutes since the Unix epoch. */
+  minute: number;
   serviceName: string;
   spanName: string;
   /** SpanKind name as stored ('Server', 'Client', ...). */

@@ -1,47 +1,53 @@
 /**
  * Pairs client and server spans across services into edge calls, and computes each span's self time, whatever the
  * order spans arrive in. Each span waits up to `waitMs` (arrival time) for its parent and children; then it is
- * settled: its timing (duration, self time, error) is emitted, and a client span still without an instrumented child becomes a call to a
- * virtual node (when it names its peer) or counts as unpaired.
+ * settled: its timing (duration, self time, error) is emitted, and a client span still without an instrumented
+ * child becomes a call to a virtual node (when it names its peer) or counts as unpaired.
+ *
+ * Half a million spans wait at 50k spans/s with a 10 s wait, so the waiting spans live in typed arrays indexed by
+ * numeric span keys (pending-spans.ts, span-key-table.ts), not in a Map of objects: the GC then has next to nothing
+ * to trace or promote per span, which measured as the largest cost of the graph stage.
  */
 import { SPAN_KIND_NAMES, SpanKind, StatusCode, type Span } from '../span.js';
-import type { PairingListener, SpanTiming } from './edge-call.js';
-import { connectionTypeOf, virtualPeerOf, type VirtualPeer } from './virtual-peer.js';
+import type { PairingListener } from './edge-call.js';
+import { LinkPool, NIL } from './link-pool.js';
+import { FAILED, ORPHAN, PAIRED, PendingSpans } from './pending-spans.js';
+import { selfTime } from './self-time.js';
+import { SpanKeyTable } from './span-key-table.js';
+import { spanKeyOf, traceFingerprintOf } from './span-key.js';
+import { StringInterner } from './string-interner.js';
+import { connectionTypeOf, virtualPeerOf, type NodeKind } from './virtual-peer.js';
 
 export interface SpanPairerOptions {
   waitMs: number;
   maxPending: number;
 }
 
-/** A waiting span. It is also the timing row it becomes when settled (one object per span, not two). */
-interface Pending extends SpanTiming {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  kind: number;
-  /** Set for client/producer spans that name a peer. */
-  peer: VirtualPeer | undefined;
-  /** Child intervals as [start, end) offsets from this span's start, flattened. */
-  children: number[] | undefined;
-  paired: boolean;
-  arrivedAt: number;
-  settled: boolean;
-}
+const NS_PER_MINUTE = 60_000_000_000;
+const KIND_BITS = 7;
+const PEER_KINDS: readonly Exclude<NodeKind, 'service'>[] = ['database', 'messaging', 'external'];
+const NO_PEER = 255;
 
 const isCaller = (k: number): boolean => k === SpanKind.CLIENT || k === SpanKind.PRODUCER;
 const isCallee = (k: number): boolean => k === SpanKind.SERVER || k === SpanKind.CONSUMER;
 
 export class SpanPairer {
-  /** By span id (random 64 bits; the trace id is checked on match). */
-  private readonly pending = new Map<string, Pending>();
-  /** Children that arrived before their parent, by parent span id. */
-  private readonly orphans = new Map<string, Pending[]>();
-  /** Arrival order, for expiry and eviction. */
-  private queue: Pending[] = [];
-  private head = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly spans = new PendingSpans();
+  /** Waiting spans by span key -> arrival number. */
+  private readonly bySpanKey = new SpanKeyTable(16_384);
+  /** Children that arrived before their parent: parent span key -> list (newest first) of their arrival numbers. */
+  private readonly orphans = new SpanKeyTable(16_384);
+  /** Orphan lists (a = child seq) and child intervals (a, b = start, end offset from the parent's start). */
+  private readonly links = new LinkPool();
+  private readonly strings = new StringInterner();
   /** Services seen serving requests: a client span naming one of them (but unpaired) is a call to that service. */
   private readonly servingServices = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Span starts are kept as ns offsets from this minute (set by the first span), so they fit a double exactly. */
+  private epochNs: bigint | undefined;
+  private epochMinute = 0;
+  private readonly scratchStarts: number[] = [];
+  private readonly scratchEnds: number[] = [];
 
   constructor(
     private readonly opts: SpanPairerOptions,
@@ -56,19 +62,16 @@ export class SpanPairer {
   }
 
   get pendingCount(): number {
-    return this.pending.size;
+    return this.spans.count;
   }
 
   add(spans: readonly Span[]): void {
     const arrivedAt = this.now();
     for (const s of spans) this.addOne(s, arrivedAt);
     let evicted = 0;
-    while (this.pending.size > this.opts.maxPending && this.head < this.queue.length) {
-      const p = this.queue[this.head++]!;
-      if (!p.settled) {
-        this.settle(p);
-        evicted++;
-      }
+    while (this.spans.count > this.opts.maxPending) {
+      this.settle(this.spans.head++);
+      evicted++;
     }
     if (evicted > 0) this.listener.onEvicted(evicted);
   }
@@ -76,143 +79,163 @@ export class SpanPairer {
   /** Settles every span whose wait is over. */
   settleExpired(): void {
     const cutoff = this.now() - this.opts.waitMs;
-    while (this.head < this.queue.length && this.queue[this.head]!.arrivedAt <= cutoff) {
-      const p = this.queue[this.head++]!;
-      if (!p.settled) this.settle(p);
-    }
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
+    const p = this.spans;
+    while (p.head < p.tail && p.arrivedAt[p.head & p.mask]! <= cutoff) this.settle(p.head++);
   }
 
   /** Settles everything now (shutdown). */
   close(): void {
     if (this.timer) clearInterval(this.timer);
-    while (this.head < this.queue.length) {
-      const p = this.queue[this.head++]!;
-      if (!p.settled) this.settle(p);
-    }
-    this.queue = [];
-    this.head = 0;
+    const p = this.spans;
+    while (p.head < p.tail) this.settle(p.head++);
   }
 
   private addOne(s: Span, arrivedAt: number): void {
-    if (this.pending.has(s.spanId)) return; // a duplicate delivery (exporter retry) counts once
-    const p: Pending = {
-      timestampNs: s.startNs,
-      serviceName: s.serviceName,
-      spanName: s.name,
-      spanKind: SPAN_KIND_NAMES[s.kind] ?? 'Unspecified',
-      durationNs: s.durationNs,
-      selfTimeNs: 0,
-      failed: s.statusCode === StatusCode.ERROR,
-      traceId: s.traceId,
-      spanId: s.spanId,
-      parentSpanId: s.parentSpanId,
-      kind: s.kind,
-      peer: isCaller(s.kind) ? virtualPeerOf(s.attributes) : undefined,
-      children: undefined,
-      paired: false,
-      arrivedAt,
-      settled: false,
-    };
-    this.pending.set(p.spanId, p);
-    this.queue.push(p);
-    if (isCallee(p.kind)) this.servingServices.add(p.serviceName);
+    const key = spanKeyOf(s.spanId);
+    const trace = traceFingerprintOf(s.traceId);
+    const p = this.spans;
+    const known = this.bySpanKey.get(key);
+    if (known !== -1 && p.traceFingerprint[known & p.mask] === trace) return; // a duplicate delivery (exporter retry) counts once
 
-    const waiting = this.orphans.get(p.spanId);
-    if (waiting) {
-      this.orphans.delete(p.spanId);
-      for (const child of waiting) if (child.traceId === p.traceId) this.link(p, child);
+    if (this.epochNs === undefined) {
+      this.epochMinute = Number(s.startNs / 60_000_000_000n);
+      this.epochNs = BigInt(this.epochMinute) * 60_000_000_000n;
     }
-    if (p.parentSpanId !== '') {
-      const parent = this.pending.get(p.parentSpanId);
-      if (parent && parent.traceId === p.traceId) this.link(parent, p);
+    const seq = p.append();
+    const i = seq & p.mask;
+    const parentKey = spanKeyOf(s.parentSpanId);
+    p.spanKey[i] = key;
+    p.parentKey[i] = parentKey;
+    p.traceFingerprint[i] = trace;
+    p.start[i] = Number(s.startNs - this.epochNs);
+    p.duration[i] = s.durationNs;
+    p.arrivedAt[i] = arrivedAt;
+    p.flags[i] = s.kind | (s.statusCode === StatusCode.ERROR ? FAILED : 0);
+    p.service[i] = this.strings.intern(s.serviceName);
+    p.name[i] = this.strings.intern(s.name);
+    const peer = isCaller(s.kind) ? virtualPeerOf(s.attributes) : undefined;
+    p.peerName[i] = peer ? this.strings.intern(peer.name) : '';
+    p.peerKind[i] = peer ? PEER_KINDS.indexOf(peer.kind) : NO_PEER;
+    this.bySpanKey.set(key, seq);
+    if (isCallee(s.kind)) this.servingServices.add(p.service[i]!);
+
+    const waiting = this.orphans.get(key);
+    if (waiting !== -1) {
+      this.orphans.delete(key, waiting);
+      for (let n = waiting; n !== NIL; n = this.links.next[n]!) {
+        const child = this.links.a[n]!;
+        const c = child & p.mask;
+        if (child >= p.head && p.traceFingerprint[c] === trace) {
+          p.flags[c]! &= ~ORPHAN;
+          this.link(seq, child);
+        }
+      }
+      this.links.release(waiting);
+    }
+    if (parentKey !== -1) {
+      const parent = this.bySpanKey.get(parentKey);
+      if (parent !== -1 && p.traceFingerprint[parent & p.mask] === trace) this.link(parent, seq);
       else {
-        const list = this.orphans.get(p.parentSpanId);
-        if (list) list.push(p);
-        else this.orphans.set(p.parentSpanId, [p]);
+        p.flags[i]! |= ORPHAN;
+        this.orphans.set(parentKey, this.links.push(this.orphans.get(parentKey), seq, 0));
       }
     }
   }
 
-  private link(parent: Pending, child: Pending): void {
-    const offset = Number(child.timestampNs - parent.timestampNs);
-    (parent.children ??= []).push(offset, offset + child.durationNs);
-    if (isCaller(parent.kind) && isCallee(child.kind) && parent.serviceName !== child.serviceName && !parent.paired) {
-      parent.paired = true;
-      child.paired = true;
-      const messaging = parent.kind === SpanKind.PRODUCER || child.kind === SpanKind.CONSUMER;
+  private link(parent: number, child: number): void {
+    const p = this.spans;
+    const ps = parent & p.mask;
+    const cs = child & p.mask;
+    const offset = p.start[cs]! - p.start[ps]!;
+    p.children[ps] = this.links.push(p.children[ps]!, offset, offset + p.duration[cs]!);
+    const parentKind = p.flags[ps]! & KIND_BITS;
+    const childKind = p.flags[cs]! & KIND_BITS;
+    if (isCaller(parentKind) && isCallee(childKind) && p.service[ps] !== p.service[cs] && (p.flags[ps]! & PAIRED) === 0) {
+      p.flags[ps]! |= PAIRED;
+      p.flags[cs]! |= PAIRED;
+      const messaging = parentKind === SpanKind.PRODUCER || childKind === SpanKind.CONSUMER;
       this.listener.onEdge({
-        timestampNs: parent.timestampNs,
-        traceId: parent.traceId,
-        client: parent.serviceName,
-        server: child.serviceName,
+        minute: this.minuteOf(p.start[ps]!),
+        client: p.service[ps]!,
+        server: p.service[cs]!,
         serverKind: 'service',
         connectionType: connectionTypeOf('service', messaging),
-        clientDurationNs: parent.durationNs,
-        serverDurationNs: child.durationNs,
-        failed: parent.failed || child.failed,
+        clientDurationNs: p.duration[ps]!,
+        serverDurationNs: p.duration[cs]!,
+        failed: ((p.flags[ps]! | p.flags[cs]!) & FAILED) !== 0,
       });
     }
   }
 
-  private settle(p: Pending): void {
-    p.settled = true;
-    this.pending.delete(p.spanId);
-    if (p.parentSpanId !== '') {
-      const list = this.orphans.get(p.parentSpanId);
-      if (list) {
-        const i = list.indexOf(p);
-        if (i >= 0) list.splice(i, 1);
-        if (list.length === 0) this.orphans.delete(p.parentSpanId);
+  private settle(seq: number): void {
+    const p = this.spans;
+    const i = seq & p.mask;
+    const flags = p.flags[i]!;
+    const kind = flags & KIND_BITS;
+    this.bySpanKey.delete(p.spanKey[i]!, seq);
+    if (flags & ORPHAN) {
+      // Orphan lists are newest first and spans settle in arrival order: when the head settles, the list is done.
+      const parentKey = p.parentKey[i]!;
+      const list = this.orphans.get(parentKey);
+      if (list !== -1 && this.links.a[list] === seq) {
+        this.orphans.delete(parentKey, list);
+        this.links.release(list);
       }
     }
-    p.selfTimeNs = selfTime(p.durationNs, p.children);
-    p.children = undefined;
-    this.listener.onSpanTiming(p);
-    if (isCaller(p.kind) && !p.paired) {
-      if (p.peer) {
-        const known = this.servingServices.has(p.peer.name);
+    const duration = p.duration[i]!;
+    const minute = this.minuteOf(p.start[i]!);
+    const failed = (flags & FAILED) !== 0;
+    this.listener.onSpanTiming({
+      minute,
+      serviceName: p.service[i]!,
+      spanName: p.name[i]!,
+      spanKind: SPAN_KIND_NAMES[kind] ?? 'Unspecified',
+      durationNs: duration,
+      selfTimeNs: this.selfTimeOf(i, duration),
+      failed,
+    });
+    const paired = (flags & PAIRED) !== 0;
+    if (isCaller(kind) && !paired) {
+      const peerKind = PEER_KINDS[p.peerKind[i]!];
+      if (peerKind) {
+        const server = p.peerName[i]!;
+        const serverKind = this.servingServices.has(server) ? 'service' : peerKind;
         this.listener.onEdge({
-          timestampNs: p.timestampNs,
-          traceId: p.traceId,
-          client: p.serviceName,
-          server: p.peer.name,
-          serverKind: known ? 'service' : p.peer.kind,
-          connectionType: connectionTypeOf(known ? 'service' : p.peer.kind, p.kind === SpanKind.PRODUCER),
-          clientDurationNs: p.durationNs,
+          minute,
+          client: p.service[i]!,
+          server,
+          serverKind,
+          connectionType: connectionTypeOf(serverKind, kind === SpanKind.PRODUCER),
+          clientDurationNs: duration,
           serverDurationNs: 0,
-          failed: p.failed,
+          failed,
         });
-      } else this.listener.onUnpaired('client', p.serviceName);
-    } else if (isCallee(p.kind) && !p.paired && p.parentSpanId !== '') {
-      this.listener.onUnpaired('server', p.serviceName);
+      } else this.listener.onUnpaired('client', p.service[i]!);
+    } else if (isCallee(kind) && !paired && p.parentKey[i] !== -1) {
+      this.listener.onUnpaired('server', p.service[i]!);
     }
   }
-}
 
-/** Duration minus the union of the children's intervals (clipped to the span). */
-export function selfTime(durationNs: number, children: number[] | undefined): number {
-  if (!children || children.length === 0) return durationNs;
-  const intervals: [number, number][] = [];
-  for (let i = 0; i < children.length; i += 2) {
-    const a = Math.max(0, children[i]!);
-    const b = Math.min(durationNs, children[i + 1]!);
-    if (b > a) intervals.push([a, b]);
+  private selfTimeOf(i: number, duration: number): number {
+    const head = this.spans.children[i]!;
+    if (head === NIL) return duration;
+    const starts = this.scratchStarts;
+    const ends = this.scratchEnds;
+    let count = 0;
+    for (let n = head; n !== NIL; n = this.links.next[n]!, count++) {
+      starts[count] = this.links.a[n]!;
+      ends[count] = this.links.b[n]!;
+    }
+    this.links.release(head);
+    this.spans.children[i] = NIL;
+    return selfTime(duration, starts, ends, count);
   }
-  intervals.sort((x, y) => x[0] - y[0]);
-  let covered = 0;
-  let curStart = -1;
-  let curEnd = -1;
-  for (const [a, b] of intervals) {
-    if (a > curEnd) {
-      if (curEnd > curStart) covered += curEnd - curStart;
-      curStart = a;
-      curEnd = b;
-    } else if (b > curEnd) curEnd = b;
+
+  /** Minutes since the Unix epoch of a start offset (exact integer arithmetic below 2^53 ns). */
+  private minuteOf(startOffsetNs: number): number {
+    let m = Math.floor(startOffsetNs / NS_PER_MINUTE);
+    if (m * NS_PER_MINUTE > startOffsetNs) m--;
+    else if ((m + 1) * NS_PER_MINUTE <= startOffsetNs) m++;
+    return this.epochMinute + m;
   }
-  if (curEnd > curStart) covered += curEnd - curStart;
-  return Math.max(0, durationNs - covered);
 }

@@ -7,8 +7,6 @@ import type { EdgeCall, SpanTiming } from '../graph/edge-call.js';
 import { childMap } from '../nested-map.js';
 import { NativeBlockWriter } from './native-block.js';
 
-const NS_PER_MINUTE = 60_000_000_000n;
-
 interface TimingGroup {
   minute: number;
   serviceName: string;
@@ -42,17 +40,13 @@ export class DerivedRowGroups {
   /** Span timings and edge calls added. */
   timingRows = 0;
   edgeRows = 0;
-  // Rows of one batch mostly share a minute: remember the last one to skip the BigInt division.
-  private minuteStartNs = 0n;
-  private minuteEndNs = 0n;
-  private minute = 0;
 
   get rows(): number {
     return this.timingRows + this.edgeRows;
   }
 
   addTiming(t: SpanTiming): void {
-    const minute = this.minuteOf(t.timestampNs);
+    const minute = t.minute;
     const byService = childMap(this.timingIndex, minute);
     const byName = childMap(byService, t.serviceName);
     const byKind = childMap(byName, t.spanName);
@@ -69,7 +63,7 @@ export class DerivedRowGroups {
   }
 
   addEdge(c: EdgeCall): void {
-    const minute = this.minuteOf(c.timestampNs);
+    const minute = c.minute;
     const byClient = childMap(this.edgeIndex, minute);
     const byServer = childMap(byClient, c.client);
     const byKind = childMap(byServer, c.server);
@@ -130,16 +124,5 @@ export class DerivedRowGroups {
     w.column('ServerDurations', 'Array(UInt64)');
     w.uint64Arrays(rows.map((r) => r.serverDurations));
     return w.finish();
-  }
-
-  /** Minutes since the epoch (floor), exact for any nanosecond timestamp. */
-  private minuteOf(ns: bigint): number {
-    if (ns < this.minuteStartNs || ns >= this.minuteEndNs) {
-      const m = ns / NS_PER_MINUTE - (ns < 0n && ns % NS_PER_MINUTE !== 0n ? 1n : 0n);
-      this.minute = Number(m);
-      this.minuteStartNs = m * NS_PER_MINUTE;
-      this.minuteEndNs = this.minuteStartNs + NS_PER_MINUTE;
-    }
-    return this.minute;
   }
 }
