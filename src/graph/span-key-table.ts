@@ -1,9 +1,10 @@
 /**
- * A hash map from span keys (non-negative integers below 2^53, see span-key.ts) to numbers, in typed arrays: linear
- * probing, deletion by backward shift, doubling at half full. Half a million pending spans held in a JS Map cost a
+ * A hash map from span keys (non-negative integers below 2^52, see span-key.ts) to numbers, in typed arrays: linear
+ * probing, deletion by backward shift, doubling at half full. Slots hold key + 1 so that 0 marks an empty one: a new
+ * table needs no fill, and the OS maps its pages only when they are first used. Half a million pending spans held in a JS Map cost a
  * cache miss per lookup plus a GC-traced entry and key string each; here they cost 16 bytes the GC never looks at.
  */
-const EMPTY = -1;
+const EMPTY = 0;
 
 export class SpanKeyTable {
   private keys: Float64Array;
@@ -14,7 +15,7 @@ export class SpanKeyTable {
   constructor(initialCapacity = 1024) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
-    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.keys = new Float64Array(cap);
     this.values = new Float64Array(cap);
     this.mask = cap - 1;
   }
@@ -22,25 +23,27 @@ export class SpanKeyTable {
   /** The value stored for `key`, or -1. */
   get(key: number): number {
     const keys = this.keys;
+    const stored = key + 1;
     for (let i = bucketOf(key) & this.mask; ; i = (i + 1) & this.mask) {
       const k = keys[i]!;
-      if (k === key) return this.values[i]!;
+      if (k === stored) return this.values[i]!;
       if (k === EMPTY) return -1;
     }
   }
 
   set(key: number, value: number): void {
     const keys = this.keys;
+    const stored = key + 1;
     let i = bucketOf(key) & this.mask;
     for (; ; i = (i + 1) & this.mask) {
       const k = keys[i]!;
-      if (k === key) {
+      if (k === stored) {
         this.values[i] = value;
         return;
       }
       if (k === EMPTY) break;
     }
-    keys[i] = key;
+    keys[i] = stored;
     this.values[i] = value;
     if (++this.size * 2 > keys.length) this.resize(keys.length * 2);
   }
@@ -49,17 +52,18 @@ export class SpanKeyTable {
   delete(key: number, value: number): boolean {
     const keys = this.keys;
     const mask = this.mask;
+    const stored = key + 1;
     let i = bucketOf(key) & mask;
     for (; ; i = (i + 1) & mask) {
       const k = keys[i]!;
-      if (k === key) break;
+      if (k === stored) break;
       if (k === EMPTY) return false;
     }
     if (this.values[i] !== value) return false;
     // Backward shift: move later entries of the probe run into the hole when their home bucket allows it.
     let hole = i;
     for (let j = (i + 1) & mask; keys[j] !== EMPTY; j = (j + 1) & mask) {
-      const home = bucketOf(keys[j]!) & mask;
+      const home = bucketOf(keys[j]! - 1) & mask;
       if (((j - home) & mask) >= ((j - hole) & mask)) {
         keys[hole] = keys[j]!;
         this.values[hole] = this.values[j]!;
@@ -74,11 +78,11 @@ export class SpanKeyTable {
   private resize(capacity: number): void {
     const oldKeys = this.keys;
     const oldValues = this.values;
-    this.keys = new Float64Array(capacity).fill(EMPTY);
+    this.keys = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
     this.mask = capacity - 1;
     this.size = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]!, oldValues[i]!);
+    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]! - 1, oldValues[i]!);
   }
 }
 

@@ -27,16 +27,17 @@ const NS_PER_MINUTE = 60_000_000_000;
 const KIND_BITS = 7;
 const PEER_KINDS: readonly Exclude<NodeKind, 'service'>[] = ['database', 'messaging', 'external'];
 const NO_PEER = 255;
+const INITIAL_CAPACITY_LIMIT = 1 << 19;
 
 const isCaller = (k: number): boolean => k === SpanKind.CLIENT || k === SpanKind.PRODUCER;
 const isCallee = (k: number): boolean => k === SpanKind.SERVER || k === SpanKind.CONSUMER;
 
 export class SpanPairer {
-  private readonly spans = new PendingSpans();
+  private readonly spans: PendingSpans;
   /** Waiting spans by span key -> arrival number. */
-  private readonly bySpanKey = new SpanKeyTable(16_384);
+  private readonly bySpanKey: SpanKeyTable;
   /** Children that arrived before their parent: parent span key -> list (newest first) of their arrival numbers. */
-  private readonly orphans = new SpanKeyTable(16_384);
+  private readonly orphans: SpanKeyTable;
   /** Orphan lists (a = child seq) and child intervals (a, b = start, end offset from the parent's start). */
   private readonly links = new LinkPool();
   private readonly strings = new StringInterner();
@@ -53,7 +54,14 @@ export class SpanPairer {
     private readonly opts: SpanPairerOptions,
     private readonly listener: PairingListener,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Sized for maxPending up front (up to 512k spans, ~70 MB at most, mapped as it fills): growing while a burst
+    // arrives measured ~0.5 us per span over a 600k-span load. Past that size the tables still grow by doubling.
+    const capacity = Math.min(opts.maxPending, INITIAL_CAPACITY_LIMIT);
+    this.spans = new PendingSpans(capacity);
+    this.bySpanKey = new SpanKeyTable(capacity);
+    this.orphans = new SpanKeyTable(capacity);
+  }
 
   /** Settles expired spans every `intervalMs` until close(). */
   start(intervalMs = 1000): void {
