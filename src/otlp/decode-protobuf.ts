@@ -76,8 +76,8 @@ function decodeScopeSpans(
       const s = new ProtoReader(r.buf, r.pos, end);
       while (s.pos < s.end) {
         const t = s.uint32();
-        if (t === ((1 << 3) | WireType.LEN)) scopeName = s.string();
-        else if (t === ((2 << 3) | WireType.LEN)) scopeVersion = s.string();
+        if (t === ((1 << 3) | WireType.LEN)) scopeName = s.repeatedString();
+        else if (t === ((2 << 3) | WireType.LEN)) scopeVersion = s.repeatedString();
         else s.skip(t & 7);
       }
       r.pos = end;
@@ -123,7 +123,7 @@ function decodeSpan(
       case (2 << 3) | WireType.LEN: spanId = r.hex(); break;
       case (3 << 3) | WireType.LEN: traceState = r.string(); break;
       case (4 << 3) | WireType.LEN: parentSpanId = r.hex(); break;
-      case (5 << 3) | WireType.LEN: name = r.string(); break;
+      case (5 << 3) | WireType.LEN: name = r.repeatedString(); break;
       case (6 << 3) | WireType.VARINT: kind = r.uint32(); break;
       case (7 << 3) | WireType.I64: startNs = r.fixed64(); break;
       case (8 << 3) | WireType.I64: endNs = r.fixed64(); break;
@@ -178,7 +178,7 @@ function decodeKeyValueInto(r: ProtoReader, into: Attributes): void {
   r.end = end;
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === ((1 << 3) | WireType.LEN)) key = r.string();
+    if (tag === ((1 << 3) | WireType.LEN)) key = r.repeatedString();
     else if (tag === ((2 << 3) | WireType.LEN)) value = anyValueToString(r);
     else r.skip(tag & 7);
   }
@@ -202,7 +202,7 @@ function decodeAnyValue(r: ProtoReader): Json {
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
-      case (1 << 3) | WireType.LEN: out = r.string(); break;
+      case (1 << 3) | WireType.LEN: out = r.repeatedString(); break;
       case (2 << 3) | WireType.VARINT: out = r.uint32() !== 0 ? 'true' : 'false'; break;
       case (3 << 3) | WireType.VARINT: out = r.int64().toString(); break;
       case (4 << 3) | WireType.I64: out = String(r.double()); break;

@@ -3,6 +3,10 @@
  * Hand-written so the hot path makes no intermediate message objects.
  */
 import { InputError } from '../errors.js';
+import { StringCache } from './string-cache.js';
+
+/** Shared by all readers: the process decodes one message at a time. */
+const repeatedStrings = new StringCache();
 
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
 
@@ -73,6 +77,14 @@ export class ProtoReader {
   string(): string {
     const end = this.lengthDelimitedEnd();
     const s = this.buf.toString('utf8', this.pos, end);
+    this.pos = end;
+    return s;
+  }
+
+  /** A string likely to repeat across spans (attribute keys and values, names): decoded through a small cache. */
+  repeatedString(): string {
+    const end = this.lengthDelimitedEnd();
+    const s = repeatedStrings.decode(this.buf, this.pos, end);
     this.pos = end;
     return s;
   }
