@@ -28,11 +28,12 @@ describe('store migrations', () => {
     const spans = simulate(ciPipeline, { seed: 5, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 10 }).spans;
     let store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
     await store.insertNative('otel_traces', spansToNative(spans));
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
+    expect(ddl!.statement).toMatch(/`TraceId` String CODEC\(ZSTD\(1\)\)/); // 0007
     const [rollupDdl] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
     expect(rollupDdl!.statement).toMatch(/TTL Minute \+ toIntervalDay\(3\)/);
     await store.close();
@@ -46,7 +47,7 @@ describe('store migrations', () => {
     await store.close();
   });
 
-  it('upgrade: a store left at version 4 with data is rebuilt (0005) and switched to grouped derived rows (0006) without losing a span or a rollup row', async () => {
+  it('upgrade: a store left at version 4 with data is rebuilt (0005) and switched to grouped derived rows (0006) and the ingest codecs (0007) without losing a span or a rollup row', async () => {
     const spans = simulate(ciPipeline, { seed: 6, startMs: Date.now() - 600_000, durationMs: 300_000, requests: 200 }).spans;
     let store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     // The tables as version 4 of the files created them (sorted by operation and time; rollups service first).
@@ -80,12 +81,13 @@ describe('store migrations', () => {
 
     store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(upgrade.applied).toEqual([5, 6]);
+    expect(upgrade.applied).toEqual([5, 6, 7]);
     expect(await snapshot(store)).toEqual(before);
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toContain('ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)');
     expect(ddl!.statement).toContain('INDEX idx_trace_id TraceId TYPE bloom_filter');
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
+    expect(ddl!.statement).toMatch(/`TraceId` String CODEC\(ZSTD\(1\)\)/); // 0007
     const [rollup] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
     expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute)');
     // The new views feed the swapped-in rollups.
