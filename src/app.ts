@@ -2,6 +2,7 @@
  * Wires the data flow: OTLP receivers -> batch writer (store) -> graph pairer -> derived rows; API on top.
  * main.ts runs it as a process; tests start it in-process on free ports.
  */
+import { Gauge } from 'prom-client';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
@@ -49,6 +50,14 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         onEvicted: (n) => graphMetrics.observeEvicted(n),
       },
     );
+    new Gauge({
+      name: 'faultline_graph_pending_spans',
+      help: 'Spans waiting in the pairer for their parent or children (bounded by FAULTLINE_PAIR_MAX_PENDING).',
+      registers: [metrics.registry],
+      collect() {
+        this.set(pairer.pendingCount);
+      },
+    });
     // Graph and span metrics see only committed spans, so they never count what an exporter will resend.
     const writer = new SpanBatchWriter(
       store,

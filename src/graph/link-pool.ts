@@ -11,6 +11,8 @@ export class LinkPool {
   next: Int32Array;
   private free = NIL;
   private used = 0;
+  /** Nodes in lists (not free). */
+  live = 0;
 
   constructor(initialCapacity = 1024) {
     this.a = new Float64Array(initialCapacity);
@@ -29,6 +31,7 @@ export class LinkPool {
     this.a[n] = a;
     this.b[n] = b;
     this.next[n] = head;
+    this.live++;
     return n;
   }
 
@@ -36,7 +39,11 @@ export class LinkPool {
   release(head: number): void {
     if (head === NIL) return;
     let last = head;
-    while (this.next[last] !== NIL) last = this.next[last]!;
+    this.live--;
+    while (this.next[last] !== NIL) {
+      last = this.next[last]!;
+      this.live--;
+    }
     this.next[last] = this.free;
     this.free = head;
   }

@@ -73,6 +73,11 @@ export class SpanPairer {
     return this.spans.count;
   }
 
+  /** What the pairer holds: waiting spans, parent ids with children waiting for them, list nodes in use. */
+  stats(): { pendingSpans: number; awaitedParents: number; linkNodes: number } {
+    return { pendingSpans: this.spans.count, awaitedParents: this.orphans.size, linkNodes: this.links.live };
+  }
+
   add(spans: readonly Span[]): void {
     const arrivedAt = this.now();
     for (const s of spans) this.addOne(s, arrivedAt);

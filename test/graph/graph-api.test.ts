@@ -10,14 +10,21 @@ import { shop } from '../sim/topology.js';
 
 let h: Harness;
 let sim: SimulationResult;
+let pendingBeforeSettle = 0;
 beforeAll(async () => {
   h = await startHarness();
   sim = simulate(shop, { seed: 21, startMs: Date.now() - 5 * 60_000, durationMs: 60_000, requests: 400, faults: [{ kind: 'errors', service: 'payment', rate: 0.3 }] });
   const spans = new Random(8).shuffle([...sim.spans]);
   for (let i = 0; i < spans.length; i += 500) await send(spans.slice(i, i + 500));
+  pendingBeforeSettle = await pendingSpans();
   await h.app.settleGraph();
 });
 afterAll(() => h.stop());
+
+async function pendingSpans(): Promise<number> {
+  const text = await (await fetch(`${h.api}/metrics`)).text();
+  return Number(/^faultline_graph_pending_spans (\d+)$/m.exec(text)?.[1]);
+}
 
 async function send(spans: Span[]): Promise<void> {
   const res = await fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body: encodeProto(spans), headers: { 'content-type': 'application/x-protobuf' } });
@@ -91,6 +98,13 @@ describe('GET /api/v1/graph', () => {
     expect(histCount('traces_service_graph_request_server_seconds', 'client="checkout",server="payment",connection_type=""')).toBe(sim.edges.get('checkout->payment')!.calls);
     const frontendServer = [...text.matchAll(/^traces_span_metrics_duration_milliseconds_count\{service_name="frontend",span_name="[^"]*",span_kind="SPAN_KIND_SERVER",status_code="[^"]*"\} (\d+)$/gm)];
     expect(frontendServer.reduce((n, m) => n + Number(m[1]), 0)).toBe(sim.traces);
+  });
+
+  it('/metrics shows the spans waiting in the pairer, and none once settled', async () => {
+    // Sent within the 5 s pair wait on any normal machine; a very slow one may have settled the first spans already.
+    expect(pendingBeforeSettle).toBeGreaterThan(sim.spans.length / 2);
+    expect(pendingBeforeSettle).toBeLessThanOrEqual(sim.spans.length);
+    expect(await pendingSpans()).toBe(0);
   });
 
   it('is the same after a restart (read from the store)', async () => {

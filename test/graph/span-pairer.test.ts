@@ -147,8 +147,9 @@ describe('SpanPairer at volume', () => {
     const shuffled = new Random(8).shuffle([...sim.spans]);
     for (let i = 0; i < shuffled.length; i += 1000) pairer.add(shuffled.slice(i, i + 1000));
     expect(pairer.pendingCount).toBe(sim.spans.length);
+    expect(pairer.stats().linkNodes).toBeGreaterThan(0);
     pairer.close();
-    expect(pairer.pendingCount).toBe(0);
+    expect(pairer.stats()).toEqual({ pendingSpans: 0, awaitedParents: 0, linkNodes: 0 });
     expect(sorted(edgeTable(c.edges))).toEqual(sorted(sim.edges));
     expect(c.selfTimes.map((t) => `${t.serviceName}|${t.spanName}|${t.selfTimeNs}`).sort()).toEqual(referenceSelfTimes(sim.spans));
   });
@@ -171,6 +172,21 @@ describe('SpanPairer at volume', () => {
     expect(c.selfTimes).toHaveLength(rest.length);
     pairer.close();
     expect(c.selfTimes).toHaveLength(sim.spans.length);
+    expect(pairer.stats()).toEqual({ pendingSpans: 0, awaitedParents: 0, linkNodes: 0 });
+  });
+
+  it('forgets children waiting for a parent that never comes once they settle, and keeps pairing afterwards', () => {
+    let now = 0;
+    const c = collect();
+    const pairer = new SpanPairer({ waitMs: 100, maxPending: 100_000 }, c.listener, () => now);
+    for (let round = 0; round < 20; round++) {
+      const sim = simulate(shop, { seed: 100 + round, startMs: 0, durationMs: 1000, requests: 20 });
+      pairer.add(sim.spans.filter((s) => s.parentSpanId !== '')); // the roots never arrive
+      now += 200;
+      pairer.settleExpired();
+      expect(pairer.stats()).toEqual({ pendingSpans: 0, awaitedParents: 0, linkNodes: 0 });
+    }
+    expect(c.selfTimes.length).toBeGreaterThan(0);
   });
 });
 
