@@ -14,6 +14,7 @@ import { SpanBatchWriter } from './store/span-batch-writer.js';
 import { DerivedRowWriter } from './store/derived-row-writer.js';
 import { GraphMetrics } from './graph/graph-metrics.js';
 import { SpanPairer } from './graph/span-pairer.js';
+import { digestSpans, type SpanDigest } from './graph/span-digest.js';
 import { startApiServer, type ApiServer } from './api/api-server.js';
 import { buildRoutes } from './api/routes.js';
 import { IncidentService } from './rca/incident-service.js';
@@ -59,13 +60,16 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       },
     });
     // Graph and span metrics see only committed spans, so they never count what an exporter will resend.
-    const writer = new SpanBatchWriter(
+    const writer = new SpanBatchWriter<SpanDigest>(
       store,
       {
         ...config.ingest,
-        onCommitted: (spans) => {
-          graphMetrics.observeSpans(spans);
-          pairer.add(spans);
+        summarize: digestSpans,
+        onCommitted: (digests) => {
+          for (const d of digests) {
+            graphMetrics.observeSpans(d);
+            pairer.addDigest(d);
+          }
         },
       },
       metrics,

@@ -3,7 +3,8 @@
  * connectors use, so Grafana's service graph and `histogram_quantile` rules work unchanged.
  */
 import { Counter, type Registry } from 'prom-client';
-import { SpanKind, type Span } from '../span.js';
+import { SpanKind } from '../span.js';
+import type { SpanDigest } from './span-digest.js';
 import type { EdgeCall } from './edge-call.js';
 import { LabelLimiter } from './label-limiter.js';
 import { childMap } from '../nested-map.js';
@@ -89,31 +90,33 @@ export class GraphMetrics {
     this.dropped.inc(count);
   }
 
-  observeSpans(spans: readonly Span[]): void {
-    for (const s of spans) {
+  observeSpans(d: SpanDigest): void {
+    for (let i = 0; i < d.count; i++) {
+      const service = d.service[i]!;
+      const name = d.name[i]!;
       // service -> span name -> [kind * 3 + status]: no per-span key string to build and hash.
-      const series = this.spanSeries.get(s.serviceName)?.get(s.name)?.[s.kind * 3 + s.statusCode] ?? this.bindSpanSeries(s);
+      const series = this.spanSeries.get(service)?.get(name)?.[d.kind[i]! * 3 + d.statusCode[i]!] ?? this.bindSpanSeries(service, name, d.kind[i]!, d.statusCode[i]!);
       series.calls.inc();
-      series.duration.observe(s.durationNs / 1e6);
+      series.duration.observe(d.duration[i]! / 1e6);
     }
   }
 
-  private bindSpanSeries(s: Span): SpanSeries {
-    const admitted = this.spanLimit.admit(`${s.serviceName}\u0000${s.name}\u0000${s.kind}\u0000${s.statusCode}`);
+  private bindSpanSeries(service: string, name: string, kind: number, statusCode: number): SpanSeries {
+    const admitted = this.spanLimit.admit(`${service}\u0000${name}\u0000${kind}\u0000${statusCode}`);
     const labels = [
-      s.serviceName,
+      service,
       // Past the limit, keep the service but fold the span name: the per-service P99 rule still works.
-      admitted ? s.name : OTHER,
-      SPAN_KIND_LABELS[s.kind] ?? SPAN_KIND_LABELS[SpanKind.UNSPECIFIED]!,
-      STATUS_LABELS[s.statusCode] ?? STATUS_LABELS[0]!,
+      admitted ? name : OTHER,
+      SPAN_KIND_LABELS[kind] ?? SPAN_KIND_LABELS[SpanKind.UNSPECIFIED]!,
+      STATUS_LABELS[statusCode] ?? STATUS_LABELS[0]!,
     ];
     const series = { calls: this.spanCalls.series(labels), duration: this.spanDuration.series(labels) };
     // Only admitted label sets are cached, so unbounded names cannot grow the cache.
     if (admitted) {
-      const byName = childMap(this.spanSeries, s.serviceName);
-      let slots = byName.get(s.name);
-      if (!slots) byName.set(s.name, (slots = []));
-      slots[s.kind * 3 + s.statusCode] = series;
+      const byName = childMap(this.spanSeries, service);
+      let slots = byName.get(name);
+      if (!slots) byName.set(name, (slots = []));
+      slots[kind * 3 + statusCode] = series;
     }
     return series;
   }

@@ -14,9 +14,9 @@ import { LinkPool, NIL } from './link-pool.js';
 import { FAILED, ORPHAN, PAIRED, PendingSpans } from './pending-spans.js';
 import { selfTime } from './self-time.js';
 import { SpanKeyTable } from './span-key-table.js';
-import { spanKeyOf, traceFingerprintOf } from './span-key.js';
+import { digestSpans, PEER_KINDS, type SpanDigest } from './span-digest.js';
 import { StringInterner } from './string-interner.js';
-import { connectionTypeOf, virtualPeerOf, type NodeKind } from './virtual-peer.js';
+import { connectionTypeOf } from './virtual-peer.js';
 
 export interface SpanPairerOptions {
   waitMs: number;
@@ -25,8 +25,6 @@ export interface SpanPairerOptions {
 
 const NS_PER_MINUTE = 60_000_000_000;
 const KIND_BITS = 7;
-const PEER_KINDS: readonly Exclude<NodeKind, 'service'>[] = ['database', 'messaging', 'external'];
-const NO_PEER = 255;
 const INITIAL_CAPACITY_LIMIT = 1 << 19;
 
 const isCaller = (k: number): boolean => k === SpanKind.CLIENT || k === SpanKind.PRODUCER;
@@ -78,9 +76,20 @@ export class SpanPairer {
     return { pendingSpans: this.spans.count, awaitedParents: this.orphans.size, linkNodes: this.links.live };
   }
 
+  /** Adds committed spans (tests and benches; the service adds the digests it took when the spans were accepted). */
   add(spans: readonly Span[]): void {
+    this.addDigest(digestSpans(spans));
+  }
+
+  addDigest(d: SpanDigest): void {
     const arrivedAt = this.now();
-    for (const s of spans) this.addOne(s, arrivedAt);
+    if (d.count === 0) return;
+    if (this.epochNs === undefined) {
+      this.epochMinute = Number(d.epochNs / 60_000_000_000n);
+      this.epochNs = BigInt(this.epochMinute) * 60_000_000_000n;
+    }
+    const shift = Number(d.epochNs - this.epochNs);
+    for (let j = 0; j < d.count; j++) this.addOne(d, j, shift, arrivedAt);
     let evicted = 0;
     while (this.spans.count > this.opts.maxPending) {
       this.settle(this.spans.head++);
@@ -103,34 +112,31 @@ export class SpanPairer {
     while (p.head < p.tail) this.settle(p.head++);
   }
 
-  private addOne(s: Span, arrivedAt: number): void {
-    const key = spanKeyOf(s.spanId);
-    const trace = traceFingerprintOf(s.traceId);
+  private addOne(d: SpanDigest, j: number, shift: number, arrivedAt: number): void {
+    const key = d.spanKey[j]!;
+    const trace = d.traceFingerprint[j]!;
     const p = this.spans;
     const known = this.bySpanKey.get(key);
     if (known !== -1 && p.traceFingerprint[known & p.mask] === trace) return; // a duplicate delivery (exporter retry) counts once
 
-    if (this.epochNs === undefined) {
-      this.epochMinute = Number(s.startNs / 60_000_000_000n);
-      this.epochNs = BigInt(this.epochMinute) * 60_000_000_000n;
-    }
     const seq = p.append();
     const i = seq & p.mask;
-    const parentKey = spanKeyOf(s.parentSpanId);
+    const parentKey = d.parentKey[j]!;
+    const kind = d.kind[j]!;
     p.spanKey[i] = key;
     p.parentKey[i] = parentKey;
     p.traceFingerprint[i] = trace;
-    p.start[i] = Number(s.startNs - this.epochNs);
-    p.duration[i] = s.durationNs;
+    p.start[i] = d.start[j]! + shift;
+    p.duration[i] = d.duration[j]!;
     p.arrivedAt[i] = arrivedAt;
-    p.flags[i] = s.kind | (s.statusCode === StatusCode.ERROR ? FAILED : 0);
-    p.service[i] = this.strings.intern(s.serviceName);
-    p.name[i] = this.strings.intern(s.name);
-    const peer = isCaller(s.kind) ? virtualPeerOf(s.attributes) : undefined;
-    p.peerName[i] = peer ? this.strings.intern(peer.name) : '';
-    p.peerKind[i] = peer ? PEER_KINDS.indexOf(peer.kind) : NO_PEER;
+    p.flags[i] = kind | (d.statusCode[j] === StatusCode.ERROR ? FAILED : 0);
+    p.service[i] = this.strings.intern(d.service[j]!);
+    p.name[i] = this.strings.intern(d.name[j]!);
+    const peerName = d.peerName[j]!;
+    p.peerName[i] = peerName === '' ? '' : this.strings.intern(peerName);
+    p.peerKind[i] = d.peerKind[j]!;
     this.bySpanKey.set(key, seq);
-    if (isCallee(s.kind)) this.servingServices.add(p.service[i]!);
+    if (isCallee(kind)) this.servingServices.add(p.service[i]!);
 
     const waiting = this.orphans.get(key);
     if (waiting !== -1) {

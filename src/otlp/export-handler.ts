@@ -8,12 +8,16 @@ import type { SpanSink } from './span-sink.js';
 export type Transport = 'grpc' | 'http';
 
 export async function handleDecodedExport(decoded: DecodedExport, transport: Transport, sink: SpanSink, metrics: SelfMetrics): Promise<ExportOutcome> {
+  const { rejected, errorMessage } = decoded;
   const n = decoded.spans.length;
-  metrics.spansReceived.inc({ transport }, n + decoded.rejected);
-  if (decoded.rejected > 0) metrics.spansRejected.inc({ transport, reason: 'invalid' }, decoded.rejected);
+  metrics.spansReceived.inc({ transport }, n + rejected);
+  if (rejected > 0) metrics.spansRejected.inc({ transport, reason: 'invalid' }, rejected);
   if (n > 0) {
+    const committed = sink.accept(decoded.spans);
+    // The sink has taken what it needs: let the decoded spans be collected while the commit is awaited.
+    decoded.spans = [];
     try {
-      await sink.accept(decoded.spans);
+      await committed;
     } catch (err) {
       metrics.spansRejected.inc({ transport, reason: asFaultlineError(err)?.code ?? 'internal' }, n);
       metrics.exportRequests.inc({ transport, outcome: asFaultlineError(err)?.code ?? 'internal' });
@@ -21,6 +25,6 @@ export async function handleDecodedExport(decoded: DecodedExport, transport: Tra
     }
     metrics.spansAccepted.inc({ transport }, n);
   }
-  metrics.exportRequests.inc({ transport, outcome: decoded.rejected > 0 ? 'partial' : 'ok' });
-  return { rejected: decoded.rejected, errorMessage: decoded.errorMessage };
+  metrics.exportRequests.inc({ transport, outcome: rejected > 0 ? 'partial' : 'ok' });
+  return { rejected, errorMessage };
 }

@@ -3,6 +3,7 @@ import type { Span } from '../span.js';
 /**
  * Where receivers hand decoded spans. `accept` resolves only once the spans are committed to the store;
  * it rejects with OverloadedError, StoreUnavailableError or NotReadyError, which receivers map to retryable codes.
+ * It takes what it needs of the spans before returning: the caller lets go of them while it awaits the commit.
  */
 export interface SpanSink {
   accept(spans: Span[]): Promise<void>;

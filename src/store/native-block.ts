@@ -12,14 +12,27 @@ export class NativeBlockWriter {
   private buf: Buffer;
   private pos = 0;
 
+  /** `columns` undefined: no block header, for column data written apart and joined later (span-columns.ts). */
   constructor(
-    columns: number,
+    columns: number | undefined,
     private readonly rows: number,
     bytesPerRow = 256,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(1024, rows * bytesPerRow));
+    if (columns === undefined) return;
     this.varint(columns);
     this.varint(rows);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Raw bytes, copied as they are. */
+  bytes(b: Buffer): void {
+    this.ensure(b.length);
+    this.pos += b.copy(this.buf, this.pos);
   }
 
   /** Starts the next column. Its values must follow, exactly one per row. */

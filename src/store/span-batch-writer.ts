@@ -2,32 +2,39 @@
  * Commit-before-ack batching. Concurrent export requests are grouped into one insert (bounded by span count and
  * delay); each request's promise settles only when the insert holding its spans has committed or failed.
  * A bounded queue turns overload into OverloadedError instead of unbounded memory.
+ *
+ * A request's spans are encoded (span-columns.ts) and summarised for the post-commit hook (`summarize`) when they are
+ * accepted; the queue holds only those, so the decoded span objects can die young instead of waiting for the commit.
  */
 import { NotReadyError, OverloadedError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Span } from '../span.js';
 import type { Store } from './clickhouse-store.js';
-import { spansToNative } from './span-rows.js';
+import { encodeSpanColumns, joinSpanColumns, type SpanColumns } from './span-columns.js';
 
 const MAX_CONCURRENT_WRITES = 2;
 
-export interface SpanBatchWriterOptions {
+export interface SpanBatchWriterOptions<S> {
   batchMaxSpans: number;
   batchMaxDelayMs: number;
   queueMaxSpans: number;
-  /** Called with each committed batch, after the ack: feeds the graph and span metrics. */
-  onCommitted?: (spans: Span[]) => void;
+  /** What the post-commit hook needs of a request's spans, taken when it is accepted. */
+  summarize?: (spans: readonly Span[]) => S;
+  /** Called with the summaries of each committed batch's requests, after the acks: feeds the graph and span metrics. */
+  onCommitted?: (summaries: S[]) => void;
 }
 
-interface Pending {
-  spans: Span[];
+interface Pending<S> {
+  rows: number;
+  columns: SpanColumns;
+  summary: S | undefined;
   resolve: () => void;
   reject: (err: Error) => void;
 }
 
-export class SpanBatchWriter {
-  private queue: Pending[] = [];
+export class SpanBatchWriter<S = never> {
+  private queue: Pending<S>[] = [];
   private queuedSpans = 0;
   /** Spans in the queue, not yet handed to a write. */
   private waitingSpans = 0;
@@ -37,7 +44,7 @@ export class SpanBatchWriter {
 
   constructor(
     private readonly store: Store,
-    private readonly opts: SpanBatchWriterOptions,
+    private readonly opts: SpanBatchWriterOptions<S>,
     private readonly metrics: SelfMetrics,
     private readonly log: Logger,
     private readonly table = 'otel_traces',
@@ -49,10 +56,13 @@ export class SpanBatchWriter {
     if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.opts.queueMaxSpans) {
       return Promise.reject(new OverloadedError(`ingest queue is full (${this.queuedSpans} spans waiting for the store); retry later`, 1));
     }
+    const rows = spans.length;
+    const columns = encodeSpanColumns(spans);
+    const summary = this.opts.summarize?.(spans);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ spans, resolve, reject });
-      this.queuedSpans += spans.length;
-      this.waitingSpans += spans.length;
+      this.queue.push({ rows, columns, summary, resolve, reject });
+      this.queuedSpans += rows;
+      this.waitingSpans += rows;
       this.metrics.queueSpans.set(this.queuedSpans);
       this.schedule();
     });
@@ -99,12 +109,12 @@ export class SpanBatchWriter {
   private startWrite(): void {
     if (this.queue.length === 0) return;
     // Whole requests only, so one request is never split across two inserts.
-    const batch: Pending[] = [];
+    const batch: Pending<S>[] = [];
     let n = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || n + this.queue[0]!.spans.length <= this.opts.batchMaxSpans)) {
+    while (this.queue.length > 0 && (batch.length === 0 || n + this.queue[0]!.rows <= this.opts.batchMaxSpans)) {
       const p = this.queue.shift()!;
       batch.push(p);
-      n += p.spans.length;
+      n += p.rows;
     }
     this.waitingSpans -= n;
     const write: Promise<void> = this.write(batch, n).finally(() => {
@@ -120,11 +130,10 @@ export class SpanBatchWriter {
     this.writes.add(write);
   }
 
-  private async write(batch: Pending[], n: number): Promise<void> {
-    const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
+  private async write(batch: Pending<S>[], n: number): Promise<void> {
     const started = performance.now();
     try {
-      await this.store.insertNative(this.table, spansToNative(spans));
+      await this.store.insertNative(this.table, joinSpanColumns(batch.map((p) => p.columns)));
     } catch (err) {
       this.log.warn('span insert failed; exporters will retry', { spans: n, err });
       const e = err instanceof StoreUnavailableError ? err : new StoreUnavailableError('store write failed; retry later', { cause: err });
@@ -135,7 +144,7 @@ export class SpanBatchWriter {
     this.metrics.batchSpans.observe(n);
     for (const p of batch) p.resolve();
     try {
-      this.opts.onCommitted?.(spans);
+      if (this.opts.onCommitted) this.opts.onCommitted(batch.map((p) => p.summary!));
     } catch (err) {
       this.log.error('post-commit hook failed', { err });
     }

@@ -54,7 +54,7 @@ describe('SpanBatchWriter', () => {
   it('groups concurrent requests into one insert and acks each only after commit', async () => {
     const g = gated(store);
     const committed: number[] = [];
-    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 10_000, batchMaxDelayMs: 5, queueMaxSpans: 100_000, onCommitted: (s) => committed.push(s.length) }, createSelfMetrics(), silentLogger);
+    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 10_000, batchMaxDelayMs: 5, queueMaxSpans: 100_000, summarize: (s) => s.length, onCommitted: (counts) => committed.push(counts.reduce((a, b) => a + b, 0)) }, createSelfMetrics(), silentLogger);
     const batches = [spans(1, 5), spans(2, 5), spans(3, 5)];
     let acked = 0;
     const all = batches.map((b) => w.accept(b).then(() => acked++));

@@ -7,7 +7,10 @@ import { silentLogger } from '../../src/log.js';
 import type { Span } from '../../src/span.js';
 import { openStore } from '../../src/store/clickhouse-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
+import { encodeSpanColumns, joinSpanColumns } from '../../src/store/span-columns.js';
 import { spansToNative } from '../../src/store/span-rows.js';
+import { simulate } from '../sim/simulate.js';
+import { shop } from '../sim/topology.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-rows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,5 +51,16 @@ describe('spansToNative', () => {
       expect(r.attributes).toEqual(s.attributes);
       expect(r.startNs).toBe(s.startNs.toString());
     }
+  });
+});
+
+describe('joinSpanColumns', () => {
+  it('joins requests encoded apart into the same bytes as one encode of all their spans (map offsets shifted)', () => {
+    const spans = simulate(shop, { seed: 3, startMs: Date.now(), durationMs: 60_000, requests: 200 }).spans;
+    expect(spans.some((s) => Object.keys(s.attributes).length > 0)).toBe(true);
+    const cuts = [0, 7, 7, 1000, 1001, spans.length];
+    const chunks = cuts.slice(1).map((end, i) => encodeSpanColumns(spans.slice(cuts[i], end)));
+    expect(joinSpanColumns(chunks).equals(spansToNative(spans))).toBe(true);
+    expect(joinSpanColumns([encodeSpanColumns([])]).equals(spansToNative([]))).toBe(true);
   });
 });
