@@ -4,9 +4,9 @@
  * NativeWriter without block info: varint column count, varint row count, then per column its name, its type name
  * and its values. Columns must come in the table's column order.
  *
- * Types written here: String, UInt8, UInt32 (also DateTime), UInt64, DateTime64 (an Int64 of ticks), Array(UInt64)
- * (offsets, then all values) and Map(String, String) (offsets, then all keys, then all values). LowCardinality
- * columns are written as String; the insert converts them.
+ * Types written here: String, UInt32 (also DateTime), UInt64, DateTime64 (an Int64 of ticks) and Array(UInt64)
+ * (offsets, then all values); span-columns.ts writes Map(String, String) as its three parts (offsets, all keys, all
+ * values). LowCardinality columns are written as String; the insert converts them.
  */
 export class NativeBlockWriter {
   private buf: Buffer;
@@ -86,11 +86,6 @@ export class NativeBlockWriter {
     this.pos = start + len;
   }
 
-  uint8(v: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = v;
-  }
-
   /** A non-negative integer below 2^53. */
   uint64(v: number): void {
     this.ensure(8);
@@ -122,18 +117,6 @@ export class NativeBlockWriter {
     this.pos += 8;
   }
 
-  /** A whole Map(String, String) column: one map per row. */
-  maps(values: readonly Record<string, string>[]): void {
-    if (values.length !== this.rows) throw new Error(`map column has ${values.length} values for ${this.rows} rows`);
-    let offset = 0;
-    for (const m of values) {
-      offset += countKeys(m);
-      this.uint64(offset);
-    }
-    for (const m of values) for (const k in m) this.string(k);
-    for (const m of values) for (const k in m) this.string(m[k]!);
-  }
-
   /** The finished block (a view of the internal buffer: use it before writing anything else). */
   finish(): Buffer {
     return this.buf.subarray(0, this.pos);
@@ -163,10 +146,4 @@ function varintSize(n: number): number {
     size++;
   }
   return size;
-}
-
-function countKeys(m: Record<string, string>): number {
-  let n = 0;
-  for (const k in m) if (k !== undefined) n++;
-  return n;
 }
