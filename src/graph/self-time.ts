@@ -3,7 +3,7 @@
  * `ends` hold `count` child intervals as offsets from the span's start; they are sorted in place (insertion sort:
  * a span has a handful of children, and the pairer reuses the same scratch arrays for every span).
  */
-export function selfTime(durationNs: number, starts: Float64Array | number[], ends: Float64Array | number[], count: number): number {
+export function selfTime(durationNs: number, starts: number[], ends: number[], count: number): number {
   if (count === 0) return durationNs;
   for (let i = 1; i < count; i++) {
     const a = starts[i]!;
