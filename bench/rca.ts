@@ -1,86 +1,154 @@
 /**
- * npm run bench:rca — RCA accuracy over seeded incident scenarios (3 topologies, 4 fault kinds, red herrings, a second
- * system in the same store), for faultline and two naive baselines, through the real ingest path and chDB.
+ * npm run bench:rca — RCA accuracy over seeded incident scenarios (test/sim/scenarios.ts: 5 topologies, 12 fault
+ * kinds, red herrings in every scenario, a second system with its own incident in the same store), through the real
+ * ingest path and chDB, for faultline and two naive baselines. Prints top-1, top-3 and Avg@5 overall and per fault
+ * kind, and how well faultline's confidence is calibrated.
+ * SCENARIOS (default 240), SEED (2026), ONLY (a fault kind) and VERBOSE=1 (every report's top three) tune a run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFaultline } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import type { ServiceGraph } from '../src/graph/service-graph.js';
 import { silentLogger } from '../src/log.js';
-import { downstreamPaths } from '../src/rca/rank-candidates.js';
+import type { Report } from '../src/rca/report.js';
 import { loadServiceGraph } from '../src/store/graph-queries.js';
 import { sendSpans } from '../test/helpers/load-spans.js';
-import { buildScenarios } from '../test/sim/scenarios.js';
+import { buildScenarios, FAULT_KINDS, SCENARIO_TOPOLOGIES, type Scenario } from '../test/sim/scenarios.js';
 import { simulate } from '../test/sim/simulate.js';
 
-const COUNT = Number(process.env.SCENARIOS ?? 45);
-const HOUR = 3600_000;
+const COUNT = Number(process.env.SCENARIOS ?? 240);
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const SLOT = 80 * MINUTE;
+
+interface Outcome {
+  scenario: Scenario;
+  faultline: number;
+  p99: number;
+  errors: number;
+  report: Report;
+  ms: number;
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-rca-'));
   const app = await startFaultline(
-    loadConfig({ FAULTLINE_DATA_DIR: dir, FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0', FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: '127.0.0.1:0', FAULTLINE_LOG_LEVEL: 'error' }),
+    loadConfig({
+      FAULTLINE_DATA_DIR: dir,
+      FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0',
+      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+      FAULTLINE_API_ADDR: '127.0.0.1:0',
+      FAULTLINE_LOG_LEVEL: 'error',
+      FAULTLINE_RETENTION_DAYS: '60',
+    }),
     silentLogger,
   );
   const otlp = `http://127.0.0.1:${app.ports.http}`;
-  const scenarios = buildScenarios(COUNT, Number(process.env.SEED ?? 2026));
-  const t0 = Math.floor((Date.now() - 5 * 24 * HOUR) / HOUR) * HOUR;
-  const slot = (i: number) => ({ baselineStart: t0 + i * 2 * HOUR, windowStart: t0 + i * 2 * HOUR + HOUR, windowEnd: t0 + i * 2 * HOUR + HOUR + 15 * 60_000 });
+  let scenarios = buildScenarios(COUNT, Number(process.env.SEED ?? 2026));
+  if (process.env.ONLY) scenarios = scenarios.filter((s) => s.kind === process.env.ONLY);
+  const t0 = Math.floor((Date.now() - scenarios.length * SLOT - 2 * HOUR) / HOUR) * HOUR;
+  const slot = (i: number) => ({ baselineStart: t0 + i * SLOT, windowStart: t0 + i * SLOT + HOUR, windowEnd: t0 + i * SLOT + HOUR + 15 * MINUTE });
 
   let spans = 0;
   const loadStart = performance.now();
-  for (const [i, s] of scenarios.entries()) {
+  const load = async (i: number): Promise<void> => {
+    const s = scenarios[i]!;
     const w = slot(i);
+    const window = { startMs: w.windowStart, durationMs: 15 * MINUTE };
     const batch = [
-      ...simulate(s.topology, { seed: 1000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: Number(process.env.BASELINE_REQUESTS ?? 1200), faults: s.chronic }).spans,
-      ...simulate(s.topology, { seed: 2000 + i, startMs: w.windowStart, durationMs: 15 * 60_000, requests: Number(process.env.WINDOW_REQUESTS ?? 300), faults: [...s.chronic, ...s.faults] }).spans,
-      ...simulate(s.neighbour, { seed: 3000 + i, startMs: w.baselineStart, durationMs: HOUR + 15 * 60_000, requests: 600 }).spans,
+      ...simulate(s.topology, { seed: 1000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: s.baselineRequests, faults: s.chronic }).spans,
+      ...simulate(s.topology, { seed: 2000 + i, ...window, requests: s.windowRequests, faults: [...s.chronic, ...s.faults] }).spans,
+      ...simulate(s.neighbour.topology, { seed: 3000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: 600 }).spans,
+      ...simulate(s.neighbour.topology, { seed: 4000 + i, ...window, requests: 150, faults: s.neighbour.faults }).spans,
     ];
     spans += batch.length;
     await sendSpans(otlp, batch);
-    if ((i + 1) % 10 === 0) process.stderr.write(`loaded ${i + 1}/${scenarios.length} scenarios (${spans} spans)\n`);
+  };
+  for (let i = 0; i < scenarios.length; i += 2) {
+    await Promise.all([load(i), ...(i + 1 < scenarios.length ? [load(i + 1)] : [])]);
+    if ((i + 2) % 20 === 0) process.stderr.write(`loaded ${Math.min(i + 2, scenarios.length)}/${scenarios.length} scenarios (${spans} spans)\n`);
   }
   await app.settleGraph();
   const loadSec = (performance.now() - loadStart) / 1000;
 
-  const ranks = { faultline: [] as number[], p99: [] as number[], errors: [] as number[] };
-  const latencies: number[] = [];
-  const misses: string[] = [];
+  const outcomes: Outcome[] = [];
   for (const [i, s] of scenarios.entries()) {
     const w = slot(i);
     const started = performance.now();
     const report = await app.incidents.analyzeNow({ service: s.alertService, windowStartMs: w.windowStart, windowEndMs: w.windowEnd, baselineStartMs: w.baselineStart, baselineEndMs: w.windowStart });
-    latencies.push(performance.now() - started);
-    const fr = rankOf(report.candidates.map((c) => c.service), s.truth);
-    ranks.faultline.push(fr);
-    if (fr !== 1) misses.push(`${s.name}: truth ${s.truth} at rank ${fr}; top ${report.candidates.slice(0, 3).map((c) => `${c.service} (${c.score})`).join(', ')}`);
+    const ms = performance.now() - started;
     const [cur, base] = await Promise.all([loadServiceGraph(app.store, w.windowStart, w.windowEnd), loadServiceGraph(app.store, w.baselineStart, w.windowStart)]);
-    const nodes = [...downstreamPaths(cur, s.alertService).keys()];
+    const nodes = reachable(cur, s.alertService);
     const stat = (id: string) => ({ c: cur.getNodeAttributes(id), b: base.hasNode(id) ? base.getNodeAttributes(id) : undefined });
     // Naive baselines name nodes only; for an edge fault they get credit for naming its callee.
     const target = s.truthKind === 'edge' ? s.truth.split(' -> ')[1]! : s.truth;
-    const byP99 = [...nodes].sort((a, b) => ratio(stat(b)) - ratio(stat(a)));
-    const byErr = [...nodes].sort((a, b) => errRise(stat(b)) - errRise(stat(a)));
-    ranks.p99.push(rankOf(byP99, target));
-    ranks.errors.push(rankOf(byErr, target));
+    outcomes.push({
+      scenario: s,
+      faultline: rankOf(report.candidates.map((c) => c.service), s.truth),
+      p99: rankOf([...nodes].sort((a, b) => ratio(stat(b)) - ratio(stat(a))), target),
+      errors: rankOf([...nodes].sort((a, b) => errRise(stat(b)) - errRise(stat(a))), target),
+      report,
+      ms,
+    });
   }
   await app.close();
   rmSync(dir, { recursive: true, force: true });
+  printResults(outcomes, spans, loadSec);
+}
 
-  const summary = (r: number[]) => ({ top1: r.filter((x) => x === 1).length / r.length, top3: r.filter((x) => x <= 3).length / r.length, meanRank: r.reduce((a, b) => a + b, 0) / r.length });
-  console.log(`\nRCA accuracy over ${scenarios.length} scenarios (${new Set(scenarios.map((s) => s.topology.name)).size} topologies), ${spans} spans loaded in ${loadSec.toFixed(1)} s`);
-  console.log('method                 top-1   top-3   mean rank');
-  for (const [name, r] of [['faultline', ranks.faultline], ['largest P99 increase', ranks.p99], ['largest error increase', ranks.errors]] as const) {
-    const s = summary(r);
-    console.log(`${name.padEnd(22)} ${s.top1.toFixed(3).padStart(5)}   ${s.top3.toFixed(3).padStart(5)}   ${s.meanRank.toFixed(2).padStart(9)}`);
+function printResults(outcomes: Outcome[], spans: number, loadSec: number): void {
+  const topologies = new Set(outcomes.map((o) => o.scenario.topology.name));
+  console.log(`\nRCA accuracy over ${outcomes.length} scenarios (${topologies.size} topologies: ${SCENARIO_TOPOLOGIES.join(', ')}), ${spans} spans loaded in ${loadSec.toFixed(1)} s`);
+  const methods = [
+    ['faultline', (o: Outcome) => o.faultline],
+    ['largest P99 increase', (o: Outcome) => o.p99],
+    ['largest error increase', (o: Outcome) => o.errors],
+  ] as const;
+  console.log(`${'fault kind'.padEnd(16)} ${'n'.padStart(4)}   ${methods.map(([m]) => m.padEnd(24)).join('')}`);
+  console.log(`${''.padEnd(16)} ${''.padStart(4)}   ${methods.map(() => 'top1  top3  Avg@5'.padEnd(24)).join('')}`);
+  const row = (label: string, list: Outcome[]) => {
+    if (list.length === 0) return;
+    const cells = methods.map(([, f]) => {
+      const r = list.map(f);
+      return `${acc(r, 1)} ${acc(r, 3)} ${avgAt5(r).toFixed(3)}`.padEnd(24);
+    });
+    console.log(`${label.padEnd(16)} ${String(list.length).padStart(4)}   ${cells.join('')}`);
+  };
+  row('overall', outcomes);
+  for (const k of FAULT_KINDS) row(k, outcomes.filter((o) => o.scenario.kind === k));
+
+  console.log('\nfaultline confidence calibration (top candidate):');
+  console.log('confidence     reports  top-1 right  verdicts');
+  const bins: [string, number, number][] = [['>= 0.9', 0.9, 1.01], ['0.7 - 0.9', 0.7, 0.9], ['0.5 - 0.7', 0.5, 0.7], ['0.3 - 0.5', 0.3, 0.5], ['< 0.3', -1, 0.3]];
+  for (const [label, lo, hi] of bins) {
+    const inBin = outcomes.filter((o) => (o.report.candidates[0]?.confidence ?? 0) >= lo && (o.report.candidates[0]?.confidence ?? 0) < hi);
+    const right = inBin.filter((o) => o.faultline === 1).length;
+    const verdicts = countBy(inBin.map((o) => o.report.verdict ?? 'none'));
+    console.log(`${label.padEnd(14)} ${String(inBin.length).padStart(7)}  ${inBin.length ? (right / inBin.length).toFixed(3).padStart(11) : '          -'}  ${verdicts}`);
   }
-  const byKind = new Map<string, number[]>();
-  scenarios.forEach((s, i) => byKind.set(s.truthKind, [...(byKind.get(s.truthKind) ?? []), ranks.faultline[i]!]));
-  console.log('faultline by fault kind: ' + [...byKind].map(([k, r]) => `${k} ${r.filter((x) => x === 1).length}/${r.length}`).join(', '));
-  latencies.sort((a, b) => a - b);
-  console.log(`analysis latency: p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(0)} ms, p99 ${latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!.toFixed(0)} ms`);
-  if (misses.length > 0) console.log('\nfaultline misses:\n  ' + misses.join('\n  '));
+  const found = outcomes.filter((o) => o.report.verdict === 'origin_found');
+  console.log(`verdict origin_found: ${found.length} reports, top-1 right in ${found.filter((o) => o.faultline === 1).length}; inconclusive: ${outcomes.filter((o) => o.report.verdict === 'inconclusive').length}; insufficient_data: ${outcomes.filter((o) => o.report.verdict === 'insufficient_data').length}`);
+  const lat = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+  console.log(`analysis latency: p50 ${lat[Math.floor(lat.length / 2)]!.toFixed(0)} ms, p99 ${lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.99))]!.toFixed(0)} ms`);
+  const shown = process.env.VERBOSE ? outcomes : outcomes.filter((o) => o.faultline !== 1);
+  if (shown.length > 0) {
+    console.log(process.env.VERBOSE ? '\nall reports:' : '\nfaultline misses:');
+    for (const o of shown) {
+      const top = o.report.candidates.slice(0, 3).map((c) => `${c.service} (${c.score}, conf ${c.confidence})`).join(', ');
+      console.log(`  ${o.scenario.name}: truth ${o.scenario.truth} at rank ${o.faultline}; ${o.report.verdict}; top ${top}`);
+    }
+  }
+}
+
+/** Nodes reachable from the alerting service over the window's edges. */
+function reachable(g: ServiceGraph, from: string): string[] {
+  if (!g.hasNode(from)) return [];
+  const seen = new Set([from]);
+  const queue = [from];
+  while (queue.length > 0) for (const t of g.outNeighbors(queue.shift()!)) if (!seen.has(t)) seen.add(t) && queue.push(t);
+  return [...seen];
 }
 
 type Stat = { c: { p99Ms: number; errorRate: number }; b: { p99Ms: number; errorRate: number } | undefined };
@@ -88,8 +156,12 @@ const ratio = (s: Stat) => (s.b && s.b.p99Ms > 0 ? s.c.p99Ms / s.b.p99Ms : 0);
 const errRise = (s: Stat) => s.c.errorRate - (s.b?.errorRate ?? 0);
 const rankOf = (list: string[], truth: string) => {
   const i = list.indexOf(truth);
-  return i < 0 ? list.length + 1 : i + 1;
+  return i < 0 ? Math.max(list.length + 1, 6) : i + 1;
 };
+const acc = (r: number[], k: number) => (r.filter((x) => x <= k).length / r.length).toFixed(3);
+/** Mean of top-1..top-5 accuracy (the RCA literature's Avg@5). */
+const avgAt5 = (r: number[]) => [1, 2, 3, 4, 5].reduce((s, k) => s + r.filter((x) => x <= k).length / r.length, 0) / 5;
+const countBy = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())].map(([k, n]) => `${k} ${n}`).join(', ');
 
 main().catch((err: unknown) => {
   console.error(err);

@@ -80,7 +80,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     pairer.start(settleIntervalMs);
     derived.start();
 
-    const incidents = new IncidentService(store, { lookbackMs: config.rca.lookbackMs, baselineMs: config.rca.baselineMs, concurrency: config.rca.concurrency, minRequests: 20 }, metrics, log);
+    const incidents = new IncidentService(store, { lookbackMs: config.rca.lookbackMs, baselineMs: config.rca.baselineMs, concurrency: config.rca.concurrency, analysis: { minRequests: 20, sampleRequests: 600, maxSpans: 400_000 } }, metrics, log);
     const api: ApiServer = await startApiServer({
       address: config.apiAddr,
       token: config.apiToken,

@@ -218,7 +218,9 @@ export class SpanPairer {
       const peerKind = PEER_KINDS[p.peerKind[i]!];
       if (peerKind) {
         const server = p.peerName[i]!;
-        const serverKind = this.servingServices.has(server) ? 'service' : peerKind;
+        // Only an HTTP-like peer that is known to serve requests is that service (its server span went missing);
+        // a database or queue is never merged into a service of the same name, nor a caller into itself.
+        const serverKind = peerKind === 'external' && server !== p.service[i] && this.servingServices.has(server) ? 'service' : peerKind;
         this.listener.onEdge({
           minute,
           client: p.service[i]!,

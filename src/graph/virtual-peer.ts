@@ -1,6 +1,11 @@
 /**
- * Names the uninstrumented peer a client span talks to (DESIGN.md "graph semantics"): the first present of
- * peer.service, db.name/db.namespace with db.system, messaging.destination.name, server.address/net.peer.name.
+ * Names the uninstrumented peer a client span talks to, by what the semantic conventions say identifies it:
+ *  - `peer.service` when the caller names it;
+ *  - a database by its server (`server.address`, or the older `net.peer.name`): the host is what gets slow; without
+ *    one, `db.namespace` qualified by the system (`mysql:inventory`), never the bare namespace, which may be a Redis
+ *    index ("0") or equal the name of the service that owns the database; the system alone as a last resort;
+ *  - a queue or topic by `messaging.destination.name`;
+ *  - anything else by `server.address`/`net.peer.name` (kind external).
  */
 import type { Attributes } from '../span.js';
 
@@ -15,10 +20,14 @@ export function virtualPeerOf(attrs: Attributes): VirtualPeer | undefined {
   const dbSystem = attrs['db.system'] || attrs['db.system.name'];
   const messaging = attrs['messaging.destination.name'] || attrs['messaging.destination'];
   const peerService = attrs['peer.service'];
-  if (peerService) return { name: peerService, kind: dbSystem ? 'database' : messaging || attrs['messaging.system'] ? 'messaging' : 'external' };
-  if (dbSystem) return { name: attrs['db.name'] || attrs['db.namespace'] || dbSystem, kind: 'database' };
-  if (messaging) return { name: messaging, kind: 'messaging' };
   const address = attrs['server.address'] || attrs['net.peer.name'];
+  if (peerService) return { name: peerService, kind: dbSystem ? 'database' : messaging || attrs['messaging.system'] ? 'messaging' : 'external' };
+  if (dbSystem) {
+    if (address) return { name: address, kind: 'database' };
+    const namespace = attrs['db.namespace'] || attrs['db.name'];
+    return { name: namespace && !/^\d+$/.test(namespace) ? `${dbSystem}:${namespace}` : dbSystem, kind: 'database' };
+  }
+  if (messaging) return { name: messaging, kind: 'messaging' };
   if (address) return { name: address, kind: 'external' };
   return undefined;
 }

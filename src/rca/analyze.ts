@@ -1,11 +1,17 @@
-/** One analysis: load the window's and the baseline's graphs with stats from the store, then rank candidates. */
+/**
+ * One analysis: sample the alerting service's requests (with their traces) in the window and the baseline, charge
+ * their critical paths to candidates, and rank; the rollup graphs of both periods give the evidence and the graph.
+ */
 import type { Store } from '../store/clickhouse-store.js';
 import { loadServiceGraph } from '../store/graph-queries.js';
+import { loadRequestSample } from '../store/request-traces.js';
 import { rankCandidates } from './rank-candidates.js';
-import type { Candidate, ReportGraph } from './report.js';
+import type { Candidate, ReportGraph, ReportVerdict } from './report.js';
+import { profileRequests } from './request-profile.js';
 
 export interface AnalysisRequest {
   service: string;
+  /** Scopes the analysis to this operation's requests (span name) of the service. */
   operation?: string;
   windowStartMs: number;
   windowEndMs: number;
@@ -13,29 +19,51 @@ export interface AnalysisRequest {
   baselineEndMs: number;
 }
 
+export interface AnalysisOptions {
+  minRequests: number;
+  /** Requests sampled per period, and spans read per period at most. */
+  sampleRequests: number;
+  maxSpans: number;
+}
+
 export interface AnalysisResult {
   candidates: Candidate[];
+  verdict: ReportVerdict;
   graph: ReportGraph;
   summary: string;
 }
 
-export async function analyze(store: Store, req: AnalysisRequest, minRequests = 20, now = Date.now()): Promise<AnalysisResult> {
+export async function analyze(store: Store, req: AnalysisRequest, opts: AnalysisOptions, now = Date.now()): Promise<AnalysisResult> {
   // Rollup windows take whole minutes by midpoint. A window that ends now would drop the current minute, which is
   // where a fresh incident is; nothing lies beyond now, so reach one minute further to keep it.
-  const windowEnd = req.windowEndMs >= now - 1000 ? req.windowEndMs + 60_000 : req.windowEndMs;
-  const [current, baseline] = await Promise.all([
-    loadServiceGraph(store, req.windowStartMs, windowEnd),
+  const graphEnd = req.windowEndMs >= now - 1000 ? req.windowEndMs + 60_000 : req.windowEndMs;
+  const sample = (startMs: number, endMs: number) =>
+    loadRequestSample(store, { service: req.service, ...(req.operation ? { operation: req.operation } : {}), startMs, endMs, limit: opts.sampleRequests, maxSpans: opts.maxSpans });
+  const [currentGraph, baselineGraph, current, baseline] = await Promise.all([
+    loadServiceGraph(store, req.windowStartMs, graphEnd),
     loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs),
+    sample(req.windowStartMs, req.windowEndMs),
+    sample(req.baselineStartMs, req.baselineEndMs),
   ]);
-  const ranking = rankCandidates({ service: req.service, current, baseline, minRequests });
-  const reachable = ranking.paths;
+  const ranking = rankCandidates({
+    service: req.service,
+    current: profileRequests(current),
+    baseline: profileRequests(baseline),
+    currentGraph,
+    baselineGraph,
+    minRequests: opts.minRequests,
+  });
+  // The report's graph: every node on a request's critical path, and the window's edges between them.
+  const ids = new Set<string>();
+  for (const path of ranking.paths.values()) for (const id of path) ids.add(id);
   const graph: ReportGraph = { nodes: [], edges: [] };
-  for (const id of reachable.keys()) {
-    const a = current.getNodeAttributes(id);
+  for (const id of ids) {
+    if (!currentGraph.hasNode(id)) continue;
+    const a = currentGraph.getNodeAttributes(id);
     graph.nodes.push({ id, kind: a.kind, requests: a.requests, errorRate: a.errorRate, p99Ms: a.p99Ms, selfTimeP99Ms: a.selfTimeP99Ms });
-    current.forEachOutEdge(id, (_e, e, source, target) => {
-      graph.edges.push({ source, target, calls: e.calls, errors: e.errors, p50Ms: e.p50Ms, p99Ms: e.p99Ms });
+    currentGraph.forEachOutEdge(id, (_e, e, source, target) => {
+      if (ids.has(target)) graph.edges.push({ source, target, calls: e.calls, errors: e.errors, p50Ms: e.p50Ms, p99Ms: e.p99Ms });
     });
   }
-  return { candidates: ranking.candidates, graph, summary: ranking.summary };
+  return { candidates: ranking.candidates, verdict: ranking.verdict, graph, summary: ranking.summary };
 }

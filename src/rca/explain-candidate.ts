@@ -6,46 +6,43 @@ export interface ExplainInput {
   kind: CandidateKind;
   verdict: Candidate['verdict'];
   evidence: Evidence;
-  /** Score parts: latency that starts here, errors that start here. */
-  latencyScore: number;
-  errorScore: number;
-  minRequests: number;
-  /** The top origin candidate, which victims wait on. */
+  /** The alerting service, whose requests the contributions are per. */
+  service: string;
+  /** The named origin, which victims wait on. */
   culprit: string | undefined;
-  edge?: { source: string; target: string };
+  minRequests: number;
+  /** Whether it adds time, failures, or both. */
+  latencyShare: boolean;
+  errorShare: boolean;
 }
 
 export function explain(c: ExplainInput): string {
   const e = c.evidence;
+  const added = e.addedMsPerRequest ? `adds ${ms(e.addedMsPerRequest.current)} to each ${c.service} request on average (was ${ms(e.addedMsPerRequest.baseline)})` : '';
+  const perRequest = e.callsPerRequest?.current ?? 0;
+  const calls = perRequest >= 3 ? `, over ${round1(perRequest)} calls per request` : '';
+  const failures = e.originErrorRate ? `${pct(e.originErrorRate.current)} of ${c.service} requests now fail there (was ${pct(e.originErrorRate.baseline)})` : '';
+  const both = [c.latencyShare || !c.errorShare ? added + calls : '', c.errorShare ? failures : ''].filter((s) => s !== '').join('; ');
   if (c.verdict === 'insufficient_data') {
-    const looks = c.latencyScore > 0.05 || c.errorScore > 0.05 ? ` It looks anomalous (P99 ${fmt(e.p99Ms)}, errors ${pct(e.errorRate)}): worth a look, not a conclusion.` : '';
-    return `Too little data to judge ${c.key}: ${e.spanCount} requests in the window and ${e.baselineSpanCount} in the baseline (need ${c.minRequests} in each).${looks}`;
+    return `Too little data to name a cause: ${e.spanCount} calls of ${c.key} in the window and ${e.baselineSpanCount} in the baseline (need ${c.minRequests} requests of ${c.service} in each). ${cap(both)}.`;
   }
-  if (c.kind === 'edge' && c.edge) {
-    return `Calls from ${c.edge.source} to ${c.edge.target} got slower on the client side (P99 ${fmt(e.p99Ms)}) while ${c.edge.target}'s own P99 stayed ${fmt(e.serverP99Ms!)}: look at the network, queueing or connection pool between them.`;
-  }
-  if (c.verdict === 'origin') {
+  if (c.verdict === 'origin' || c.verdict === 'suspect') {
+    const lead = c.verdict === 'suspect' ? 'A possible origin: ' : '';
+    if (c.kind === 'edge') {
+      const [source, target] = c.key.split(' -> ');
+      return `${lead}calls from ${source} to ${target} spend longer between client and server: the edge ${both} while ${target}'s own P99 went ${fmt(e.serverP99Ms ?? { baseline: null, current: null })}; look at the network, queueing or connection pool between them.`;
+    }
     if (c.kind !== 'service') {
-      const parts = [
-        ...(c.latencyScore > 0.05 ? [`got slower as its callers see it (P99 ${fmt(e.p99Ms)})`] : []),
-        ...(c.errorScore > 0.05 ? [`started failing (error rate ${pct(e.errorRate)})`] : []),
-      ];
-      const what = parts.length > 0 ? parts.join(' and ') : `changed (P99 ${fmt(e.p99Ms)}, errors ${pct(e.errorRate)})`;
-      return `${c.key} (${c.kind}, seen only through its callers) ${what}; check that ${c.kind === 'database' ? 'database' : c.kind === 'messaging' ? 'broker' : 'dependency'} first.`;
+      const what = c.kind === 'database' ? 'database' : c.kind === 'messaging' ? 'broker' : 'dependency';
+      return `${lead}${c.key} (${c.kind}, seen only through its callers) ${both} (P99 ${fmt(e.p99Ms)}, errors ${fmtPct(e.errorRate)}); check that ${what} first.`;
     }
-    const errors = `error rate ${pct(e.errorRate)}`;
-    if (c.latencyScore >= c.errorScore) {
-      const alsoErrors = c.errorScore > 0.05 ? `, and its ${errors}` : '';
-      return `${c.key} itself got slower: its own processing time P99 went ${fmt(e.selfTimeP99Ms)} (request P99 ${fmt(e.p99Ms)})${alsoErrors}; nothing it calls explains it.`;
-    }
-    const alsoSlow = c.latencyScore > 0.05 ? ` and its own processing time P99 went ${fmt(e.selfTimeP99Ms)}` : '';
-    return `${c.key} started failing: ${errors}${alsoSlow}, more than anything it calls explains.`;
+    return `${lead}${c.key} itself ${both} (own processing time P99 ${fmt(e.selfTimeP99Ms)}, request P99 ${fmt(e.p99Ms)}, errors ${fmtPct(e.errorRate)}); nothing it calls explains it.`;
   }
   if (c.verdict === 'victim') {
     const waits = c.culprit && c.culprit !== c.key ? `; it waits on ${c.culprit}` : '';
-    return `${c.key} is affected (P99 ${fmt(e.p99Ms)}, errors ${pct(e.errorRate)}) but its own time did not change${waits}.`;
+    return `${c.key} is affected (P99 ${fmt(e.p99Ms)}, errors ${fmtPct(e.errorRate)}) but adds no more time or failures of its own${waits}.`;
   }
-  return `${c.key} looks normal: P99 ${fmt(e.p99Ms)}, errors ${pct(e.errorRate)}.`;
+  return `${c.key} looks normal: it ${added || 'adds nothing new'}, P99 ${fmt(e.p99Ms)}, errors ${fmtPct(e.errorRate)}.`;
 }
 
 function fmt(p: Pair): string {
@@ -57,7 +54,7 @@ function ms(v: number | null): string {
   return v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} s` : `${v >= 10 ? Math.round(v) : v.toFixed(1)} ms`;
 }
 
-function pct(p: Pair): string {
-  const f = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`);
-  return `${f(p.baseline)} -> ${f(p.current)}`;
-}
+const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`);
+const fmtPct = (p: Pair): string => `${pct(p.baseline)} -> ${pct(p.current)}`;
+const round1 = (x: number): string => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));
+const cap = (s: string): string => (s === '' ? '' : s[0]!.toUpperCase() + s.slice(1));

@@ -8,7 +8,7 @@ import type { SelfMetrics } from '../self-metrics.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { AnalysisQueue } from './analysis-queue.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
-import { analyze, type AnalysisRequest } from './analyze.js';
+import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
 import { IncidentRepository } from './incident-repository.js';
 import type { Report } from './report.js';
 
@@ -16,7 +16,7 @@ export interface IncidentServiceOptions {
   lookbackMs: number;
   baselineMs: number;
   concurrency: number;
-  minRequests: number;
+  analysis: AnalysisOptions;
 }
 
 export interface OpenedIncident {
@@ -116,7 +116,7 @@ export class IncidentService {
   /** POST /api/v1/rca: the same analysis, synchronously, not stored. */
   async analyzeNow(req: AnalysisRequest): Promise<Report> {
     const started = performance.now();
-    const result = await analyze(this.store, req, this.opts.minRequests);
+    const result = await analyze(this.store, req, this.opts.analysis);
     const now = iso(Date.now());
     return {
       id: `rca_${createHash('sha256').update(JSON.stringify(req) + Math.random()).digest('hex').slice(0, 16)}`,
@@ -158,7 +158,7 @@ export class IncidentService {
           baselineStartMs: Date.parse(report.baseline.start),
           baselineEndMs: Date.parse(report.baseline.end),
         },
-        this.opts.minRequests,
+        this.opts.analysis,
         // The window ended when the alert arrived: treat it as ending "now" even if the analysis waited in the queue.
         Math.min(Date.now(), Date.parse(report.window.end) + 1000),
       );

@@ -1,217 +1,191 @@
 /**
- * Ranks root-cause candidates downstream of the alerting service by where the anomaly *originates*:
- *  - a service whose own processing time (self time) rose, or whose errors rose more than its dependencies' did;
- *  - an uninstrumented dependency (virtual node) that got slower or started failing, as all its callers saw it;
- *  - an edge whose client-side latency rose while the callee's own latency did not (network, queueing, pool).
- * A node that is slower only because something below it is slower is a victim: its self time is unchanged.
- * Scores are in [0, ~1.2]; the method and its limits are in docs/rca.md.
+ * Ranks root-cause candidates by **contribution**: how many milliseconds (and how many failures) each one adds to
+ * the alerting service's requests now, compared with the baseline. Contributions come from the requests' critical
+ * paths (critical-path.ts, request-profile.ts), so a callee made 30 times per request, a callee that times out and is
+ * retried, or the one parallel child everyone waits for is charged what it actually costs the request, while a
+ * fire-and-forget child or a parallel sibling that finishes early is charged nothing. A victim (a caller that only
+ * waits longer) keeps its own time and scores ~0. Every delta is shrunk by its standard error, so a heavy-tailed or
+ * chronically failing service that behaves the same in both periods does not stand out.
+ * Pure: the store's part is done by analyze.ts. Method and limits: docs/rca.md.
  */
-import type { EdgeStats, NodeStats, ServiceGraph } from '../graph/service-graph.js';
-import type { Candidate, CandidateKind, Evidence } from './report.js';
+import type { ServiceGraph } from '../graph/service-graph.js';
+import type { CandidateRef } from './critical-path.js';
 import { explain } from './explain-candidate.js';
+import { graphEvidence } from './graph-evidence.js';
+import { judgeRanking } from './judge-ranking.js';
+import type { Candidate, Evidence, ReportVerdict } from './report.js';
+import type { CandidateTotals, RequestProfile } from './request-profile.js';
 
 export interface RankInput {
   service: string;
-  current: ServiceGraph;
-  baseline: ServiceGraph;
-  /** Fewer requests than this in either window: too little data to judge that node. */
+  current: RequestProfile;
+  baseline: RequestProfile;
+  currentGraph: ServiceGraph;
+  baselineGraph: ServiceGraph;
+  /** Fewer sampled requests than this in either period: too little data to name a cause. */
   minRequests: number;
 }
 
 export interface Ranking {
   candidates: Candidate[];
-  /** Nodes reachable from the alerting service in the window, with the path to each. */
+  verdict: ReportVerdict;
+  /** Candidate keys with the path to each, for the report's graph. */
   paths: Map<string, string[]>;
   summary: string;
 }
 
-/** Score at or above which a candidate is called the origin of the anomaly. */
-export const ORIGIN_THRESHOLD = 0.15;
+/** Latency rise of the alerting service's requests (relative) and failure-rate rise that count as a full anomaly. */
+const FULL_LATENCY_RISE = 0.25;
+const FULL_ERROR_RISE = 0.03;
+/** Standard errors a delta is shrunk by before it counts. */
+const SHRINK_SE = 1;
 
-interface Scored {
+export interface Contribution {
   key: string;
-  kind: CandidateKind;
-  path: string[];
+  ref: CandidateRef;
+  /** ms per request, mean and among the slow tail; share of requests whose failure starts here. */
+  mean: Pair;
+  tail: Pair;
+  errors: Pair;
+  calls: Pair;
+  /** Deltas after shrinking by their standard error (>= 0). */
+  meanRise: number;
+  tailRise: number;
+  errorRise: number;
+  /** Share of the anomaly it explains, in [0, 1]. */
   score: number;
-  lat: number;
-  err: number;
-  evidence: Evidence;
-  insufficient: boolean;
-  degraded: boolean;
-  edge?: { source: string; target: string };
 }
+
+type Pair = { baseline: number; current: number };
 
 export function rankCandidates(input: RankInput): Ranking {
-  const { service, current, baseline } = input;
-  if (!current.hasNode(service)) {
-    return { candidates: [], paths: new Map(), summary: `No spans of ${service} in the window: nothing to analyse (is the service name right, and is it sending traces?).` };
+  const { service, current: cur, baseline: base } = input;
+  if (cur.requests === 0) {
+    return { candidates: [], verdict: 'insufficient_data', paths: new Map(), summary: `No requests of ${service} in the window: nothing to analyse (is the service name right, and is it sending traces?).` };
   }
-  const paths = downstreamPaths(current, service);
-  const sym = current.getNodeAttributes(service);
-  const symBase = baseline.hasNode(service) ? baseline.getNodeAttributes(service) : undefined;
-  // The slowdown the alert is about, in ms; candidates are weighed by how much of it they could explain.
-  const symptomDeltaMs = Math.max(sym.p99Ms - (symBase?.p99Ms ?? sym.p99Ms), 0.05 * sym.p99Ms, 1);
+  const contributions = measureContributions(cur, base);
+  // The mean and the slow tail can move apart (a fault on the common path, a slow rare path): each share counts
+  // as much as that statistic rose.
+  const meanWeight = clamp(rel(cur.meanMs, base.meanMs) / FULL_LATENCY_RISE, 0, 1);
+  const tailWeight = clamp(rel(cur.tailMeanMs, base.tailMeanMs) / FULL_LATENCY_RISE, 0, 1);
+  const latencyRise = Math.max(rel(cur.meanMs, base.meanMs), rel(cur.tailMeanMs, base.tailMeanMs));
+  const errorRise = cur.failed / cur.requests - (base.requests > 0 ? base.failed / base.requests : 0);
+  const latWeight = clamp(latencyRise / FULL_LATENCY_RISE, 0, 1);
+  const errWeight = clamp(errorRise / FULL_ERROR_RISE, 0, 1);
+  const sums = { mean: 0, tail: 0, errors: 0 };
+  for (const c of contributions) {
+    sums.mean += c.meanRise;
+    sums.tail += c.tailRise;
+    sums.errors += c.errorRise;
+  }
+  for (const c of contributions) {
+    const latShare = share(c.meanRise / sums.mean, meanWeight, c.tailRise / sums.tail, tailWeight);
+    const errShare = sums.errors > 0 ? c.errorRise / sums.errors : 0;
+    c.score = latWeight + errWeight > 0 ? (latShare * latWeight + errShare * errWeight) / (latWeight + errWeight) : 0;
+  }
+  contributions.sort((a, b) => b.score - a.score || b.meanRise - a.meanRise || a.key.localeCompare(b.key));
 
-  const scored: Scored[] = [];
-  for (const [node, path] of paths) {
-    const cur = current.getNodeAttributes(node);
-    const base = baseline.hasNode(node) ? baseline.getNodeAttributes(node) : undefined;
-    scored.push(scoreNode(node, path, cur, base, current, baseline, symptomDeltaMs, input.minRequests));
-  }
-  for (const [node, path] of paths) {
-    current.forEachOutEdge(node, (_e, attrs, source, target) => {
-      if (current.getNodeAttributes(target).kind !== 'service') return; // virtual nodes have no server side
-      const base = baseline.hasEdge(source, target) ? baseline.getEdgeAttributes(source, target) : undefined;
-      const s = scoreEdge(source, target, [...path, target], attrs, base, symptomDeltaMs, input.minRequests);
-      if (s) scored.push(s);
-    });
-  }
-  for (const s of scored) s.score *= pathSupport(s.path, current, baseline);
-
-  scored.sort((a, b) => b.score - a.score || Number(b.degraded) - Number(a.degraded) || ratio(b.evidence.p99Ms) - ratio(a.evidence.p99Ms) || a.key.localeCompare(b.key));
-  // When the alerting service itself has too few requests, nothing downstream can be convicted either.
-  const symptomThin = sym.requests < input.minRequests || !symBase || symBase.requests < input.minRequests;
-  for (const s of scored) if (symptomThin && s.score >= ORIGIN_THRESHOLD) s.insufficient = true;
-  const topOrigin = scored.find((s) => s.score >= ORIGIN_THRESHOLD && !s.insufficient);
-  const candidates = scored.map((s, i): Candidate => {
-    const verdict = s.insufficient ? 'insufficient_data' : s.score >= ORIGIN_THRESHOLD ? 'origin' : s.degraded ? 'victim' : 'normal';
+  const thin = cur.requests < input.minRequests || base.requests < input.minRequests;
+  const judgement = judgeRanking({ contributions, latWeight, errWeight, thin, currentRequests: cur.requests, baselineRequests: base.requests });
+  const top = contributions[0];
+  const paths = new Map(contributions.map((c) => [c.key, c.ref.path]));
+  const candidates = contributions.map((c, i): Candidate => {
+    const evidence: Evidence = {
+      ...graphEvidence(c.key, c.ref.kind, input.currentGraph, input.baselineGraph),
+      addedMsPerRequest: roundPair(c.mean),
+      tailMsPerRequest: roundPair(c.tail),
+      callsPerRequest: roundPair(c.calls, 2),
+      originErrorRate: roundPair(c.errors, 4),
+    };
+    const verdict = candidateVerdict(i, c, judgement.verdict, judgement.confidences[i]!, evidence);
     return {
       rank: i + 1,
-      service: s.key,
-      kind: s.kind,
-      score: Math.round(s.score * 1000) / 1000,
-      path: s.path,
-      evidence: s.evidence,
+      service: c.key,
+      kind: c.ref.kind,
+      score: Math.round(c.score * 1000) / 1000,
+      confidence: judgement.confidences[i]!,
+      path: c.ref.path,
+      evidence,
       verdict,
-      reason: explain({ key: s.key, kind: s.kind, verdict, evidence: s.evidence, latencyScore: s.lat, errorScore: s.err, minRequests: input.minRequests, culprit: topOrigin?.key, edge: s.edge }),
+      reason: explain({ key: c.key, kind: c.ref.kind, verdict, evidence, service, culprit: judgement.verdict === 'origin_found' ? top?.key : undefined, minRequests: input.minRequests, latencyShare: c.meanRise + c.tailRise > 0, errorShare: c.errorRise > 0 }),
     };
   });
-  const top = candidates[0];
-  const summary =
-    top && top.verdict === 'origin'
-      ? `${top.service} is the most likely root cause (score ${top.score}): ${top.reason}`
-      : symptomThin
-        ? `Only ${sym.requests} requests of ${service} in the window and ${symBase?.requests ?? 0} in the baseline: too little data to name a cause.`
-        : `No anomaly that originates downstream of ${service} stands out between the baseline and the window.`;
-  return { candidates, paths, summary };
+  return { candidates, verdict: judgement.verdict, paths, summary: summarize(service, candidates, judgement.verdict, cur.requests, base.requests) };
 }
 
-function scoreNode(node: string, path: string[], cur: NodeStats, base: NodeStats | undefined, current: ServiceGraph, baseline: ServiceGraph, symptomDeltaMs: number, minRequests: number): Scored {
-  const isService = cur.kind === 'service';
-  const evidence: Evidence = {
-    spanCount: cur.requests,
-    baselineSpanCount: base?.requests ?? 0,
-    p99Ms: { baseline: base ? base.p99Ms : null, current: cur.p99Ms },
-    p99ChangePct: base && base.p99Ms > 0 ? round(((cur.p99Ms - base.p99Ms) / base.p99Ms) * 100) : null,
-    p50Ms: { baseline: base ? base.p50Ms : null, current: cur.p50Ms },
-    errorRate: { baseline: base ? round(base.errorRate, 5) : null, current: round(cur.errorRate, 5) },
-    selfTimeP99Ms: { baseline: base?.selfTimeP99Ms ?? null, current: cur.selfTimeP99Ms },
-  };
-  const insufficient = cur.requests < minRequests || !base || base.requests < minRequests;
-  const degraded = ratio(evidence.p99Ms) > 1.2 || cur.errorRate - (base?.errorRate ?? 0) > 0.005;
-  if (!base || cur.requests < 3 || base.requests < 3) return { key: node, kind: cur.kind, path, score: 0, lat: 0, err: 0, evidence, insufficient: true, degraded };
-  // Thin data still ranks, discounted by how thin it is, but is never called the origin (see verdicts).
-  const confidence = insufficient ? Math.sqrt(Math.min(cur.requests, base.requests) / minRequests) : 1;
-
-  // Latency that starts here: self time for services, what callers saw for uninstrumented dependencies.
-  let r: number;
-  let deltaMs: number;
-  if (isService && cur.selfTimeP99Ms !== null && base.selfTimeP99Ms !== null) {
-    r = Math.sqrt(growth(cur.selfTimeP50Ms ?? 0, base.selfTimeP50Ms ?? 0, 0.2) * growth(cur.selfTimeP99Ms, base.selfTimeP99Ms, 0.2));
-    deltaMs = cur.selfTimeP99Ms - base.selfTimeP99Ms;
-  } else {
-    r = Math.sqrt(growth(cur.p50Ms, base.p50Ms, 0.2) * growth(cur.p99Ms, base.p99Ms, 0.2));
-    deltaMs = cur.p99Ms - base.p99Ms;
-    // A service without self-time data: its children may explain its slowdown; discount it.
-    if (isService) r = 1 + (r - 1) * 0.5;
+/** Per candidate: window vs baseline contribution per request, and the deltas shrunk by their standard errors. */
+export function measureContributions(cur: RequestProfile, base: RequestProfile): Contribution[] {
+  const empty: CandidateTotals = { sum: 0, sumSq: 0, tailSum: 0, tailSumSq: 0, calls: 0, errorOrigins: 0 };
+  const keys = new Set([...cur.candidates.keys(), ...base.candidates.keys()]);
+  const out: Contribution[] = [];
+  for (const key of keys) {
+    const c = cur.candidates.get(key) ?? empty;
+    const b = base.candidates.get(key) ?? empty;
+    const ref = cur.refs.get(key) ?? base.refs.get(key)!;
+    const m = meanAndSe(c.sum, c.sumSq, cur.requests);
+    const mb = meanAndSe(b.sum, b.sumSq, base.requests);
+    const t = meanAndSe(c.tailSum, c.tailSumSq, cur.tailCount);
+    const tb = meanAndSe(b.tailSum, b.tailSumSq, base.tailCount);
+    const e = proportion(c.errorOrigins, cur.requests);
+    const eb = proportion(b.errorOrigins, base.requests);
+    out.push({
+      key,
+      ref,
+      mean: { baseline: mb.mean, current: m.mean },
+      tail: { baseline: tb.mean, current: t.mean },
+      errors: { baseline: eb.p, current: e.p },
+      calls: { baseline: base.requests > 0 ? b.calls / base.requests : 0, current: cur.requests > 0 ? c.calls / cur.requests : 0 },
+      meanRise: shrink(m.mean - mb.mean, Math.hypot(m.se, mb.se)),
+      tailRise: shrink(t.mean - tb.mean, Math.hypot(t.se, tb.se)),
+      errorRise: shrink(e.p - eb.p, Math.hypot(e.se, eb.se)),
+      score: 0,
+    });
   }
-  const lat = latencyScore(r) * (0.25 + 0.75 * Math.sqrt(clamp(deltaMs / symptomDeltaMs, 0, 1)));
-
-  // Errors that start here: the rise in its error rate beyond the largest rise among its own outgoing calls.
-  let childRise = 0;
-  current.forEachOutEdge(node, (_e, a, _s, target) => {
-    const b = baseline.hasEdge(node, target) ? baseline.getEdgeAttributes(node, target) : undefined;
-    childRise = Math.max(childRise, rate(a.errors, a.calls) - (b ? rate(b.errors, b.calls) : 0));
-  });
-  const originErr = Math.max(0, cur.errorRate - base.errorRate - childRise);
-  const err = cur.errors >= 3 ? clamp(originErr / 0.05, 0, 1) * 0.8 : 0;
-  const score = (Math.max(lat, err) + 0.2 * Math.min(lat, err)) * confidence;
-  return { key: node, kind: cur.kind, path, score, lat, err, evidence, insufficient, degraded };
+  return out;
 }
 
-function scoreEdge(source: string, target: string, path: string[], cur: EdgeStats, base: EdgeStats | undefined, symptomDeltaMs: number, minRequests: number): Scored | undefined {
-  if (!base || cur.serverP99Ms === null || base.serverP99Ms === null) return undefined;
-  const gapCur = Math.max(0, cur.p99Ms - cur.serverP99Ms);
-  const gapBase = Math.max(0, base.p99Ms - base.serverP99Ms);
-  const gapCur50 = Math.max(0, cur.p50Ms - (cur.serverP50Ms ?? cur.p50Ms));
-  const gapBase50 = Math.max(0, base.p50Ms - (base.serverP50Ms ?? base.p50Ms));
-  const deltaMs = gapCur - gapBase;
-  if (deltaMs <= 0) return undefined;
-  if (cur.calls < 3 || base.calls < 3) return undefined;
-  const insufficient = cur.calls < minRequests || base.calls < minRequests;
-  const confidence = insufficient ? Math.sqrt(Math.min(cur.calls, base.calls) / minRequests) : 1;
-  // The callee's own latency must not explain it: discount by how much the server side grew too.
-  const serverGrowth = growth(cur.serverP99Ms, base.serverP99Ms, 1);
-  // A slow network or pool delays most calls, so the median gap must grow too; the P99 gap alone is too noisy
-  // (a difference of two tail estimates) to convict an edge.
-  const r = Math.min(growth(gapCur, gapBase, 1), growth(gapCur50, gapBase50, 1)) / Math.max(1, serverGrowth);
-  const lat = latencyScore(r) * (0.25 + 0.75 * Math.sqrt(clamp(deltaMs / symptomDeltaMs, 0, 1))) * confidence;
-  const evidence: Evidence = {
-    spanCount: cur.calls,
-    baselineSpanCount: base.calls,
-    p99Ms: { baseline: base.p99Ms, current: cur.p99Ms },
-    p99ChangePct: base.p99Ms > 0 ? round(((cur.p99Ms - base.p99Ms) / base.p99Ms) * 100) : null,
-    p50Ms: { baseline: base.p50Ms, current: cur.p50Ms },
-    errorRate: { baseline: round(rate(base.errors, base.calls), 5), current: round(rate(cur.errors, cur.calls), 5) },
-    selfTimeP99Ms: { baseline: round(gapBase), current: round(gapCur) },
-    serverP99Ms: { baseline: base.serverP99Ms, current: cur.serverP99Ms },
-  };
-  return { key: `${source} -> ${target}`, kind: 'edge', path, score: lat, lat, err: 0, evidence, insufficient, degraded: lat > 0, edge: { source, target } };
+function candidateVerdict(i: number, c: Contribution, verdict: ReportVerdict, confidence: number, e: Evidence): Candidate['verdict'] {
+  if (verdict === 'insufficient_data') return 'insufficient_data';
+  if (i === 0 && verdict === 'origin_found') return 'origin';
+  if (c.score >= 0.15 && confidence >= 0.2) return 'suspect';
+  const p99Rose = e.p99Ms.baseline !== null && e.p99Ms.current !== null && e.p99Ms.current > 1.2 * e.p99Ms.baseline;
+  const errorsRose = (e.errorRate.current ?? 0) - (e.errorRate.baseline ?? 0) > 0.005;
+  return p99Rose || errorsRose ? 'victim' : 'normal';
 }
 
-/** An anomaly deep in the graph should show on the way up: discount candidates whose path to the symptom looks healthy. */
-function pathSupport(path: string[], current: ServiceGraph, baseline: ServiceGraph): number {
-  const between = path.slice(1, -1);
-  if (between.length === 0) return 1;
-  let anomalous = 0;
-  for (const n of between) {
-    const c = current.getNodeAttributes(n);
-    const b = baseline.hasNode(n) ? baseline.getNodeAttributes(n) : undefined;
-    if (!b || growth(c.p99Ms, b.p99Ms, 0.2) > 1.1 || c.errorRate - b.errorRate > 0.002) anomalous++;
-  }
-  return 0.6 + (0.4 * anomalous) / between.length;
+function summarize(service: string, candidates: Candidate[], verdict: ReportVerdict, requests: number, baselineRequests: number): string {
+  const [a, b] = candidates;
+  if (verdict === 'insufficient_data') return `Only ${requests} requests of ${service} in the window and ${baselineRequests} in the baseline: too little data to name a cause.`;
+  if (!a || a.score === 0) return `Nothing downstream of ${service} adds more time or failures to its requests than in the baseline.`;
+  if (verdict === 'origin_found') return `${a.service} is the most likely root cause (confidence ${a.confidence}): ${a.reason}`;
+  return b && b.score > 0
+    ? `Too close to call between ${a.service} (score ${a.score}) and ${b.service} (score ${b.score}); look at both. ${a.reason}`
+    : `${a.service} stands out, but the evidence is weak (confidence ${a.confidence}): ${a.reason}`;
 }
 
-/** Breadth-first from the alerting service over the window's edges: the shortest path to each reachable node. */
-export function downstreamPaths(g: ServiceGraph, from: string): Map<string, string[]> {
-  const paths = new Map<string, string[]>([[from, [from]]]);
-  const queue = [from];
-  while (queue.length > 0) {
-    const n = queue.shift()!;
-    const targets = g.outNeighbors(n).sort((a, b) => g.getEdgeAttributes(n, b).calls - g.getEdgeAttributes(n, a).calls || a.localeCompare(b));
-    for (const t of targets) {
-      if (paths.has(t)) continue;
-      paths.set(t, [...paths.get(n)!, t]);
-      queue.push(t);
-    }
-  }
-  return paths;
+/** The two shares, each weighted by how much its statistic rose (NaN shares, of nothing, count for nothing). */
+function share(meanShare: number, meanWeight: number, tailShare: number, tailWeight: number): number {
+  const m = Number.isFinite(meanShare) ? meanWeight : 0;
+  const t = Number.isFinite(tailShare) ? tailWeight : 0;
+  return m + t > 0 ? ((m > 0 ? meanShare * m : 0) + (t > 0 ? tailShare * t : 0)) / (m + t) : 0;
 }
 
-/** Ratio of current to baseline with an additive floor, so sub-millisecond noise does not look like a 10x jump. */
-function growth(current: number, baseline: number, floorMs: number): number {
-  return (Math.max(0, current) + floorMs) / (Math.max(0, baseline) + floorMs);
+function meanAndSe(sum: number, sumSq: number, n: number): { mean: number; se: number } {
+  if (n === 0) return { mean: 0, se: 0 };
+  const mean = sum / n;
+  const variance = Math.max(0, sumSq / n - mean * mean);
+  return { mean, se: Math.sqrt(variance / Math.max(1, n - 1)) };
 }
 
-/** 0 below a 1.2x rise (noise), 1 at 10x and above. */
-function latencyScore(r: number): number {
-  return r <= 1.2 ? 0 : clamp(Math.log(r) / Math.log(10), 0, 1);
+function proportion(k: number, n: number): { p: number; se: number } {
+  if (n === 0) return { p: 0, se: 0 };
+  const p = k / n;
+  // Wilson-like floor: one event in n is not certainty.
+  return { p, se: Math.sqrt((p * (1 - p) + 1 / n) / n) };
 }
 
-function ratio(p: { baseline: number | null; current: number | null }): number {
-  return p.baseline && p.current !== null ? p.current / p.baseline : 0;
-}
-
-const rate = (errors: number, calls: number): number => (calls > 0 ? errors / calls : 0);
+const shrink = (delta: number, se: number): number => Math.max(0, delta - SHRINK_SE * se);
+const rel = (cur: number, base: number): number => (base > 0 ? (cur - base) / base : cur > 0 ? 1 : 0);
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
-const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
+const roundPair = (p: Pair, digits = 1): Pair => ({ baseline: round(p.baseline, digits), current: round(p.current, digits) });
+const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -18,6 +18,25 @@ export interface Evidence {
   selfTimeP99Ms: Pair;
   /** For edges: the callee's own (server-side) P99, to compare with what the caller saw. */
   serverP99Ms?: Pair;
+  /** Critical-path ms it adds to a request of the alerting service, on average and among the slowest tenth. */
+  addedMsPerRequest?: Pair;
+  tailMsPerRequest?: Pair;
+  /** Calls into it per request of the alerting service (N+1 patterns show here). */
+  callsPerRequest?: Pair;
+  /** Share of the alerting service's requests whose failure starts here. */
+  originErrorRate?: Pair;
+}
+
+/** What the analysis could conclude: a named origin, two or more too close to call, or too little data. */
+export type ReportVerdict = 'origin_found' | 'inconclusive' | 'insufficient_data';
+
+export interface AnalysisHistoryEntry {
+  at: string;
+  /** The top candidate then ('' when there was none). */
+  top: string;
+  confidence: number;
+  verdict: ReportVerdict;
+  window: TimeRange;
 }
 
 export interface Candidate {
@@ -26,10 +45,15 @@ export interface Candidate {
   service: string;
   kind: CandidateKind;
   score: number;
+  /** Probability that this candidate is the origin, calibrated on the RCA bench (docs/rca.md). */
+  confidence: number;
   path: string[];
   evidence: Evidence;
-  /** What the evidence says: `origin` (the anomaly starts here), `victim`, `insufficient_data` or `normal`. */
-  verdict: 'origin' | 'victim' | 'insufficient_data' | 'normal';
+  /**
+   * What the evidence says: `origin` (the anomaly starts here), `suspect` (a close contender when the report is
+   * inconclusive), `victim` (slower or failing only because of something it waits on), `insufficient_data`, `normal`.
+   */
+  verdict: 'origin' | 'suspect' | 'victim' | 'insufficient_data' | 'normal';
   reason: string;
 }
 
@@ -52,6 +76,15 @@ export interface Report {
   baseline: TimeRange;
   candidates: Candidate[];
   graph: ReportGraph;
+  verdict?: ReportVerdict;
+  /** Spans that had arrived by this time were all settled and stored when the analysis read them. */
+  dataCompleteUntil?: string;
+  /** Every analysis of this incident, oldest first. */
+  history?: AnalysisHistoryEntry[];
+  /** From the alert's start to the first analysis that named an origin. */
+  timeToRootCauseSeconds?: number | null;
+  /** From the alert's start to its resolution (null while firing). */
+  durationSeconds?: number | null;
   /** One sentence for the pager: the top candidate, or why there is none. */
   summary?: string;
   alert?: AlertInfo;

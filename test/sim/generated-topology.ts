@@ -10,7 +10,7 @@ export function generateTopology(seed: number, services: number, opsPerService: 
   const layerOf = (i: number) => Math.floor(i / perLayer);
   const dependencies: Record<string, DependencySpec> = {};
   for (let d = 0; d < databases; d++) {
-    dependencies[`db-${d}`] = { kind: 'database', node: `db${d}`, attributes: { 'db.system': 'postgresql', 'db.namespace': `db${d}` }, latencyMs: 1 + rnd.int(5) };
+    dependencies[`db-${d}`] = { kind: 'database', node: `postgresql:db${d}`, attributes: { 'db.system': 'postgresql', 'db.namespace': `db${d}` }, latencyMs: 1 + rnd.int(5) };
   }
   const spec: Topology['services'] = {};
   names.forEach((name, i) => {

@@ -1,35 +1,76 @@
 /**
- * Seeded incident scenarios for RCA evaluation: one fault (the truth) per scenario, plus red herrings and a second
- * healthy system sharing the store. Topologies and fault kinds are data; nothing here knows how faultline ranks.
+ * Seeded incident scenarios for RCA evaluation: one fault (the truth) per scenario, the way incidents propagate in
+ * real systems (retries, timeouts, N+1 callers, parallel fan-out, async children, partial instrumentation, thin
+ * traffic), red herrings in every one (a chronically failing service, a heavy-tailed one, a noisy neighbour), and a
+ * second system with its own incident in the same store. Topologies and fault kinds are data; nothing here knows how
+ * faultline ranks. A fault is kept only if the alerting service would notice it (its mean latency +25% or its error
+ * rate +2 points over a quick simulation): an alert that could not fire is no scenario.
  */
+import { generateTopology } from './generated-topology.js';
 import { Random } from './random.js';
-import type { Fault } from './simulate.js';
-import { ciPipeline, platform, shop, type Topology } from './topology.js';
+import { simulate, type Fault } from './simulate.js';
+import { ciPipeline, marketplace, platform, shop, type Call, type Topology } from './topology.js';
+
+export const FAULT_KINDS = [
+  'latency',
+  'errors',
+  'dependency',
+  'network',
+  'retry',
+  'timeout',
+  'n+1',
+  'fanout',
+  'self',
+  'async',
+  'thin',
+  'uninstrumented',
+] as const;
+export type FaultKindName = (typeof FAULT_KINDS)[number];
 
 export interface Scenario {
   name: string;
+  kind: FaultKindName;
   topology: Topology;
   /** The service the P99 alert fires for. */
   alertService: string;
   /** Faults active only in the incident window. */
   faults: Fault[];
-  /** Faults active in both windows (red herrings: slow all along). */
+  /** Faults active in both windows (red herrings: slow or failing all along). */
   chronic: Fault[];
   /** The candidate that should rank first: a node name, or `client -> server` for an edge. */
   truth: string;
   truthKind: 'service' | 'database' | 'messaging' | 'external' | 'edge';
-  /** Another system sending healthy traffic into the same store at the same time. */
-  neighbour: Topology;
+  /** Entry requests in the baseline hour and in the 15-minute window. */
+  baselineRequests: number;
+  windowRequests: number;
+  /** Another system in the same store at the same time, with an incident of its own. */
+  neighbour: { topology: Topology; faults: Fault[] };
 }
 
-const SYSTEMS: { topology: Topology; alert: string }[] = [
+interface System {
+  topology: Topology;
+  alert: string;
+}
+
+const SYSTEMS: System[] = [
   { topology: ciPipeline, alert: 'builder' },
   { topology: shop, alert: 'frontend' },
   { topology: platform, alert: 'edge' },
+  { topology: marketplace, alert: 'api-gateway' },
+  { topology: generateTopology(7, 16, 2), alert: 'svc-00' },
 ];
 
-/** Services reachable from `from` (including it) and the uninstrumented dependencies they call. */
-function downstream(t: Topology, from: string): { services: string[]; deps: string[]; edges: [string, string][] } {
+export const SCENARIO_TOPOLOGIES = SYSTEMS.map((s) => s.topology.name);
+
+interface Reach {
+  services: string[];
+  deps: string[];
+  /** Service -> service call edges. */
+  edges: [string, string][];
+}
+
+/** Services reachable from `from` (including it), the uninstrumented dependencies they call, and the edges. */
+export function downstream(t: Topology, from: string): Reach {
   const services = new Set<string>([from]);
   const deps = new Set<string>();
   const edges: [string, string][] = [];
@@ -52,63 +93,211 @@ function downstream(t: Topology, from: string): { services: string[]; deps: stri
   return { services: [...services], deps: [...deps], edges };
 }
 
+const clone = (t: Topology): Topology => structuredClone(t);
+const callersOf = (t: Topology, to: string): string[] => Object.keys(t.services).filter((s) => t.services[s]!.operations.some((o) => o.calls.some((c) => c.to === to)));
+const callsOf = (t: Topology, from: string, to: string): Call[] => t.services[from]!.operations.flatMap((o) => o.calls.filter((c) => c.to === to));
+
+interface Draft {
+  topology: Topology;
+  faults: Fault[];
+  truth: string;
+  truthKind: Scenario['truthKind'];
+  requestScale: number;
+  /** Nodes the red herrings must leave alone. */
+  exclude: string[];
+}
+
+/** One attempt at a scenario of `kind`; undefined when this topology cannot host it. */
+function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined {
+  const t = clone(sys.topology);
+  const d = downstream(t, sys.alert);
+  const below = d.services.filter((s) => s !== sys.alert);
+  const pick = <T>(xs: T[]): T | undefined => (xs.length === 0 ? undefined : xs[rnd.int(xs.length)]);
+  const svc = (s: string, faults: Fault[], extra: Partial<Draft> = {}): Draft => ({ topology: t, faults, truth: s, truthKind: 'service', requestScale: 1, exclude: [s], ...extra });
+  switch (kind) {
+    case 'latency': {
+      const s = pick(below);
+      return s ? svc(s, [{ kind: 'latency', service: s, factor: 3 + rnd.int(8) }]) : undefined;
+    }
+    case 'errors': {
+      const s = pick(below);
+      return s ? svc(s, [{ kind: 'errors', service: s, rate: 0.1 + rnd.next() * 0.25 }]) : undefined;
+    }
+    case 'self':
+      return svc(sys.alert, [{ kind: 'latency', service: sys.alert, factor: 2 + rnd.next() * 3 }]);
+    case 'thin': {
+      const s = pick(below);
+      return s ? svc(s, [{ kind: 'latency', service: s, factor: 3 + rnd.int(6) }], { requestScale: 0.2 }) : undefined;
+    }
+    case 'dependency': {
+      const dep = pick(d.deps);
+      if (!dep) return undefined;
+      const spec = t.dependencies![dep]!;
+      return { topology: t, faults: [{ kind: 'dependency', dependency: dep, factor: 4 + rnd.int(7), errorRate: rnd.chance(0.3) ? 0.1 : 0 }], truth: spec.node, truthKind: spec.kind, requestScale: 1, exclude: [] };
+    }
+    case 'network': {
+      const e = pick(d.edges);
+      if (!e) return undefined;
+      const [from, to] = e;
+      return { topology: t, faults: [{ kind: 'network', from, to, addMs: 20 + rnd.next() * 200 }], truth: `${from} -> ${to}`, truthKind: 'edge', requestScale: 1, exclude: [from, to] };
+    }
+    case 'retry': {
+      // The callee fails; its caller retries with backoff, so the caller's latency and errors rise.
+      const e = pick(d.edges);
+      if (!e) return undefined;
+      const [from, to] = e;
+      for (const c of callsOf(t, from, to)) Object.assign(c, { retries: 2 + rnd.int(2), backoffMs: 20 + rnd.int(80) });
+      return svc(to, [{ kind: 'errors', service: to, rate: 0.2 + rnd.next() * 0.3 }], { exclude: [from, to] });
+    }
+    case 'timeout': {
+      // The callee slows past its caller's client timeout (2-3x its usual latency); the caller gives up and retries.
+      const e = pick(d.edges);
+      if (!e) return undefined;
+      const [from, to] = e;
+      const usual = meanLatencies(t, [], 3, 40).get(to) ?? 10;
+      for (const c of callsOf(t, from, to)) Object.assign(c, { timeoutMs: usual * (2 + rnd.next()), retries: 1 + rnd.int(2), backoffMs: 10 + rnd.int(40) });
+      const self = t.services[to]!.operations[0]!.selfMs;
+      return svc(to, [{ kind: 'latency', service: to, factor: Math.min(60, Math.max(4, (6 * usual) / self)) }], { exclude: [from, to] });
+    }
+    case 'n+1': {
+      // The callee is called 10-50 times per request of its caller (in both windows); per call it gets 30-80% slower.
+      const e = pick(d.edges);
+      if (!e) return undefined;
+      const [from, to] = e;
+      for (const c of callsOf(t, from, to)) c.repeat = 10 + rnd.int(41);
+      return svc(to, [{ kind: 'latency', service: to, factor: 1.3 + rnd.next() * 0.5 }], { exclude: [from, to] });
+    }
+    case 'fanout': {
+      // Two children called in parallel: the slower one (on the critical path) gets 40-80% slower; the faster one
+      // triples its self time but still finishes first, so it adds nothing (a percentile-ratio trap).
+      const ops = d.services.flatMap((s) => t.services[s]!.operations.map((o) => ({ s, o }))).filter(({ o }) => o.calls.filter((c) => t.services[c.to]).length >= 2);
+      const choice = pick(ops);
+      if (!choice) return undefined;
+      const children = choice.o.calls.filter((c) => t.services[c.to]);
+      for (const c of children) c.parallelGroup = 99;
+      const usual = meanLatencies(t, [], 3, 40);
+      const sorted = [...new Set(children.map((c) => c.to))].sort((a, b) => (usual.get(b) ?? 0) - (usual.get(a) ?? 0));
+      const [slow, fast] = sorted;
+      if (!slow || !fast || slow === choice.s || fast === choice.s) return undefined;
+      const herring = Math.min(3, (0.7 * (usual.get(slow) ?? 1)) / Math.max(0.1, usual.get(fast) ?? 1));
+      // Big enough for the alert to notice: +40-80%, or more when the child is a small part of the request.
+      const share = (usual.get(sys.alert) ?? 1) / t.services[slow]!.operations[0]!.selfMs;
+      const factor = Math.min(10, 1 + Math.max(0.4 + rnd.next() * 0.4, 0.4 * share));
+      const faults: Fault[] = [{ kind: 'latency', service: slow, factor }];
+      if (herring > 1.2) faults.push({ kind: 'latency', service: fast, factor: herring });
+      return svc(slow, faults, { exclude: [slow, fast] });
+    }
+    case 'async': {
+      // A fire-and-forget child gets 10x slower (nobody waits for it); the real fault is elsewhere.
+      // The async callee must have no other (waiting) caller, or its slowdown would be a real cause.
+      const e = pick(d.edges.filter(([from, to]) => to !== sys.alert && callersOf(t, to).every((c) => c === from)));
+      if (!e) return undefined;
+      const [from, to] = e;
+      for (const c of callsOf(t, from, to)) c.async = true;
+      const afterAsync = downstream(t, to).services;
+      const s = pick(below.filter((x) => !afterAsync.includes(x)));
+      if (!s) return undefined;
+      return svc(s, [{ kind: 'latency', service: s, factor: 3 + rnd.int(5) }, { kind: 'latency', service: to, factor: 10 }], { exclude: [s, to] });
+    }
+    case 'uninstrumented': {
+      // A leaf service without instrumentation: its callers see it only by server.address.
+      const leaves = below.filter((s) => t.services[s]!.operations.every((o) => o.calls.length === 0));
+      const s = pick(leaves);
+      if (!s) return undefined;
+      t.services[s]!.instrumented = false;
+      return { topology: t, faults: [{ kind: 'latency', service: s, factor: 4 + rnd.int(5) }], truth: s, truthKind: 'external', requestScale: 1, exclude: [s] };
+    }
+  }
+}
+
+/** Mean server-span latency (ms) per service over a short simulation. */
+function meanLatencies(t: Topology, faults: Fault[], seed: number, requests: number): Map<string, number> {
+  const sum = new Map<string, [number, number]>();
+  for (const s of simulate(t, { seed, startMs: 0, durationMs: 60_000, requests, faults }).spans) {
+    if (s.kind !== 2) continue;
+    const a = sum.get(s.serviceName) ?? [0, 0];
+    a[0] += s.durationNs / 1e6;
+    a[1]++;
+    sum.set(s.serviceName, a);
+  }
+  return new Map([...sum].map(([k, [total, n]]) => [k, total / n]));
+}
+
+/** What the alerting service's requests look like: mean latency and error rate. */
+function symptom(t: Topology, alert: string, faults: Fault[], seed: number): { meanMs: number; errorRate: number } {
+  let total = 0;
+  let errors = 0;
+  let n = 0;
+  for (const s of simulate(t, { seed, startMs: 0, durationMs: 60_000, requests: 150, faults }).spans) {
+    if (s.serviceName !== alert || s.kind !== 2) continue;
+    total += s.durationNs / 1e6;
+    if (s.statusCode === 2) errors++;
+    n++;
+  }
+  return { meanMs: n > 0 ? total / n : 0, errorRate: n > 0 ? errors / n : 0 };
+}
+
+/** Red herrings on services the truth does not involve: chronic errors, a heavy tail, a noisy neighbour. */
+function redHerrings(t: Topology, alert: string, exclude: string[], rnd: Random): { chronic: Fault[]; noise: Fault[] } {
+  const others = rnd.shuffle(downstream(t, alert).services.filter((s) => s !== alert && !exclude.includes(s) && t.services[s]!.instrumented !== false));
+  const chronic: Fault[] = [];
+  const noise: Fault[] = [];
+  const failing = others[0];
+  if (failing) t.services[failing]!.errorRate = 0.05 + rnd.next() * 0.05;
+  const heavy = others[1];
+  if (heavy) t.services[heavy]!.sigma = 1.3;
+  const noisy = others[2];
+  if (noisy) noise.push({ kind: 'latency', service: noisy, factor: 1.3 });
+  if (others[3] && rnd.chance(0.5)) chronic.push({ kind: 'latency', service: others[3], factor: 3 });
+  return { chronic, noise };
+}
+
 export function buildScenarios(count: number, seed = 2026): Scenario[] {
   const rnd = new Random(seed);
   const out: Scenario[] = [];
   for (let i = 0; out.length < count; i++) {
+    const kind = FAULT_KINDS[out.length % FAULT_KINDS.length]!;
     const sys = SYSTEMS[i % SYSTEMS.length]!;
-    const t = sys.topology;
-    const d = downstream(t, sys.alert);
-    const neighbour = SYSTEMS[(i + 1) % SYSTEMS.length]!.topology;
-    const kindRoll = rnd.int(10);
-    let faults: Fault[];
-    let truth: string;
-    let truthKind: Scenario['truthKind'];
-    if (kindRoll < 4) {
-      const s = d.services[rnd.int(d.services.length)]!;
-      faults = [{ kind: 'latency', service: s, factor: 3 + rnd.int(8) }];
-      truth = s;
-      truthKind = 'service';
-    } else if (kindRoll < 6) {
-      const s = d.services[1 + rnd.int(d.services.length - 1)]!;
-      faults = [{ kind: 'errors', service: s, rate: 0.1 + rnd.next() * 0.25 }];
-      truth = s;
-      truthKind = 'service';
-    } else if (kindRoll < 8 && d.deps.length > 0) {
-      const dep = d.deps[rnd.int(d.deps.length)]!;
-      faults = [{ kind: 'dependency', dependency: dep, factor: 4 + rnd.int(7), errorRate: rnd.chance(0.3) ? 0.1 : 0 }];
-      truth = t.dependencies![dep]!.node;
-      truthKind = t.dependencies![dep]!.kind;
-    } else {
-      const [from, to] = d.edges[rnd.int(d.edges.length)]!;
-      const calleeMs = typicalMs(t, to);
-      faults = [{ kind: 'network', from, to, addMs: Math.max(20, calleeMs * (2 + rnd.next() * 3)) }];
-      truth = `${from} -> ${to}`;
-      truthKind = 'edge';
+    let scenario: Scenario | undefined;
+    for (let attempt = 0; attempt < 12 && !scenario; attempt++) {
+      const dr = draft(kind, sys, rnd);
+      if (!dr) break;
+      const { chronic, noise } = redHerrings(dr.topology, sys.alert, dr.exclude, rnd);
+      const before = symptom(dr.topology, sys.alert, chronic, 17 + attempt);
+      const after = symptom(dr.topology, sys.alert, [...chronic, ...noise, ...dr.faults], 17 + attempt);
+      const noticed = after.meanMs > before.meanMs * 1.25 || after.errorRate > before.errorRate + 0.02;
+      if (!noticed) continue;
+      const n = SYSTEMS[(i + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
+      const nReach = downstream(n.topology, n.alert).services;
+      scenario = {
+        name: `${sys.topology.name}#${out.length} ${kind}: ${describeFault(dr.faults[0]!)}`,
+        kind,
+        topology: dr.topology,
+        alertService: sys.alert,
+        faults: [...dr.faults, ...noise],
+        chronic,
+        truth: dr.truth,
+        truthKind: dr.truthKind,
+        baselineRequests: Math.round(1800 * dr.requestScale),
+        windowRequests: Math.round(450 * dr.requestScale),
+        neighbour: { topology: n.topology, faults: [{ kind: 'latency', service: nReach[1 + rnd.int(nReach.length - 1)] ?? n.alert, factor: 5 }] },
+      };
     }
-    const chronic: Fault[] = [];
-    const others = d.services.filter((s) => s !== truth && !truth.includes(`${s} ->`) && !truth.endsWith(`-> ${s}`));
-    if (rnd.chance(0.5) && others.length > 0) chronic.push({ kind: 'latency', service: others[rnd.int(others.length)]!, factor: 3 });
-    if (rnd.chance(0.5) && others.length > 0) faults.push({ kind: 'latency', service: others[rnd.int(others.length)]!, factor: 1.3 }); // noisy neighbour
-    out.push({ name: `${t.name}#${out.length}: ${describeFault(faults[0]!)}`, topology: t, alertService: sys.alert, faults, chronic, truth, truthKind, neighbour });
+    if (scenario) out.push(scenario);
+    if (i > count * 20) throw new Error(`could not build ${count} scenarios (kind ${kind})`);
   }
   return out;
 }
 
-/** Rough median total latency of a service's first operation (self + sequential calls), for sizing network faults. */
-function typicalMs(t: Topology, service: string, depth = 0): number {
-  const op = t.services[service]!.operations[0]!;
-  if (depth > 8) return op.selfMs;
-  let total = op.selfMs;
-  for (const c of op.calls) total += t.dependencies?.[c.to] ? t.dependencies[c.to]!.latencyMs : typicalMs(t, c.to, depth + 1);
-  return total;
-}
-
 function describeFault(f: Fault): string {
   switch (f.kind) {
-    case 'latency': return `${f.service} self time x${f.factor}`;
-    case 'errors': return `${f.service} fails ${(f.rate * 100).toFixed(0)}%`;
-    case 'dependency': return `${f.dependency} x${f.factor}${f.errorRate ? ' + errors' : ''}`;
-    case 'network': return `network ${f.from} -> ${f.to} +${f.addMs.toFixed(0)} ms`;
+    case 'latency':
+      return `${f.service} self time x${f.factor.toFixed(1)}`;
+    case 'errors':
+      return `${f.service} fails ${(f.rate * 100).toFixed(0)}%`;
+    case 'dependency':
+      return `${f.dependency} x${f.factor}${f.errorRate ? ' + errors' : ''}`;
+    case 'network':
+      return `network ${f.from} -> ${f.to} +${f.addMs.toFixed(0)} ms`;
   }
 }

@@ -80,14 +80,16 @@ export function simulate(topo: Topology, opts: SimulationOptions): SimulationRes
 }
 
 /** Emits the server span of `service` and everything under it; returns its end time (ms) and whether it failed. */
-function serve(ctx: Ctx, service: string, opName: string | undefined, startMs: number, parentSpanId: string, kind: SpanKindNumber): { end: number; failed: boolean } {
+function serve(ctx: Ctx, service: string, opName: string | undefined, startMs: number, parentSpanId: string, kind: SpanKindNumber, muted = false): { end: number; failed: boolean } {
   const spec = ctx.topo.services[service];
   if (!spec) throw new Error(`topology ${ctx.topo.name}: unknown service ${service}`);
-  ctx.nodes.set(service, 'service');
+  // An uninstrumented service emits nothing, and neither does anything below it (no context propagation).
+  const silent = muted || spec.instrumented === false;
+  if (!silent) ctx.nodes.set(service, 'service');
   const op: Operation = (opName ? spec.operations.find((o) => o.name === opName) : undefined) ?? spec.operations[0]!;
   const spanId = ctx.rnd.hex(8);
   const factor = ctx.faults.reduce((f, x) => (x.kind === 'latency' && x.service === service ? f * x.factor : f), 1);
-  const self = ctx.rnd.logNormal(op.selfMs, 0.25) * factor;
+  const self = ctx.rnd.logNormal(op.selfMs, spec.sigma ?? 0.25) * factor;
   // Half the self time before the calls, half after.
   let t = startMs + self / 2;
   let childFailed = false;
@@ -96,20 +98,38 @@ function serve(ctx: Ctx, service: string, opName: string | undefined, startMs: n
     let groupEnd = t;
     for (const call of group) {
       if (call.probability !== undefined && !ctx.rnd.chance(call.probability)) continue;
-      const r = callOut(ctx, service, call, t, spanId);
-      groupEnd = Math.max(groupEnd, r.end);
-      childFailed ||= r.failed;
+      let ct = t;
+      for (let k = 0; k < (call.repeat ?? 1); k++) {
+        const r = callWithRetries(ctx, service, call, ct, spanId, silent);
+        if (call.async) continue; // the caller neither waits nor sees the outcome
+        ct = r.end;
+        childFailed ||= r.failed;
+      }
+      groupEnd = Math.max(groupEnd, ct);
     }
     t = groupEnd;
   }
   const end = t + self / 2;
   const extraErrors = ctx.faults.reduce((p, x) => (x.kind === 'errors' && x.service === service ? p + x.rate : p), 0);
   const failed = ctx.rnd.chance((spec.errorRate ?? 0) + extraErrors) || (childFailed && ctx.rnd.chance(ctx.propagation));
-  ctx.spans.push(makeSpan(ctx, service, op.name, kind, spanId, parentSpanId, startMs, end, failed, {}));
+  if (!silent) ctx.spans.push(makeSpan(ctx, service, op.name, kind, spanId, parentSpanId, startMs, end, failed, {}));
   return { end, failed };
 }
 
-function callOut(ctx: Ctx, from: string, call: Call, startMs: number, parentSpanId: string): { end: number; failed: boolean } {
+/** One logical call: an attempt, then up to `retries` more after a failure, with doubling backoff. */
+function callWithRetries(ctx: Ctx, from: string, call: Call, startMs: number, parentSpanId: string, muted: boolean): { end: number; failed: boolean } {
+  let t = startMs;
+  let r = { end: t, failed: false };
+  const attempts = 1 + (call.retries ?? 0);
+  for (let a = 0; a < attempts; a++) {
+    r = callOut(ctx, from, call, t, parentSpanId, muted);
+    if (!r.failed) return r;
+    t = r.end + (call.backoffMs ?? 0) * 2 ** a;
+  }
+  return r;
+}
+
+function callOut(ctx: Ctx, from: string, call: Call, startMs: number, parentSpanId: string, muted: boolean): { end: number; failed: boolean } {
   const clientId = ctx.rnd.hex(8);
   const dep = ctx.topo.dependencies?.[call.to];
   let end: number;
@@ -117,8 +137,10 @@ function callOut(ctx: Ctx, from: string, call: Call, startMs: number, parentSpan
   let kind: SpanKindNumber = SpanKind.CLIENT;
   let attrs: Attributes = {};
   let name = `call ${call.to}`;
+  let node = call.to;
   if (dep) {
-    ctx.nodes.set(dep.node, dep.kind);
+    node = dep.node;
+    if (!muted) ctx.nodes.set(dep.node, dep.kind);
     const fault = ctx.faults.find((f) => f.kind === 'dependency' && f.dependency === call.to);
     const factor = fault && fault.kind === 'dependency' ? fault.factor : 1;
     const extraErr = fault && fault.kind === 'dependency' ? (fault.errorRate ?? 0) : 0;
@@ -129,12 +151,19 @@ function callOut(ctx: Ctx, from: string, call: Call, startMs: number, parentSpan
     name = dep.kind === 'database' ? `${dep.attributes['db.system'] ?? 'db'} query` : name;
   } else {
     const net = ctx.rnd.logNormal(ctx.topo.networkMs ?? 1, 0.2) + networkFault(ctx, from, call.to);
-    const r = serve(ctx, call.to, call.op, startMs + net / 2, clientId, SpanKind.SERVER);
+    const r = serve(ctx, call.to, call.op, startMs + net / 2, clientId, SpanKind.SERVER, muted);
     end = r.end + net / 2;
     failed = r.failed;
     attrs = { 'server.address': call.to, 'http.request.method': 'POST' };
+    if (ctx.topo.services[call.to]!.instrumented === false && !muted) ctx.nodes.set(call.to, 'external');
   }
-  const key = `${from}->${dep ? dep.node : call.to}`;
+  if (call.timeoutMs !== undefined && end - startMs > call.timeoutMs) {
+    // The client gives up; the callee (if instrumented) finishes its span later, unaware.
+    end = startMs + call.timeoutMs;
+    failed = true;
+  }
+  if (muted) return { end, failed };
+  const key = `${from}->${node}`;
   const truth = ctx.edges.get(key) ?? { calls: 0, errors: 0 };
   truth.calls++;
   if (failed) truth.errors++;

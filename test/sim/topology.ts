@@ -11,6 +11,15 @@ export interface Call {
   parallelGroup?: number;
   /** Probability the call happens in a given request (default 1). */
   probability?: number;
+  /** N+1: the call is made this many times in a row (default 1). */
+  repeat?: number;
+  /** Client timeout: the caller gives up (and records an error) after this long; the callee carries on. */
+  timeoutMs?: number;
+  /** Retries after a failed or timed-out attempt, each after `backoffMs` (doubling). */
+  retries?: number;
+  backoffMs?: number;
+  /** Fire and forget: the caller does not wait for the answer. */
+  async?: boolean;
 }
 
 export interface Operation {
@@ -24,6 +33,10 @@ export interface ServiceSpec {
   operations: Operation[];
   /** Probability one of its server spans fails on its own. */
   errorRate?: number;
+  /** Spread (log-normal sigma) of its self time; 0.25 by default, ~1.3 for a heavy tail. */
+  sigma?: number;
+  /** false: the service emits no spans; its callers' client spans name it by server.address. */
+  instrumented?: boolean;
 }
 
 export interface DependencySpec {
@@ -74,7 +87,7 @@ export const ciPipeline: Topology = {
     },
   },
   dependencies: {
-    redis: { kind: 'database', node: 'redis', attributes: { 'db.system': 'redis', 'server.address': 'redis-cache' }, latencyMs: 2 },
+    redis: { kind: 'database', node: 'redis-cache', attributes: { 'db.system': 'redis', 'server.address': 'redis-cache', 'db.namespace': '0' }, latencyMs: 2 },
   },
 };
 
@@ -113,7 +126,7 @@ export const shop: Topology = {
     fraud: { operations: [{ name: 'Score', selfMs: 5, calls: [] }] },
   },
   dependencies: {
-    redis: { kind: 'database', node: 'redis', attributes: { 'db.system': 'redis', 'server.address': 'redis-cart' }, latencyMs: 1 },
+    redis: { kind: 'database', node: 'redis-cart', attributes: { 'db.system': 'redis', 'server.address': 'redis-cart' }, latencyMs: 1 },
     stripe: { kind: 'external', node: 'stripe-api', attributes: { 'peer.service': 'stripe-api', 'server.address': 'api.stripe.com' }, latencyMs: 120 },
     'orders-queue': { kind: 'messaging', node: 'orders', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' }, latencyMs: 3 },
   },
@@ -157,9 +170,51 @@ export const platform: Topology = {
     reports: { operations: [{ name: 'Nightly', selfMs: 50, calls: [] }] },
   },
   dependencies: {
-    maindb: { kind: 'database', node: 'main', attributes: { 'db.system': 'postgresql', 'db.namespace': 'main', 'server.address': 'pg-main' }, latencyMs: 3 },
-    'sessions-db': { kind: 'database', node: 'sessions', attributes: { 'db.system': 'redis', 'db.namespace': 'sessions' }, latencyMs: 0.5 },
+    maindb: { kind: 'database', node: 'pg-main', attributes: { 'db.system': 'postgresql', 'db.namespace': 'main', 'server.address': 'pg-main' }, latencyMs: 3 },
+    'sessions-db': { kind: 'database', node: 'redis:sessions', attributes: { 'db.system': 'redis', 'db.namespace': 'sessions' }, latencyMs: 0.5 },
     cdn: { kind: 'external', node: 'cdn.example.net', attributes: { 'server.address': 'cdn.example.net' }, latencyMs: 20 },
     'push-queue': { kind: 'messaging', node: 'push', attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': 'push' }, latencyMs: 2 },
+  },
+};
+
+/**
+ * A marketplace with the naming of real instrumentations: Redis by database index, a MySQL database named like the
+ * service that owns it (no server.address), MongoDB, a Kafka topic, an external API named by peer.service.
+ */
+export const marketplace: Topology = {
+  name: 'marketplace',
+  entries: [
+    { service: 'api-gateway', op: 'GET /listing', weight: 3 },
+    { service: 'api-gateway', op: 'POST /order', weight: 1 },
+  ],
+  networkMs: 0.7,
+  services: {
+    'api-gateway': {
+      operations: [
+        { name: 'GET /listing', selfMs: 5, calls: [{ to: 'identity' }, { to: 'listings' }] },
+        { name: 'POST /order', selfMs: 6, calls: [{ to: 'identity' }, { to: 'orders' }] },
+      ],
+    },
+    identity: { operations: [{ name: 'Verify', selfMs: 2, calls: [{ to: 'sessions-redis' }] }] },
+    listings: {
+      operations: [{ name: 'Get', selfMs: 8, calls: [{ to: 'pricing', parallelGroup: 1 }, { to: 'reviews', parallelGroup: 1 }, { to: 'images', parallelGroup: 1 }, { to: 'catalog-db' }] }],
+    },
+    pricing: { operations: [{ name: 'Quote', selfMs: 6, calls: [{ to: 'fx' }] }] },
+    reviews: { operations: [{ name: 'List', selfMs: 10, calls: [{ to: 'reviews-db' }] }] },
+    images: { operations: [{ name: 'Resolve', selfMs: 4, calls: [] }] },
+    orders: { operations: [{ name: 'Create', selfMs: 12, calls: [{ to: 'inventory' }, { to: 'payments' }, { to: 'order-events' }, { to: 'ledger' }] }] },
+    inventory: { operations: [{ name: 'Reserve', selfMs: 3, calls: [{ to: 'inventory-db' }] }] },
+    payments: { operations: [{ name: 'Charge', selfMs: 15, calls: [{ to: 'card-api' }] }] },
+    ledger: { operations: [{ name: 'Append', selfMs: 5, calls: [{ to: 'ledger-db' }] }] },
+  },
+  dependencies: {
+    'sessions-redis': { kind: 'database', node: 'sessions-redis', attributes: { 'db.system': 'redis', 'server.address': 'sessions-redis', 'db.namespace': '0' }, latencyMs: 0.6 },
+    'catalog-db': { kind: 'database', node: 'pg-catalog', attributes: { 'db.system': 'postgresql', 'server.address': 'pg-catalog', 'db.namespace': 'catalog' }, latencyMs: 4 },
+    'reviews-db': { kind: 'database', node: 'mongo-reviews', attributes: { 'db.system': 'mongodb', 'server.address': 'mongo-reviews', 'db.namespace': 'reviews' }, latencyMs: 3 },
+    'inventory-db': { kind: 'database', node: 'mysql:inventory', attributes: { 'db.system': 'mysql', 'db.namespace': 'inventory' }, latencyMs: 2 },
+    'ledger-db': { kind: 'database', node: 'pg-ledger', attributes: { 'db.system': 'postgresql', 'server.address': 'pg-ledger', 'db.namespace': 'ledger' }, latencyMs: 3 },
+    fx: { kind: 'external', node: 'api.fx-rates.io', attributes: { 'server.address': 'api.fx-rates.io', 'server.port': '443' }, latencyMs: 25 },
+    'card-api': { kind: 'external', node: 'card-processor', attributes: { 'peer.service': 'card-processor', 'server.address': 'api.cards.example' }, latencyMs: 80 },
+    'order-events': { kind: 'messaging', node: 'order-events', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'order-events' }, latencyMs: 2 },
   },
 };

@@ -1,0 +1,13 @@
+-- A uniform sample of the alerting service's requests (its server/consumer spans, or one operation's) in
+-- [start, end): ordered by a hash of the span id, so the same window gives the same sample.
+SELECT
+    TraceId AS traceId,
+    SpanId AS spanId
+FROM otel_traces
+WHERE ServiceName = {service:String}
+  AND Timestamp >= fromUnixTimestamp64Milli({start:Int64})
+  AND Timestamp < fromUnixTimestamp64Milli({end:Int64})
+  AND SpanKind IN ('Server', 'Consumer')
+  AND ({operation:String} = '' OR SpanName = {operation:String})
+ORDER BY cityHash64(SpanId)
+LIMIT {limit:UInt32}

@@ -1,0 +1,19 @@
+-- The spans of sampled traces near a period (a request's spans start within it, give or take the margin), with
+-- only the attributes that name an uninstrumented peer. Times are ns since the epoch, as strings (exact).
+SELECT
+    TraceId AS traceId,
+    SpanId AS spanId,
+    ParentSpanId AS parentSpanId,
+    ServiceName AS service,
+    SpanKind AS kind,
+    toString(toUnixTimestamp64Nano(Timestamp)) AS startNs,
+    Duration AS durationNs,
+    StatusCode = 'Error' AS failed,
+    mapFilter((k, v) -> k IN ('peer.service', 'db.system', 'db.system.name', 'db.namespace', 'db.name',
+        'messaging.system', 'messaging.destination.name', 'messaging.destination', 'server.address', 'net.peer.name'),
+        SpanAttributes) AS peerAttributes
+FROM otel_traces
+WHERE TraceId IN {traceIds:Array(String)}
+  AND Timestamp >= fromUnixTimestamp64Milli({start:Int64} - {marginMs:Int64})
+  AND Timestamp < fromUnixTimestamp64Milli({end:Int64} + {marginMs:Int64})
+LIMIT {maxSpans:UInt32}

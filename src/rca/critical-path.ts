@@ -1,0 +1,174 @@
+/**
+ * Where one request's time went, along its critical path (as Uber's CRISP does): walking back from the request's
+ * end, the child that finished last is what the span was waiting for; time not covered by such a child is the span's
+ * own. Each piece of the path is charged to a candidate:
+ *  - a service's own time (server, consumer, internal spans) to the service;
+ *  - a client span's time outside its server span (network, queueing, connection pool) to the edge `A -> B`;
+ *  - a client span with no instrumented child to the database, queue or API it names (a virtual node);
+ *  - a failed attempt that is retried (the next call on the path goes to the same callee), with the backoff after
+ *    it, to where that attempt's failure started (the callee, or whatever failed under it), not to the caller.
+ * Children that outlive a non-client parent were not waited for (fire and forget) and are off the path; a server span
+ * that outlives its client span (a timeout) is on it up to the moment the client gave up.
+ * The request's failure is traced the same way: down through failed children to the span where it starts; a client
+ * span that failed because its callee outlasted its timeout charges the callee.
+ */
+import { SpanKind } from '../span.js';
+import type { VirtualPeer } from '../graph/virtual-peer.js';
+import type { CandidateKind } from './report.js';
+
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId: string;
+  service: string;
+  /** OTLP SpanKind number. */
+  kind: number;
+  /** ms from any origin shared by the trace. */
+  start: number;
+  end: number;
+  failed: boolean;
+  /** For client/producer spans: the uninstrumented peer their attributes name. */
+  peer: VirtualPeer | undefined;
+}
+
+export interface CandidateRef {
+  kind: CandidateKind;
+  /** Services from the request's service down to the candidate (for an edge: to its callee). */
+  path: string[];
+}
+
+export interface RequestAttribution {
+  durationMs: number;
+  failed: boolean;
+  /** Critical-path ms charged to each candidate; they add up to the request's duration. */
+  time: Map<string, number>;
+  /** Calls into each candidate (spans of a service, client calls of a virtual node) within the request. */
+  calls: Map<string, number>;
+  /** Where the request's failure starts, when it failed. */
+  errorOrigin: string | undefined;
+}
+
+const isCaller = (k: number): boolean => k === SpanKind.CLIENT || k === SpanKind.PRODUCER;
+const isCallee = (k: number): boolean => k === SpanKind.SERVER || k === SpanKind.CONSUMER;
+
+export const edgeKey = (client: string, server: string): string => `${client} -> ${server}`;
+
+/**
+ * Charges one request's critical path. `childrenOf` gives a span's children; `refs` collects each candidate's kind
+ * and the first path seen to it (shared across requests).
+ */
+export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) => readonly TraceSpan[], refs: Map<string, CandidateRef>): RequestAttribution {
+  const time = new Map<string, number>();
+  const calls = new Map<string, number>();
+  const charge = (key: string, ms: number): void => {
+    if (ms > 0) time.set(key, (time.get(key) ?? 0) + ms);
+  };
+  const note = (key: string, kind: CandidateKind, path: string[]): void => {
+    if (!refs.has(key)) refs.set(key, { kind, path });
+  };
+  const count = (key: string): void => {
+    calls.set(key, (calls.get(key) ?? 0) + 1);
+  };
+
+  /** The node a client span calls: its server span's service, or the peer it names. */
+  const targetOf = (client: TraceSpan): string | undefined => {
+    const server = childrenOf(client.spanId).find((c) => isCallee(c.kind));
+    return server ? server.service : client.peer?.name;
+  };
+
+  /** Who owns a span's own time: the service, the edge to its callee, or the virtual node it names. */
+  const ownerOf = (span: TraceSpan, path: string[]): string => {
+    if (!isCaller(span.kind)) {
+      note(span.service, 'service', path);
+      return span.service;
+    }
+    const server = childrenOf(span.spanId).find((c) => isCallee(c.kind));
+    if (server) {
+      const key = edgeKey(span.service, server.service);
+      note(key, 'edge', [...path, server.service]);
+      return key;
+    }
+    if (span.peer) {
+      note(span.peer.name, span.peer.kind, [...path, span.peer.name]);
+      return span.peer.name;
+    }
+    note(span.service, 'service', path);
+    return span.service;
+  };
+
+  const walk = (span: TraceSpan, lo: number, hi: number, path: string[]): void => {
+    const owner = ownerOf(span, path);
+    if (isCaller(span.kind) && !childrenOf(span.spanId).some((c) => isCallee(c.kind))) count(owner);
+    const tolerance = 0.1 + 0.001 * (span.end - span.start);
+    const awaited = childrenOf(span.spanId).filter((c) => isCaller(span.kind) || c.end <= span.end + tolerance);
+    for (const c of awaited) if (isCallee(c.kind) && c.service !== span.service) count(c.service);
+    const used = new Set<TraceSpan>();
+    let cur = hi;
+    let later: TraceSpan | undefined;
+    while (cur > lo) {
+      let best: TraceSpan | undefined;
+      let bestEnd = -Infinity;
+      for (const c of awaited) {
+        if (used.has(c) || c.start >= cur) continue;
+        const e = Math.min(c.end, cur);
+        if (e > bestEnd) {
+          best = c;
+          bestEnd = e;
+        }
+      }
+      if (!best) {
+        charge(owner, cur - lo);
+        break;
+      }
+      used.add(best);
+      const e = Math.max(bestEnd, lo);
+      const s = Math.max(best.start, lo);
+      const retried = isRetried(best, later);
+      if (retried !== undefined) {
+        // A failed attempt that was retried: all of it, and the backoff after it, is the failure's origin's doing.
+        const origin = errorOrigin(best, childPath(path, best));
+        charge(origin, cur - s);
+      } else {
+        if (cur > e) charge(owner, cur - e);
+        if (e > s) walk(best, s, e, childPath(path, best));
+      }
+      cur = s;
+      later = best;
+    }
+  };
+
+  /** The callee of a failed call that the next call on the path retries (same callee), or undefined. */
+  const isRetried = (before: TraceSpan, after: TraceSpan | undefined): string | undefined => {
+    if (!after || !before.failed || !isCaller(before.kind) || !isCaller(after.kind)) return undefined;
+    const target = targetOf(before);
+    return target !== undefined && target === targetOf(after) ? target : undefined;
+  };
+
+  const childPath = (path: string[], child: TraceSpan): string[] => (child.service !== path[path.length - 1] ? [...path, child.service] : path);
+
+  const errorOrigin = (span: TraceSpan, path: string[]): string => {
+    const kids = childrenOf(span.spanId);
+    const tolerance = 0.1 + 0.001 * (span.end - span.start);
+    const failedKids = kids.filter((c) => c.failed && (isCaller(span.kind) || c.end <= span.end + tolerance));
+    if (failedKids.length > 0) {
+      const last = failedKids.reduce((a, b) => (b.end > a.end ? b : a));
+      return errorOrigin(last, childPath(path, last));
+    }
+    if (isCaller(span.kind)) {
+      const server = kids.find((c) => isCallee(c.kind));
+      // The callee outlasted the client's patience: a timeout, which is the callee's.
+      if (server && server.end >= span.end - tolerance) return server.service;
+      if (!server && span.peer) return span.peer.name;
+    }
+    return ownerOf(span, path);
+  };
+
+  note(entry.service, 'service', [entry.service]);
+  walk(entry, entry.start, entry.end, [entry.service]);
+  return {
+    durationMs: entry.end - entry.start,
+    failed: entry.failed,
+    time,
+    calls,
+    errorOrigin: entry.failed ? errorOrigin(entry, [entry.service]) : undefined,
+  };
+}

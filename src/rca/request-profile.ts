@@ -1,0 +1,129 @@
+/**
+ * What the alerting service's requests of one period look like, charged to candidates: per candidate, the mean
+ * critical-path milliseconds it adds to a request (and among the slowest tenth of requests, which is what a P99
+ * alert feels), the calls per request, and the share of requests whose failure starts there.
+ */
+import { SpanKind } from '../span.js';
+import { virtualPeerOf } from '../graph/virtual-peer.js';
+import type { RequestSample, StoredTraceSpan } from '../store/request-traces.js';
+import { attributeRequest, type CandidateRef, type TraceSpan } from './critical-path.js';
+
+export interface CandidateTotals {
+  /** Sums over requests of the ms charged (and its square, for the standard error). */
+  sum: number;
+  sumSq: number;
+  /** The same over the slowest tenth of requests. */
+  tailSum: number;
+  tailSumSq: number;
+  calls: number;
+  /** Requests whose failure starts here. */
+  errorOrigins: number;
+}
+
+export interface RequestProfile {
+  requests: number;
+  failed: number;
+  meanMs: number;
+  /** Requests in the slow tail (duration at or above the sample's P90) and their mean duration. */
+  tailCount: number;
+  tailMeanMs: number;
+  candidates: Map<string, CandidateTotals>;
+  refs: Map<string, CandidateRef>;
+}
+
+const KIND_NUMBERS: Record<string, number> = { Unspecified: 0, Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 };
+
+export function profileRequests(sample: RequestSample): RequestProfile {
+  const byTrace = new Map<string, StoredTraceSpan[]>();
+  for (const s of sample.spans) {
+    const list = byTrace.get(s.traceId);
+    if (list) list.push(s);
+    else byTrace.set(s.traceId, [s]);
+  }
+  const refs = new Map<string, CandidateRef>();
+  const attributions = [];
+  const traces = new Map<string, { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]> }>();
+  for (const e of sample.entries) {
+    let t = traces.get(e.traceId);
+    if (!t) {
+      t = indexTrace(byTrace.get(e.traceId) ?? []);
+      traces.set(e.traceId, t);
+    }
+    const entry = t.spans.get(e.spanId);
+    if (!entry) continue; // beyond the span budget
+    const children = t.children;
+    attributions.push(attributeRequest(entry, (id) => children.get(id) ?? [], refs));
+  }
+
+  const n = attributions.length;
+  const durations = attributions.map((a) => a.durationMs).sort((a, b) => a - b);
+  const p90 = n > 0 ? durations[Math.min(n - 1, Math.floor(n * 0.9))]! : 0;
+  const candidates = new Map<string, CandidateTotals>();
+  const totals = (key: string): CandidateTotals => {
+    let c = candidates.get(key);
+    if (!c) {
+      c = { sum: 0, sumSq: 0, tailSum: 0, tailSumSq: 0, calls: 0, errorOrigins: 0 };
+      candidates.set(key, c);
+    }
+    return c;
+  };
+  let failed = 0;
+  let total = 0;
+  let tailCount = 0;
+  let tailTotal = 0;
+  for (const a of attributions) {
+    const inTail = a.durationMs >= p90;
+    total += a.durationMs;
+    if (inTail) {
+      tailCount++;
+      tailTotal += a.durationMs;
+    }
+    for (const [key, ms] of a.time) {
+      const c = totals(key);
+      c.sum += ms;
+      c.sumSq += ms * ms;
+      if (inTail) {
+        c.tailSum += ms;
+        c.tailSumSq += ms * ms;
+      }
+    }
+    for (const [key, k] of a.calls) totals(key).calls += k;
+    if (a.failed) {
+      failed++;
+      if (a.errorOrigin !== undefined) totals(a.errorOrigin).errorOrigins++;
+    }
+  }
+  return { requests: n, failed, meanMs: n > 0 ? total / n : 0, tailCount, tailMeanMs: tailCount > 0 ? tailTotal / tailCount : 0, candidates, refs };
+}
+
+/** A trace's spans with times in ms from its earliest span (exact: ns offsets are taken as BigInt first). */
+function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]> } {
+  const spans = new Map<string, TraceSpan>();
+  const children = new Map<string, TraceSpan[]>();
+  if (rows.length === 0) return { spans, children };
+  let origin = BigInt(rows[0]!.startNs);
+  for (const r of rows) {
+    const s = BigInt(r.startNs);
+    if (s < origin) origin = s;
+  }
+  for (const r of rows) {
+    if (spans.has(r.spanId)) continue; // a duplicate delivery
+    const kind = KIND_NUMBERS[r.kind] ?? 0;
+    const start = Number(BigInt(r.startNs) - origin) / 1e6;
+    const span: TraceSpan = {
+      spanId: r.spanId,
+      parentSpanId: r.parentSpanId,
+      service: r.service,
+      kind,
+      start,
+      end: start + Number(r.durationNs) / 1e6,
+      failed: r.failed === true || Number(r.failed) === 1,
+      peer: kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER ? virtualPeerOf(r.peerAttributes) : undefined,
+    };
+    spans.set(r.spanId, span);
+    const siblings = children.get(r.parentSpanId);
+    if (siblings) siblings.push(span);
+    else children.set(r.parentSpanId, [span]);
+  }
+  return { spans, children };
+}

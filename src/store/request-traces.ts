@@ -1,0 +1,48 @@
+/**
+ * A sample of one service's requests in a period with the spans of their traces, for the critical-path analysis
+ * (rca/critical-path.ts). Sampling keeps an analysis bounded however busy the service is; the sample is a hash of
+ * the span id, so the same window gives the same answer.
+ */
+import type { Store } from './clickhouse-store.js';
+
+export interface RequestSampleQuery {
+  service: string;
+  operation?: string;
+  startMs: number;
+  endMs: number;
+  /** Requests to sample. */
+  limit: number;
+  /** Spans read at most (all traces together). */
+  maxSpans: number;
+}
+
+export interface StoredTraceSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  service: string;
+  kind: string;
+  startNs: string;
+  durationNs: number;
+  failed: number | boolean;
+  peerAttributes: Record<string, string>;
+}
+
+export interface RequestSample {
+  /** The sampled requests: the alerting service's server/consumer spans. */
+  entries: { traceId: string; spanId: string }[];
+  /** Every stored span of their traces near the period. */
+  spans: StoredTraceSpan[];
+}
+
+/** How far a trace's spans may start from its sampled request's period and still be read. */
+const TRACE_MARGIN_MS = 10 * 60_000;
+
+export async function loadRequestSample(store: Store, q: RequestSampleQuery): Promise<RequestSample> {
+  const range = { start: q.startMs, end: q.endMs };
+  const entries = await store.query<{ traceId: string; spanId: string }>('rca_request_sample', { ...range, service: q.service, operation: q.operation ?? '', limit: q.limit });
+  if (entries.length === 0) return { entries, spans: [] };
+  const traceIds = [...new Set(entries.map((e) => e.traceId))];
+  const spans = await store.query<StoredTraceSpan>('rca_trace_spans', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, maxSpans: q.maxSpans });
+  return { entries, spans };
+}
