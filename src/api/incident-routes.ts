@@ -27,13 +27,20 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     const limitRaw = query.get('limit') ?? '50';
     const limit = Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError('limit must be a whole number from 1 to 1000');
-    return incidents.repo.list({ service: query.get('service') ?? '', status, limit });
+    return incidents.list({ service: query.get('service') ?? '', status, limit });
   });
 
   router.get('/api/v1/incidents/:id', async ({ params }) => {
-    const report = await incidents.repo.get(params.id!);
+    const report = await incidents.get(params.id!);
     if (!report) throw new NotFoundError(`no incident ${params.id}`);
     return report;
+  });
+
+  // Analyse again now (while firing: the window grows to now); the answer is the incident as it stands, 202.
+  router.post('/api/v1/incidents/:id/reanalyze', async ({ params }) => {
+    const report = await incidents.reanalyze(params.id!);
+    if (!report) throw new NotFoundError(`no incident ${params.id}`);
+    return apiResponse(202, { id: report.id, status: report.status, analyses: report.history?.length ?? 0 });
   });
 
   router.post('/api/v1/rca', async ({ req }) => {

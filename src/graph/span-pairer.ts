@@ -71,6 +71,12 @@ export class SpanPairer {
     return this.spans.count;
   }
 
+  /** When the span waiting longest arrived (every span that arrived before it is settled); undefined when none waits. */
+  oldestPendingArrival(): number | undefined {
+    const p = this.spans;
+    return p.head < p.tail ? p.arrivedAt[p.head & p.mask] : undefined;
+  }
+
   /** What the pairer holds: waiting spans, parent ids with children waiting for them, list nodes in use. */
   stats(): { pendingSpans: number; awaitedParents: number; linkNodes: number } {
     return { pendingSpans: this.spans.count, awaitedParents: this.orphans.size, linkNodes: this.links.live };

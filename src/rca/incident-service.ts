@@ -1,6 +1,8 @@
 /**
- * Incidents: opened from firing alerts (deduplicated by fingerprint + startsAt), analysed in the background,
- * marked resolved when the alert resolves. Reports live in the store, so any replica serves them after a restart.
+ * Incidents: opened from firing alerts (deduplicated by fingerprint + startsAt), analysed in the background once
+ * the data that had arrived by the alert is settled, re-analysed while the alert keeps firing (every minute for the
+ * first 15, then every 5) and once more over the whole incident when it resolves. Every analysis is kept in the
+ * report's history. Reports live in the store, so any replica serves them after a restart.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
@@ -9,7 +11,8 @@ import type { Store } from '../store/clickhouse-store.js';
 import { AnalysisQueue } from './analysis-queue.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
-import { IncidentRepository } from './incident-repository.js';
+import { IncidentRepository, type IncidentFilter } from './incident-repository.js';
+import { ReanalysisSchedule, type ReanalysisOptions } from './reanalysis-schedule.js';
 import type { Report } from './report.js';
 
 export interface IncidentServiceOptions {
@@ -17,6 +20,12 @@ export interface IncidentServiceOptions {
   baselineMs: number;
   concurrency: number;
   analysis: AnalysisOptions;
+  reanalysis: ReanalysisOptions;
+  /**
+   * Waits until every span that had arrived by `arrivedBy` (ms) is settled and stored, within a bound; resolves to
+   * the arrival time up to which the data is complete. Absent: the data is taken as complete.
+   */
+  awaitSettled?: (arrivedBy: number) => Promise<number>;
 }
 
 export interface OpenedIncident {
@@ -33,14 +42,16 @@ export interface SkippedAlert {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const dedupKeyOf = (r: Report): string => `${r.alert?.fingerprint ?? r.id}|${r.alert?.startsAt ?? ''}`;
 
 export class IncidentService {
-  readonly repo: IncidentRepository;
+  private readonly repo: IncidentRepository;
   private readonly queue: AnalysisQueue;
-  /** Dedup keys of incidents whose analysis is queued or running here, so a re-sent webhook does not queue twice. */
-  private readonly inFlight = new Map<string, string>();
-  /** Incidents resolved while their analysis ran: the analysis's final save must keep the resolution. */
-  private readonly resolvedWhileRunning = new Set<string>();
+  private readonly schedule: ReanalysisSchedule;
+  /** Ids of incidents whose analysis is queued or running here, so a re-sent webhook does not queue twice. */
+  private readonly inFlight = new Set<string>();
+  /** Incidents asked to analyse again while an analysis ran: one more runs after it. */
+  private readonly again = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -50,6 +61,15 @@ export class IncidentService {
   ) {
     this.repo = new IncidentRepository(store);
     this.queue = new AnalysisQueue(opts.concurrency);
+    this.schedule = new ReanalysisSchedule(opts.reanalysis, (id) => void this.reanalyze(id).catch((err: unknown) => this.log.warn('scheduled re-analysis failed', { id, err })));
+  }
+
+  get(id: string): Promise<Report | undefined> {
+    return this.repo.get(id);
+  }
+
+  list(filter: IncidentFilter): Promise<Report[]> {
+    return this.repo.list(filter);
   }
 
   /** Opens (or finds) one incident per firing alert, and marks incidents of resolved alerts resolved. */
@@ -58,18 +78,13 @@ export class IncidentService {
     const skipped: SkippedAlert[] = [];
     for (const a of alerts) {
       const dedupKey = `${a.info.fingerprint}|${a.info.startsAt}`;
+      const existing = await this.repo.findByDedupKey(dedupKey);
       if (a.info.status === 'resolved') {
-        const existing = await this.repo.findByDedupKey(dedupKey);
         if (!existing) {
           skipped.push({ fingerprint: a.info.fingerprint, reason: 'resolved alert with no open incident' });
           continue;
         }
-        if (existing.alertStatus !== 'resolved') {
-          const updated: Report = { ...existing, alertStatus: 'resolved', alert: a.info, updatedAt: iso(now) };
-          // An analysis still running will write its result later; resolution must not be lost then.
-          if (this.inFlight.has(dedupKey)) this.resolvedWhileRunning.add(existing.id);
-          await this.repo.save(updated, dedupKey);
-        }
+        if (existing.alertStatus !== 'resolved') await this.resolve(existing, a, now);
         incidents.push({ id: existing.id, status: existing.status, service: existing.service, alertStatus: 'resolved', created: false });
         continue;
       }
@@ -77,7 +92,6 @@ export class IncidentService {
         skipped.push({ fingerprint: a.info.fingerprint, reason: 'no service label (looked for the configured service labels)' });
         continue;
       }
-      const existing = await this.repo.findByDedupKey(dedupKey);
       if (existing) {
         incidents.push({ id: existing.id, status: existing.status, service: existing.service, alertStatus: existing.alertStatus ?? 'firing', created: false });
         continue;
@@ -94,28 +108,43 @@ export class IncidentService {
         baseline: { start: iso(baseline.startMs), end: iso(baseline.endMs) },
         candidates: [],
         graph: { nodes: [], edges: [] },
+        history: [],
+        timeToRootCauseSeconds: null,
+        durationSeconds: null,
         alert: a.info,
         alertStatus: 'firing',
         createdAt: iso(now),
         updatedAt: iso(now),
       };
       await this.repo.save(report, dedupKey);
-      this.enqueue(report, dedupKey);
+      this.enqueue(report.id);
       incidents.push({ id: report.id, status: report.status, service: report.service, alertStatus: 'firing', created: true });
     }
     return { incidents, skipped };
   }
 
-  /** Queues the analyses a previous run left unfinished. */
+  /** Analyses an incident again now, over its window up to now while it fires (or its whole span once resolved). */
+  async reanalyze(id: string): Promise<Report | undefined> {
+    const report = await this.repo.get(id);
+    if (!report) return undefined;
+    this.enqueue(id);
+    return report;
+  }
+
+  /** Queues the analyses a previous run left unfinished, and the re-analyses of incidents still firing. */
   async resumeUnfinished(): Promise<number> {
     const open = await this.repo.unfinished();
-    for (const r of open) this.enqueue(r, `${r.alert?.fingerprint ?? r.id}|${r.alert?.startsAt ?? ''}`);
+    for (const r of open) {
+      if (r.status === 'pending' || r.status === 'running') this.enqueue(r.id);
+      else this.schedule.plan(r.id, Date.parse(r.alert?.startsAt ?? r.createdAt));
+    }
     return open.length;
   }
 
   /** POST /api/v1/rca: the same analysis, synchronously, not stored. */
   async analyzeNow(req: AnalysisRequest): Promise<Report> {
     const started = performance.now();
+    const complete = await this.settledUntil(Math.min(Date.now(), req.windowEndMs));
     const result = await analyze(this.store, req, this.opts.analysis);
     const now = iso(Date.now());
     return {
@@ -126,6 +155,7 @@ export class IncidentService {
       window: { start: iso(req.windowStartMs), end: iso(req.windowEndMs) },
       baseline: { start: iso(req.baselineStartMs), end: iso(req.baselineEndMs) },
       ...result,
+      dataCompleteUntil: iso(complete),
       createdAt: now,
       updatedAt: now,
       analysisMs: Math.round(performance.now() - started),
@@ -137,45 +167,107 @@ export class IncidentService {
     return this.queue.idle();
   }
 
-  private enqueue(report: Report, dedupKey: string): void {
-    if (this.inFlight.has(dedupKey)) return;
-    this.inFlight.set(dedupKey, report.id);
-    this.queue.push(() => this.run(report, dedupKey).finally(() => this.inFlight.delete(dedupKey)));
+  /** Stops scheduled re-analyses (shutdown). */
+  close(): void {
+    this.schedule.close();
   }
 
-  private async run(initial: Report, dedupKey: string): Promise<void> {
+  private async resolve(existing: Report, a: ParsedAlert, now: number): Promise<void> {
+    this.schedule.cancel(existing.id);
+    const endsAt = a.endsAtMs ?? now;
+    const startsAt = Date.parse(existing.alert?.startsAt ?? existing.createdAt);
+    const updated: Report = {
+      ...existing,
+      alertStatus: 'resolved',
+      alert: a.info,
+      durationSeconds: Math.max(0, Math.round((endsAt - startsAt) / 1000)),
+      updatedAt: iso(now),
+    };
+    await this.repo.save(updated, dedupKeyOf(existing));
+    this.log.info('incident resolved', { id: existing.id, service: existing.service, durationSeconds: updated.durationSeconds });
+    // Once more over the whole incident, now that it has an end.
+    this.enqueue(existing.id);
+  }
+
+  private enqueue(id: string): void {
+    if (this.inFlight.has(id)) {
+      this.again.add(id);
+      return;
+    }
+    this.inFlight.add(id);
+    this.queue.push(() =>
+      this.run(id).finally(() => {
+        this.inFlight.delete(id);
+        if (this.again.delete(id)) this.enqueue(id);
+      }),
+    );
+  }
+
+  /** Reads the newest version of the incident, analyses it, and saves the result with its history. */
+  private async run(id: string): Promise<void> {
     const started = performance.now();
-    let report: Report = { ...initial, status: 'running', updatedAt: iso(Date.now()) };
+    const stored = await this.repo.get(id);
+    if (!stored) return;
+    const firing = stored.alertStatus !== 'resolved';
+    const startsAt = Date.parse(stored.alert?.startsAt ?? stored.createdAt);
+    // While firing, the window grows to now; once resolved it ends with the alert.
+    const endsAt = firing ? Math.max(Date.parse(stored.window.end), Date.now()) : Date.parse(stored.alert?.endsAt ?? stored.window.end);
+    const first = (stored.history ?? []).length === 0;
+    const windowEnd = first ? Date.parse(stored.window.end) : endsAt;
+    let report: Report = { ...stored, status: 'running', window: { start: stored.window.start, end: iso(windowEnd) }, updatedAt: iso(Date.now()) };
     try {
-      await this.repo.save(report, dedupKey);
+      if (first) await this.repo.save(report, dedupKeyOf(stored));
+      const complete = await this.settledUntil(windowEnd);
       const result = await analyze(
         this.store,
         {
           service: report.service,
           ...(report.operation ? { operation: report.operation } : {}),
           windowStartMs: Date.parse(report.window.start),
-          windowEndMs: Date.parse(report.window.end),
+          windowEndMs: windowEnd,
           baselineStartMs: Date.parse(report.baseline.start),
           baselineEndMs: Date.parse(report.baseline.end),
         },
         this.opts.analysis,
         // The window ended when the alert arrived: treat it as ending "now" even if the analysis waited in the queue.
-        Math.min(Date.now(), Date.parse(report.window.end) + 1000),
+        Math.min(Date.now(), windowEnd + 1000),
       );
-      report = { ...report, ...result, status: 'done' };
+      const top = result.candidates[0];
+      const at = Date.now();
+      report = {
+        ...report,
+        ...result,
+        status: 'done',
+        dataCompleteUntil: iso(complete),
+        history: [...(stored.history ?? []), { at: iso(at), top: top?.service ?? '', confidence: top?.confidence ?? 0, verdict: result.verdict, window: report.window }],
+        timeToRootCauseSeconds: stored.timeToRootCauseSeconds ?? (result.verdict === 'origin_found' ? Math.max(0, Math.round((at - startsAt) / 1000)) : null),
+      };
+      const previous = stored.history?.at(-1);
+      if (!previous || previous.top !== report.history!.at(-1)!.top || previous.verdict !== result.verdict) {
+        this.log.info('incident analysed', { id, service: report.service, verdict: result.verdict, top: top?.service, confidence: top?.confidence });
+      }
     } catch (err) {
-      this.log.error('incident analysis failed', { id: report.id, err });
+      this.log.error('incident analysis failed', { id, err });
       report = { ...report, status: 'failed', error: err instanceof Error ? err.message : String(err) };
     }
-    if (this.resolvedWhileRunning.delete(report.id)) report.alertStatus = 'resolved';
+    // A resolution that arrived while this ran must not be lost: keep the newest alert state.
+    const latest = await this.repo.get(id).catch(() => undefined);
+    if (latest?.alertStatus === 'resolved' && report.alertStatus !== 'resolved') {
+      report = { ...report, alertStatus: 'resolved', alert: latest.alert ?? report.alert, durationSeconds: latest.durationSeconds ?? null };
+    }
     report.updatedAt = iso(Date.now());
     report.analysisMs = Math.round(performance.now() - started);
     this.metrics.incidents.inc({ status: report.status });
     this.metrics.rcaSeconds.observe(report.analysisMs / 1000);
     try {
-      await this.repo.save(report, dedupKey);
+      await this.repo.save(report, dedupKeyOf(report));
     } catch (err) {
-      this.log.error('could not store incident report', { id: report.id, err });
+      this.log.error('could not store incident report', { id, err });
     }
+    if (report.alertStatus !== 'resolved') this.schedule.plan(id, startsAt);
+  }
+
+  private async settledUntil(arrivedBy: number): Promise<number> {
+    return this.opts.awaitSettled ? this.opts.awaitSettled(arrivedBy) : arrivedBy;
   }
 }

@@ -27,6 +27,7 @@ export interface SpanBatchWriterOptions<S> {
 
 interface Pending<S> {
   rows: number;
+  acceptedAt: number;
   columns: SpanColumns;
   summary: S | undefined;
   resolve: () => void;
@@ -40,6 +41,8 @@ export class SpanBatchWriter<S = never> {
   private waitingSpans = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly writes = new Set<Promise<void>>();
+  /** The batches being written, for oldestUncommittedAt(). */
+  private readonly writing = new Set<Pending<S>[]>();
   private closed = false;
 
   constructor(
@@ -60,7 +63,7 @@ export class SpanBatchWriter<S = never> {
     const columns = encodeSpanColumns(spans);
     const summary = this.opts.summarize?.(spans);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rows, columns, summary, resolve, reject });
+      this.queue.push({ rows, columns, summary, resolve, reject, acceptedAt: Date.now() });
       this.queuedSpans += rows;
       this.waitingSpans += rows;
       this.metrics.queueSpans.set(this.queuedSpans);
@@ -71,6 +74,13 @@ export class SpanBatchWriter<S = never> {
   /** Spans accepted and not yet committed. */
   get depth(): number {
     return this.queuedSpans;
+  }
+
+  /** When the oldest request not yet committed (queued or being written) was accepted; undefined when none is. */
+  oldestUncommittedAt(): number | undefined {
+    let oldest = this.queue[0]?.acceptedAt;
+    for (const b of this.writing) if (oldest === undefined || b[0]!.acceptedAt < oldest) oldest = b[0]!.acceptedAt;
+    return oldest;
   }
 
   /** Stops accepting and waits until everything accepted so far is committed (or failed). */
@@ -117,8 +127,10 @@ export class SpanBatchWriter<S = never> {
       n += p.rows;
     }
     this.waitingSpans -= n;
+    this.writing.add(batch);
     const write: Promise<void> = this.write(batch, n).finally(() => {
       this.writes.delete(write);
+      this.writing.delete(batch);
       this.queuedSpans -= n;
       this.metrics.queueSpans.set(this.queuedSpans);
       if (this.queue.length > 0 && !this.closed) {

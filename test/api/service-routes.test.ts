@@ -100,7 +100,7 @@ describe('GET /api/v1/services', () => {
     const truth = spans.filter((s) => s.serviceName === 'users' && Number(s.startNs / 1_000_000n) < t0 + 20 * 60_000);
     expect(users.spanCount).toBe(truth.length);
     expect(users.errorRate).toBeGreaterThan(0);
-    expect(list.find((s) => s.name === 'main')?.kind).toBe('database');
+    expect(list.find((s) => s.name === 'pg-main')?.kind).toBe('database');
     expect(list.find((s) => s.name === 'push')?.kind).toBe('messaging');
   });
 });

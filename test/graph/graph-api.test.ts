@@ -53,10 +53,10 @@ describe('GET /api/v1/graph', () => {
   it('has exactly the simulated nodes (with kinds) and edges (with call and error counts)', async () => {
     const g = await graph();
     expectGraphMatchesTruth(g);
-    expect(g.nodes.find((n) => n.id === 'redis')?.kind).toBe('database');
+    expect(g.nodes.find((n) => n.id === 'redis-cart')?.kind).toBe('database');
     expect(g.nodes.find((n) => n.id === 'stripe-api')?.kind).toBe('external');
     expect(g.nodes.find((n) => n.id === 'orders')?.kind).toBe('messaging');
-    expect(g.edges.filter((e) => e.target === 'redis').map((e) => e.source)).toEqual(['cart']);
+    expect(g.edges.filter((e) => e.target === 'redis-cart').map((e) => e.source)).toEqual(['cart']);
     const payment = g.nodes.find((n) => n.id === 'payment')!;
     expect(payment.errors).toBeGreaterThan(0);
     expect(payment.selfTimeP99Ms).toBeGreaterThan(0);
@@ -89,7 +89,7 @@ describe('GET /api/v1/graph', () => {
     expect(requests).toEqual(Object.fromEntries([...sim.edges].map(([k, v]) => [k, v.calls])));
     const failed = Object.fromEntries(family('traces_service_graph_request_failed_total').metrics.map((m) => [`${m.labels!.client}->${m.labels!.server}`, Number(m.value)]));
     expect(failed).toEqual(Object.fromEntries([...sim.edges].filter(([, v]) => v.errors > 0).map(([k, v]) => [k, v.errors])));
-    const conn = family('traces_service_graph_request_total').metrics.find((m) => m.labels!.server === 'redis')!.labels!.connection_type;
+    const conn = family('traces_service_graph_request_total').metrics.find((m) => m.labels!.server === 'redis-cart')!.labels!.connection_type;
     expect(conn).toBe('database');
     const calls = family('traces_span_metrics_calls_total').metrics.reduce((s, m) => s + Number(m.value), 0);
     expect(calls).toBe(sim.spans.length);

@@ -18,7 +18,7 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'an uninstrumented database got slower', topology: platform, alert: 'edge', faults: [{ kind: 'dependency', dependency: 'maindb', factor: 6 }], truth: 'main', kind: 'database' },
+  { name: 'an uninstrumented database got slower', topology: platform, alert: 'edge', faults: [{ kind: 'dependency', dependency: 'maindb', factor: 6 }], truth: 'pg-main', kind: 'database' },
   { name: 'the network between two services got slower', topology: shop, alert: 'frontend', faults: [{ kind: 'network', from: 'frontend', to: 'recommendation', addMs: 40 }], truth: 'frontend -> recommendation', kind: 'edge' },
   { name: 'a service started failing', topology: shop, alert: 'frontend', faults: [{ kind: 'errors', service: 'currency', rate: 0.25 }], truth: 'currency', kind: 'service' },
   {
