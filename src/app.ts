@@ -18,6 +18,8 @@ import { digestSpans, type SpanDigest } from './graph/span-digest.js';
 import { startApiServer, type ApiServer } from './api/api-server.js';
 import { buildRoutes } from './api/routes.js';
 import { IncidentService } from './rca/incident-service.js';
+import { DEFAULT_REANALYSIS } from './rca/reanalysis-schedule.js';
+import { createSettlement } from './pipeline-settlement.js';
 
 export interface Faultline {
   store: Store;
@@ -80,7 +82,23 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     pairer.start(settleIntervalMs);
     derived.start();
 
-    const incidents = new IncidentService(store, { lookbackMs: config.rca.lookbackMs, baselineMs: config.rca.baselineMs, concurrency: config.rca.concurrency, analysis: { minRequests: 20, sampleRequests: 600, maxSpans: 400_000 } }, metrics, log);
+    const awaitSettled = createSettlement(
+      { oldestUncommittedAt: () => writer.oldestUncommittedAt(), oldestPendingArrival: () => pairer.oldestPendingArrival(), flushDerived: () => derived.flush() },
+      { maxWaitMs: config.graph.pairWaitMs + 2 * settleIntervalMs + 5000 },
+    );
+    const incidents = new IncidentService(
+      store,
+      {
+        lookbackMs: config.rca.lookbackMs,
+        baselineMs: config.rca.baselineMs,
+        concurrency: config.rca.concurrency,
+        analysis: { minRequests: 20, sampleRequests: 600, maxSpans: 400_000 },
+        reanalysis: DEFAULT_REANALYSIS,
+        awaitSettled,
+      },
+      metrics,
+      log,
+    );
     const api: ApiServer = await startApiServer({
       address: config.apiAddr,
       token: config.apiToken,
@@ -125,6 +143,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         pairer.close();
         await derived.close();
         await api.close();
+        incidents.close();
         await incidents.idle();
         await store.close();
       },

@@ -67,7 +67,7 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     expect(report.verdict).toBe('origin_found');
     expect(report.history).toHaveLength(1);
     expect(report.history![0]!.top).toBe('storage-s3');
-    expect(report.timeToRootCauseSeconds).toBeGreaterThan(0);
+    expect(report.timeToRootCauseSeconds!).toBeGreaterThan(0);
     if (process.env.FAULTLINE_TEST_PRINT) console.log(JSON.stringify(report.candidates.map((c) => [c.rank, c.service, c.score, c.verdict, c.reason]), null, 1), report.summary);
   });
 
