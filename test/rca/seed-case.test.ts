@@ -79,7 +79,7 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     expect(top.verdict).toBe('origin');
     expect(top.confidence).toBeGreaterThan(0.7);
     // Contribution: storage-s3 adds most of builder's added time now.
-    expect(top.evidence.addedMsPerRequest!.current).toBeGreaterThan(5 * top.evidence.addedMsPerRequest!.baseline);
+    expect(top.evidence.addedMsPerRequest!.current!).toBeGreaterThan(5 * top.evidence.addedMsPerRequest!.baseline!);
     expect(top.evidence.p99ChangePct!).toBeGreaterThan(500);
     expect(top.evidence.errorRate.current!).toBeGreaterThan(0.1);
     expect(top.evidence.selfTimeP99Ms.current!).toBeGreaterThan(5 * top.evidence.selfTimeP99Ms.baseline!);
