@@ -136,7 +136,12 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
   if (shown.length > 0) {
     console.log(process.env.VERBOSE ? '\nall reports:' : '\nfaultline misses:');
     for (const o of shown) {
-      const top = o.report.candidates.slice(0, 3).map((c) => `${c.service} (${c.score}, conf ${c.confidence})`).join(', ');
+      const e = (c: Report['candidates'][number]) => {
+        const ev = c.evidence;
+        const pair = (p: { baseline: number | null; current: number | null } | undefined) => (p ? `${p.baseline}->${p.current}` : '-');
+        return process.env.VERBOSE ? ` [mean ${pair(ev.addedMsPerRequest)} tail ${pair(ev.tailMsPerRequest)} err ${pair(ev.originErrorRate)}]` : '';
+      };
+      const top = o.report.candidates.slice(0, 3).map((c) => `${c.service} (${c.score}, conf ${c.confidence})${e(c)}`).join(', ');
       console.log(`  ${o.scenario.name}: truth ${o.scenario.truth} at rank ${o.faultline}; ${o.report.verdict}; top ${top}`);
     }
   }
@@ -147,7 +152,13 @@ function reachable(g: ServiceGraph, from: string): string[] {
   if (!g.hasNode(from)) return [];
   const seen = new Set([from]);
   const queue = [from];
-  while (queue.length > 0) for (const t of g.outNeighbors(queue.shift()!)) if (!seen.has(t)) seen.add(t) && queue.push(t);
+  while (queue.length > 0) {
+    for (const t of g.outNeighbors(queue.shift()!)) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      queue.push(t);
+    }
+  }
   return [...seen];
 }
 

@@ -10,6 +10,7 @@ import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { startHttpReceiver, type HttpReceiver } from './otlp/http-receiver.js';
 import { openStore, type Store } from './store/clickhouse-store.js';
 import { runMigrations } from './store/migrations.js';
+import { applyRetention } from './store/retention.js';
 import { SpanBatchWriter } from './store/span-batch-writer.js';
 import { DerivedRowWriter } from './store/derived-row-writer.js';
 import { GraphMetrics } from './graph/graph-metrics.js';
@@ -38,7 +39,9 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
   const store = await openStore({ dataDir: config.dataDir, clickhouseUrl: config.clickhouseUrl });
   const started: { close(): Promise<void> }[] = [];
   try {
-    const migrated = await runMigrations(store, { cluster: config.clickhouseCluster, retentionDays: config.retentionDays }, log);
+    const ddl = { cluster: config.clickhouseCluster, retentionDays: config.retentionDays };
+    const migrated = await runMigrations(store, ddl, log);
+    await applyRetention(store, ddl, log);
     const graphMetrics = new GraphMetrics(metrics.registry, config.graph.metricsMaxSeries);
     const derived = new DerivedRowWriter(store, { flushIntervalMs: 1000, flushRows: 50_000, maxBuffered: 2_000_000 }, metrics.registry, log);
     const pairer = new SpanPairer(

@@ -11,6 +11,7 @@ export interface SelfMetrics {
   storeWriteSeconds: Histogram<'table'>;
   queueSpans: Gauge;
   incidents: Counter<'status'>;
+  alertsSkipped: Counter<'reason'>;
   rcaSeconds: Histogram;
 }
 
@@ -42,6 +43,12 @@ export function createSelfMetrics(registry = new Registry()): SelfMetrics {
     }),
     queueSpans: new Gauge({ name: 'faultline_ingest_queue_spans', help: 'Spans accepted for writing but not yet committed.', registers: r }),
     incidents: new Counter({ name: 'faultline_incidents_total', help: 'Incidents by final analysis status.', labelNames: ['status'], registers: r }),
+    alertsSkipped: new Counter({
+      name: 'faultline_alerts_skipped_total',
+      help: 'Alerts that opened no incident: no_service_label, no_spans (not a traced service), unknown_resolved.',
+      labelNames: ['reason'],
+      registers: r,
+    }),
     rcaSeconds: new Histogram({
       name: 'faultline_rca_seconds',
       help: 'Time to compute one root-cause report.',

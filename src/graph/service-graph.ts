@@ -51,7 +51,7 @@ export interface NodeRow {
 const ms = (ns: number | undefined): number => (ns === undefined || !Number.isFinite(ns) ? 0 : Math.round(ns / 1e3) / 1e3);
 
 export function buildServiceGraph(nodes: NodeRow[], edges: EdgeRow[]): ServiceGraph {
-  const g: ServiceGraph = new DirectedGraph<NodeStats, EdgeStats>({ allowSelfLoops: false });
+  const g: ServiceGraph = new DirectedGraph<NodeStats, EdgeStats>({ allowSelfLoops: true });
   for (const n of nodes) {
     const requests = Number(n.requests);
     g.addNode(n.id, {
@@ -65,8 +65,8 @@ export function buildServiceGraph(nodes: NodeRow[], edges: EdgeRow[]): ServiceGr
       selfTimeP99Ms: n.selfTimeNs && n.selfTimeNs.length > 1 ? ms(n.selfTimeNs[1]) : null,
     });
   }
+  // Self-loops stay (a service calling a peer it names after itself is worth seeing, not hiding).
   for (const e of edges) {
-    if (e.source === e.target) continue;
     if (!g.hasNode(e.source)) g.addNode(e.source, emptyNode('service'));
     if (!g.hasNode(e.target)) g.addNode(e.target, emptyNode(e.targetKind as NodeKind));
     const virtual = e.targetKind !== 'service';

@@ -32,8 +32,10 @@ export interface TraceSpan {
 
 export interface CandidateRef {
   kind: CandidateKind;
-  /** Services from the request's service down to the candidate (for an edge: to its callee). */
+  /** Services from the request's service down to the candidate (for an edge: to its callee): the path that carried most of its time. */
   path: string[];
+  /** Critical-path ms seen per path (joined by ' > '), to pick `path`. */
+  pathWeights: Map<string, number>;
 }
 
 export interface RequestAttribution {
@@ -59,11 +61,23 @@ export const edgeKey = (client: string, server: string): string => `${client} ->
 export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) => readonly TraceSpan[], refs: Map<string, CandidateRef>): RequestAttribution {
   const time = new Map<string, number>();
   const calls = new Map<string, number>();
+  /** The path each candidate was last reached by, so charged time also weighs that path. */
+  const lastPath = new Map<string, string[]>();
   const charge = (key: string, ms: number): void => {
-    if (ms > 0) time.set(key, (time.get(key) ?? 0) + ms);
+    if (ms <= 0) return;
+    time.set(key, (time.get(key) ?? 0) + ms);
+    const ref = refs.get(key);
+    const path = lastPath.get(key);
+    if (ref && path) {
+      const joined = path.join(' > ');
+      const w = (ref.pathWeights.get(joined) ?? 0) + ms;
+      ref.pathWeights.set(joined, w);
+      if (w > (ref.pathWeights.get(ref.path.join(' > ')) ?? 0)) ref.path = path;
+    }
   };
   const note = (key: string, kind: CandidateKind, path: string[]): void => {
-    if (!refs.has(key)) refs.set(key, { kind, path });
+    lastPath.set(key, path);
+    if (!refs.has(key)) refs.set(key, { kind, path, pathWeights: new Map() });
   };
   const count = (key: string): void => {
     calls.set(key, (calls.get(key) ?? 0) + 1);
@@ -156,8 +170,14 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
     if (isCaller(span.kind)) {
       const server = kids.find((c) => isCallee(c.kind));
       // The callee outlasted the client's patience: a timeout, which is the callee's.
-      if (server && server.end >= span.end - tolerance) return server.service;
-      if (!server && span.peer) return span.peer.name;
+      if (server && server.end >= span.end - tolerance) {
+        note(server.service, 'service', childPath(path, server));
+        return server.service;
+      }
+      if (!server && span.peer) {
+        note(span.peer.name, span.peer.kind, [...path, span.peer.name]);
+        return span.peer.name;
+      }
     }
     return ownerOf(span, path);
   };

@@ -11,6 +11,7 @@ import type { Store } from '../store/clickhouse-store.js';
 import { AnalysisQueue } from './analysis-queue.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
+import { groupIncident } from './incident-grouping.js';
 import { IncidentRepository, type IncidentFilter } from './incident-repository.js';
 import { ReanalysisSchedule, type ReanalysisOptions } from './reanalysis-schedule.js';
 import type { Report } from './report.js';
@@ -42,6 +43,8 @@ export interface SkippedAlert {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** Alerts that start this close together may be one fault. */
+const GROUP_WINDOW_MS = 10 * 60_000;
 const dedupKeyOf = (r: Report): string => `${r.alert?.fingerprint ?? r.id}|${r.alert?.startsAt ?? ''}`;
 
 export class IncidentService {
@@ -81,7 +84,7 @@ export class IncidentService {
       const existing = await this.repo.findByDedupKey(dedupKey);
       if (a.info.status === 'resolved') {
         if (!existing) {
-          skipped.push({ fingerprint: a.info.fingerprint, reason: 'resolved alert with no open incident' });
+          this.skip(skipped, a, 'unknown_resolved', 'resolved alert with no open incident');
           continue;
         }
         if (existing.alertStatus !== 'resolved') await this.resolve(existing, a, now);
@@ -89,7 +92,7 @@ export class IncidentService {
         continue;
       }
       if (!a.service) {
-        skipped.push({ fingerprint: a.info.fingerprint, reason: 'no service label (looked for the configured service labels)' });
+        this.skip(skipped, a, 'no_service_label', 'no service label (looked for the configured service labels)');
         continue;
       }
       if (existing) {
@@ -99,6 +102,13 @@ export class IncidentService {
       const windowEnd = a.endsAtMs ?? now;
       const windowStart = Math.min(a.startsAtMs - this.opts.lookbackMs, windowEnd - 60_000);
       const baseline = a.baseline ?? { startMs: windowStart - this.opts.baselineMs, endMs: windowStart };
+      const searchFrom = Math.min(baseline.startMs, windowStart);
+      const [presence] = await this.store.query<{ found: number }>('service_has_spans', { service: a.service, start: searchFrom, end: Math.max(windowEnd, now) + 60_000 });
+      if (Number(presence?.found ?? 0) === 0) {
+        const minutes = Math.round((Math.max(windowEnd, now) - searchFrom) / 60_000);
+        this.skip(skipped, a, 'no_spans', `no spans of ${a.service} in the last ${minutes} minutes: not a traced service (route only trace alerts to faultline)`);
+        continue;
+      }
       const report: Report = {
         id: `inc_${createHash('sha256').update(dedupKey).digest('hex').slice(0, 16)}`,
         status: 'pending',
@@ -170,6 +180,12 @@ export class IncidentService {
   /** Stops scheduled re-analyses (shutdown). */
   close(): void {
     this.schedule.close();
+  }
+
+  private skip(skipped: SkippedAlert[], a: ParsedAlert, reason: string, message: string): void {
+    skipped.push({ fingerprint: a.info.fingerprint, reason: message });
+    this.metrics.alertsSkipped.inc({ reason });
+    this.log.info('alert skipped', { alertname: a.info.alertname, service: a.service, reason });
   }
 
   private async resolve(existing: Report, a: ParsedAlert, now: number): Promise<void> {
@@ -255,6 +271,7 @@ export class IncidentService {
     if (latest?.alertStatus === 'resolved' && report.alertStatus !== 'resolved') {
       report = { ...report, alertStatus: 'resolved', alert: latest.alert ?? report.alert, durationSeconds: latest.durationSeconds ?? null };
     }
+    if (report.status === 'done') report = await this.group(report);
     report.updatedAt = iso(Date.now());
     report.analysisMs = Math.round(performance.now() - started);
     this.metrics.incidents.inc({ status: report.status });
@@ -265,6 +282,27 @@ export class IncidentService {
       this.log.error('could not store incident report', { id, err });
     }
     if (report.alertStatus !== 'resolved') this.schedule.plan(id, startsAt);
+  }
+
+  /** Joins the incident to others that are the same fault paging elsewhere, and tells them about it. */
+  private async group(report: Report): Promise<Report> {
+    let open: Report[];
+    try {
+      open = await this.repo.list({ status: 'firing', limit: 500 });
+    } catch (err) {
+      this.log.warn('could not read open incidents for grouping', { id: report.id, err });
+      return report;
+    }
+    const g = groupIncident(report, open, GROUP_WINDOW_MS);
+    if (g.members.length === 0) return report;
+    for (const m of open.filter((o) => g.members.includes(o.id))) {
+      const also = [...new Set([...(m.alsoPaging ?? []), report.service])].filter((x) => x !== m.service).sort();
+      if (m.groupId === g.groupId && also.join() === (m.alsoPaging ?? []).join()) continue;
+      await this.repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, dedupKeyOf(m)).catch((err: unknown) => this.log.warn('could not update grouped incident', { id: m.id, err }));
+    }
+    if (report.groupId !== g.groupId) this.log.info('incident grouped', { id: report.id, groupId: g.groupId, alsoPaging: g.alsoPaging });
+    const summary = report.summary ? `${report.summary} Also paging: ${g.alsoPaging.join(', ')}.` : report.summary;
+    return { ...report, groupId: g.groupId, alsoPaging: g.alsoPaging, ...(summary ? { summary } : {}) };
   }
 
   private async settledUntil(arrivedBy: number): Promise<number> {

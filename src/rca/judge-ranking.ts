@@ -24,7 +24,7 @@ export interface Judgement {
 
 const SHARPNESS = 3;
 /** Below this the top candidate is not called the origin. */
-export const ORIGIN_CONFIDENCE = 0.5;
+export const ORIGIN_CONFIDENCE = 0.6;
 
 export function judgeRanking(input: JudgeInput): Judgement {
   const powered = input.contributions.map((c) => c.score ** SHARPNESS);

@@ -38,7 +38,7 @@ export interface Ranking {
 const FULL_LATENCY_RISE = 0.25;
 const FULL_ERROR_RISE = 0.03;
 /** Standard errors a delta is shrunk by before it counts. */
-const SHRINK_SE = 1;
+const SHRINK_SE = 2;
 
 export interface Contribution {
   key: string;

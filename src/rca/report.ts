@@ -85,6 +85,13 @@ export interface Report {
   timeToRootCauseSeconds?: number | null;
   /** From the alert's start to its resolution (null while firing). */
   durationSeconds?: number | null;
+  /**
+   * Incidents that are one fault paging several services: alerts that fired within minutes of each other and whose
+   * analyses name the same origin, or whose services lie on one call path. The group's id is its first incident's.
+   */
+  groupId?: string;
+  /** The other services of the group ("also paging: checkout, frontend"). */
+  alsoPaging?: string[];
   /** One sentence for the pager: the top candidate, or why there is none. */
   summary?: string;
   alert?: AlertInfo;

@@ -12,7 +12,10 @@ export interface CandidateTotals {
   /** Sums over requests of the ms charged (and its square, for the standard error). */
   sum: number;
   sumSq: number;
-  /** The same over the slowest tenth of requests. */
+  /**
+   * The same over the tenth of requests where it costs most (its own upper tail, zeros included). Taken per
+   * candidate rather than over the slowest requests, so a shift in which requests are slow does not move it.
+   */
   tailSum: number;
   tailSumSq: number;
   calls: number;
@@ -24,7 +27,7 @@ export interface RequestProfile {
   requests: number;
   failed: number;
   meanMs: number;
-  /** Requests in the slow tail (duration at or above the sample's P90) and their mean duration. */
+  /** Requests in a tail (a tenth of the requests, at least one) and the mean duration of the slowest that many. */
   tailCount: number;
   tailMeanMs: number;
   candidates: Map<string, CandidateTotals>;
@@ -56,9 +59,9 @@ export function profileRequests(sample: RequestSample): RequestProfile {
   }
 
   const n = attributions.length;
-  const durations = attributions.map((a) => a.durationMs).sort((a, b) => a - b);
-  const p90 = n > 0 ? durations[Math.min(n - 1, Math.floor(n * 0.9))]! : 0;
+  const tailCount = Math.max(1, Math.ceil(n / 10));
   const candidates = new Map<string, CandidateTotals>();
+  const perRequest = new Map<string, number[]>();
   const totals = (key: string): CandidateTotals => {
     let c = candidates.get(key);
     if (!c) {
@@ -69,23 +72,15 @@ export function profileRequests(sample: RequestSample): RequestProfile {
   };
   let failed = 0;
   let total = 0;
-  let tailCount = 0;
-  let tailTotal = 0;
   for (const a of attributions) {
-    const inTail = a.durationMs >= p90;
     total += a.durationMs;
-    if (inTail) {
-      tailCount++;
-      tailTotal += a.durationMs;
-    }
     for (const [key, ms] of a.time) {
       const c = totals(key);
       c.sum += ms;
       c.sumSq += ms * ms;
-      if (inTail) {
-        c.tailSum += ms;
-        c.tailSumSq += ms * ms;
-      }
+      const list = perRequest.get(key);
+      if (list) list.push(ms);
+      else perRequest.set(key, [ms]);
     }
     for (const [key, k] of a.calls) totals(key).calls += k;
     if (a.failed) {
@@ -93,7 +88,18 @@ export function profileRequests(sample: RequestSample): RequestProfile {
       if (a.errorOrigin !== undefined) totals(a.errorOrigin).errorOrigins++;
     }
   }
-  return { requests: n, failed, meanMs: n > 0 ? total / n : 0, tailCount, tailMeanMs: tailCount > 0 ? tailTotal / tailCount : 0, candidates, refs };
+  for (const [key, list] of perRequest) {
+    // Requests that did not touch it count as zeros, which sort last: only the largest tailCount values matter.
+    const top = list.sort((a, b) => b - a).slice(0, tailCount);
+    const c = candidates.get(key)!;
+    for (const ms of top) {
+      c.tailSum += ms;
+      c.tailSumSq += ms * ms;
+    }
+  }
+  const slowest = attributions.map((a) => a.durationMs).sort((a, b) => b - a).slice(0, tailCount);
+  const tailMeanMs = n > 0 ? slowest.reduce((x, y) => x + y, 0) / tailCount : 0;
+  return { requests: n, failed, meanMs: n > 0 ? total / n : 0, tailCount, tailMeanMs, candidates, refs };
 }
 
 /** A trace's spans with times in ms from its earliest span (exact: ns offsets are taken as BigInt first). */

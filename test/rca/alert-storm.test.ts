@@ -20,7 +20,8 @@ afterAll(() => h.stop());
 
 describe('alert storm', () => {
   it('50 concurrent webhooks for different services all reach done, and the API stays responsive', async () => {
-    const services = [...Object.keys(shop.services), ...Object.keys(platform.services)];
+    // Services that send spans (shop's fraud and platform's audit/reports are never called: their alerts are skipped).
+    const services = [...Object.keys(shop.services), ...Object.keys(platform.services)].filter((s) => !['fraud', 'audit', 'reports'].includes(s));
     const posts = Array.from({ length: 50 }, (_, i) =>
       fetch(`${h.api}/api/v1/alerts/alertmanager`, {
         method: 'POST',

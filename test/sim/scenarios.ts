@@ -4,7 +4,8 @@
  * traffic), red herrings in every one (a chronically failing service, a heavy-tailed one, a noisy neighbour), and a
  * second system with its own incident in the same store. Topologies and fault kinds are data; nothing here knows how
  * faultline ranks. A fault is kept only if the alerting service would notice it (its mean latency +25% or its error
- * rate +2 points over a quick simulation): an alert that could not fire is no scenario.
+ * rate +2 points over a quick simulation): an alert that could not fire is no scenario. A noisy neighbour that would
+ * itself add about as much as the fault is left out: the scenario would have two causes and no single truth.
  */
 import { generateTopology } from './generated-topology.js';
 import { Random } from './random.js';
@@ -264,9 +265,14 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
       if (!dr) break;
       const { chronic, noise } = redHerrings(dr.topology, sys.alert, dr.exclude, rnd);
       const before = symptom(dr.topology, sys.alert, chronic, 17 + attempt);
-      const after = symptom(dr.topology, sys.alert, [...chronic, ...noise, ...dr.faults], 17 + attempt);
+      const after = symptom(dr.topology, sys.alert, [...chronic, ...dr.faults], 17 + attempt);
       const noticed = after.meanMs > before.meanMs * 1.25 || after.errorRate > before.errorRate + 0.02;
       if (!noticed) continue;
+      // The noisy neighbour must stay noise: if it alone would add half as much as the fault (or 5% of the
+      // alert's latency), the truth is no longer one cause, so it is left out.
+      const noisy = symptom(dr.topology, sys.alert, [...chronic, ...noise], 17 + attempt);
+      const noiseMs = noisy.meanMs - before.meanMs;
+      if (noiseMs > 0.5 * Math.max(0, after.meanMs - before.meanMs) || noiseMs > 0.05 * before.meanMs) noise.length = 0;
       const n = SYSTEMS[(i + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
       const nReach = downstream(n.topology, n.alert).services;
       scenario = {

@@ -1,0 +1,69 @@
+/**
+ * The ranking as a pure function over tiny hand-written request trees (testdata/*.json, one per propagation pattern),
+ * each with its golden expectation: the verdict, the top candidate with its kind and path, and who must not rank
+ * above it. No store: the trees are laid out as stored spans and profiled as analyze() does.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildServiceGraph } from '../../src/graph/service-graph.js';
+import { rankCandidates } from '../../src/rca/rank-candidates.js';
+import { profileRequests } from '../../src/rca/request-profile.js';
+import { layoutRequests, type Population } from './golden-traces.js';
+
+interface GoldenCase {
+  name: string;
+  service: string;
+  baseline: Population[];
+  window: Population[];
+  expected: { verdict: string; top: string; topKind: string; topPath: string[]; notAbove: string[]; callsPerRequest?: number };
+}
+
+const dir = join(import.meta.dirname, 'testdata');
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({ file: f, c: JSON.parse(readFileSync(join(dir, f), 'utf8')) as GoldenCase }));
+
+const rank = (c: GoldenCase) =>
+  rankCandidates({
+    service: c.service,
+    current: profileRequests(layoutRequests(c.window, 1_000_000)),
+    baseline: profileRequests(layoutRequests(c.baseline)),
+    currentGraph: buildServiceGraph([], []),
+    baselineGraph: buildServiceGraph([], []),
+    minRequests: 20,
+  });
+
+describe('rankCandidates over hand-written request trees', () => {
+  it('has a case for every propagation pattern', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const { file, c } of cases) {
+    it(`${file}: ${c.name}`, () => {
+      const r = rank(c);
+      const top = r.candidates[0]!;
+      expect({ verdict: r.verdict, top: top.service, kind: top.kind, path: top.path }).toEqual({ verdict: c.expected.verdict, top: c.expected.top, kind: c.expected.topKind, path: c.expected.topPath });
+      for (const other of c.expected.notAbove) {
+        const o = r.candidates.find((x) => x.service === other);
+        if (o) expect(o.rank, `${other} must rank below ${c.expected.top}`).toBeGreaterThan(1);
+        if (o && r.verdict === 'origin_found') expect(o.confidence).toBeLessThan(top.confidence);
+      }
+      if (c.expected.callsPerRequest !== undefined) expect(top.evidence.callsPerRequest!.current).toBeCloseTo(c.expected.callsPerRequest, 5);
+      if (r.verdict === 'origin_found') expect(top.confidence).toBeGreaterThanOrEqual(0.5);
+      if (r.verdict === 'inconclusive') {
+        // Name both: the runner-up is as likely, and the summary says so.
+        expect(r.candidates[1]!.score).toBeGreaterThan(0.8 * top.score);
+        expect(r.summary).toMatch(/close to call/);
+      }
+    });
+  }
+
+  it('charges the whole critical path: contributions add up to the requests mean duration', () => {
+    const { c } = cases.find((x) => x.file === 'n-plus-one.json')!;
+    const profile = profileRequests(layoutRequests(c.window));
+    let total = 0;
+    for (const t of profile.candidates.values()) total += t.sum;
+    expect(total / profile.requests).toBeCloseTo(profile.meanMs, 6);
+  });
+});
