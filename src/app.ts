@@ -105,15 +105,17 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const api: ApiServer = await startApiServer({
       address: config.apiAddr,
       token: config.apiToken,
+      webhookToken: config.webhookToken,
+      tls: config.tls,
       router: buildRoutes({ store, config, incidents }),
       registry: metrics.registry,
       isReady: () => ready,
       log,
     });
     started.push(api);
-    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log });
+    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls });
     started.push(grpc);
-    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log });
+    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls });
     started.push(http);
     const resumed = await incidents.resumeUnfinished();
     if (resumed > 0) log.info('resuming unfinished incident analyses', { count: resumed });
@@ -127,6 +129,9 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       otlpHttp: `${config.otlpHttpAddr.host}:${http.port}`,
       api: `${config.apiAddr.host}:${api.port}`,
       apiAuth: config.apiToken ? 'bearer token' : 'none',
+      webhookAuth: config.webhookToken ? 'bearer token' : 'none',
+      otlpAuth: config.otlpToken ? 'bearer token' : 'none',
+      tls: config.tls ? 'on' : 'off',
     });
     return {
       store,

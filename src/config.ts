@@ -2,6 +2,7 @@
  * Configuration from FAULTLINE_* environment variables (DESIGN.md "Contract: running it").
  * Every value is validated; a bad one raises ConfigError naming the variable.
  */
+import { readFileSync } from 'node:fs';
 import { isLogLevel, type LogLevel } from './log.js';
 
 export interface ListenAddress {
@@ -16,7 +17,14 @@ export interface Config {
   otlpGrpcAddr: ListenAddress;
   otlpHttpAddr: ListenAddress;
   apiAddr: ListenAddress;
+  /** When set, /api/* (except the webhook when webhookToken differs) requires `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
+  /** The webhook's token: FAULTLINE_WEBHOOK_TOKEN, or the API token. */
+  webhookToken: string | undefined;
+  /** When set, OTLP exports (gRPC metadata or HTTP header `authorization: Bearer <token>`) must carry it. */
+  otlpToken: string | undefined;
+  /** Certificate and key (PEM) for TLS on every listener: OTLP gRPC and HTTP, and the API. */
+  tls: { cert: Buffer; key: Buffer } | undefined;
   retentionDays: number;
   logLevel: LogLevel;
   ingest: {
@@ -65,7 +73,10 @@ export function loadConfig(env: Env = process.env): Config {
     otlpGrpcAddr: address(env, 'FAULTLINE_OTLP_GRPC_ADDR', '0.0.0.0:4317'),
     otlpHttpAddr: address(env, 'FAULTLINE_OTLP_HTTP_ADDR', '0.0.0.0:4318'),
     apiAddr: address(env, 'FAULTLINE_API_ADDR', '0.0.0.0:8080'),
-    apiToken: env.FAULTLINE_API_TOKEN || undefined,
+    apiToken: secret(env, 'FAULTLINE_API_TOKEN'),
+    webhookToken: secret(env, 'FAULTLINE_WEBHOOK_TOKEN') ?? secret(env, 'FAULTLINE_API_TOKEN'),
+    otlpToken: secret(env, 'FAULTLINE_OTLP_TOKEN'),
+    tls: tlsFiles(env),
     retentionDays: int(env, 'FAULTLINE_RETENTION_DAYS', 7, 1, 3650),
     logLevel: logLevel(env, 'FAULTLINE_LOG_LEVEL', 'info'),
     ingest: {
@@ -91,6 +102,37 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: int(env, 'FAULTLINE_RCA_CONCURRENCY', 2, 1, 64),
     },
   };
+}
+
+/** A secret from `NAME` or from the file named by `NAME_FILE` (trimmed), never both. */
+function secret(env: Env, name: string): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (direct && file) throw new ConfigError(`set ${name} or ${name}_FILE, not both`);
+  if (!file) return direct || undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`${name}_FILE=${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (text === '') throw new ConfigError(`${name}_FILE=${file} is empty`);
+  return text;
+}
+
+function tlsFiles(env: Env): { cert: Buffer; key: Buffer } | undefined {
+  const certFile = env.FAULTLINE_TLS_CERT_FILE;
+  const keyFile = env.FAULTLINE_TLS_KEY_FILE;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new ConfigError('TLS needs both FAULTLINE_TLS_CERT_FILE and FAULTLINE_TLS_KEY_FILE');
+  const read = (name: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`${name}=${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  };
+  return { cert: read('FAULTLINE_TLS_CERT_FILE', certFile), key: read('FAULTLINE_TLS_KEY_FILE', keyFile) };
 }
 
 function str(env: Env, name: string, fallback: string): string {

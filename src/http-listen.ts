@@ -1,6 +1,14 @@
-/** Listening and closing for node:http servers, with one clear message for a busy port. */
-import type { Server } from 'node:http';
+/** Creating, listening and closing node:http(s) servers, with one clear message for a busy port. */
+import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttps } from 'node:https';
 import { formatAddress, type ListenAddress } from './config.js';
+
+export type Server = ReturnType<typeof createHttp> | ReturnType<typeof createHttps>;
+
+/** HTTPS when a certificate and key are given, plain HTTP otherwise. */
+export function createServer(handler: (req: IncomingMessage, res: ServerResponse) => void, tls: { cert: Buffer; key: Buffer } | undefined): Server {
+  return tls ? createHttps({ cert: tls.cert, key: tls.key }, handler) : createHttp(handler);
+}
 
 /** Listens, turning EADDRINUSE and friends into one clear message. */
 export function listen(server: Server, address: ListenAddress, what: string): Promise<void> {

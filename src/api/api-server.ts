@@ -1,11 +1,11 @@
 /** The JSON API, the Alertmanager webhook, health endpoints and /metrics on one HTTP listener. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
+import { checkBearerToken } from '../bearer-token.js';
 import type { Registry } from 'prom-client';
 import type { ListenAddress } from '../config.js';
 import { UnauthorizedError, asFaultlineError } from '../errors.js';
-import { closeServer, listen } from '../http-listen.js';
+import { closeServer, createServer, listen } from '../http-listen.js';
 import type { Logger } from '../log.js';
 import { isApiResponse, type Router } from './router.js';
 
@@ -13,6 +13,9 @@ export interface ApiServerOptions {
   address: ListenAddress;
   /** When set, /api/* requires `Authorization: Bearer <token>`. */
   token: string | undefined;
+  /** The webhook's token (may differ from the read API's). */
+  webhookToken?: string | undefined;
+  tls?: { cert: Buffer; key: Buffer } | undefined;
   router: Router;
   registry: Registry;
   /** True once receivers, store and API are all up. */
@@ -20,13 +23,15 @@ export interface ApiServerOptions {
   log: Logger;
 }
 
+const WEBHOOK_PATH = '/api/v1/alerts/alertmanager';
+
 export interface ApiServer {
   port: number;
   close(): Promise<void>;
 }
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
-  const server = createServer((req, res) => void handle(req, res, opts));
+  const server = createServer((req, res) => void handle(req, res, opts), opts.tls);
   await listen(server, opts.address, 'the API');
   return { port: (server.address() as AddressInfo).port, close: () => closeServer(server) };
 }
@@ -43,7 +48,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
       res.end(text);
       return;
     }
-    if (path.startsWith('/api/') && opts.token !== undefined) checkToken(req, opts.token);
+    const token = path === WEBHOOK_PATH ? (opts.webhookToken ?? opts.token) : opts.token;
+    if (path.startsWith('/api/') && token !== undefined) checkBearerToken(req.headers.authorization, token);
     const m = opts.router.match(req.method ?? 'GET', path);
     if (m === undefined) return sendError(res, 404, 'not_found', `no route ${req.method} ${path}`);
     if (m === 'method') return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
@@ -61,15 +67,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
     if (fe instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Bearer');
     sendError(res, fe.httpStatus, fe.code, fe.message);
   }
-}
-
-function checkToken(req: IncomingMessage, token: string): void {
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer\s+(.+)$/i.exec(header);
-  if (!m) throw new UnauthorizedError('missing Authorization: Bearer <token>');
-  const given = Buffer.from(m[1]!.trim());
-  const want = Buffer.from(token);
-  if (given.length !== want.length || !timingSafeEqual(given, want)) throw new UnauthorizedError('invalid bearer token');
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,6 +1,7 @@
 /** OTLP/gRPC receiver: opentelemetry.proto.collector.trace.v1.TraceService/Export, raw bytes in, our decoder on them. */
 import * as grpc from '@grpc/grpc-js';
 import { formatAddress, type ListenAddress } from '../config.js';
+import { checkBearerToken } from '../bearer-token.js';
 import { FaultlineError, GrpcCode, asFaultlineError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
@@ -30,6 +31,9 @@ export interface GrpcReceiverOptions {
   sink: SpanSink;
   metrics: SelfMetrics;
   log: Logger;
+  /** When set, calls must carry `authorization: Bearer <token>` metadata (as the Collector's bearertokenauth sends). */
+  token?: string | undefined;
+  tls?: { cert: Buffer; key: Buffer } | undefined;
 }
 
 export interface GrpcReceiver {
@@ -46,6 +50,15 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
   });
   server.addService(TRACE_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      if (opts.token !== undefined) {
+        try {
+          const header = call.metadata.get('authorization')[0];
+          checkBearerToken(typeof header === 'string' ? header : header?.toString(), opts.token);
+        } catch (err) {
+          callback(toGrpcError(err, opts.log));
+          return;
+        }
+      }
       void exportCall(call.request, opts).then(
         (response) => callback(null, response),
         (err: unknown) => callback(toGrpcError(err, opts.log)),
@@ -53,7 +66,7 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
     },
   });
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(formatAddress(opts.address), grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
+    server.bindAsync(formatAddress(opts.address), opts.tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: opts.tls.cert, private_key: opts.tls.key }], false) : grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
       if (err) reject(new Error(`cannot listen for OTLP/gRPC on ${formatAddress(opts.address)}: ${err.message} (is the port already in use?)`));
       else resolve(boundPort);
     });

@@ -1,10 +1,11 @@
 /** OTLP/HTTP receiver: POST /v1/traces, application/x-protobuf or application/json, gzip accepted. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from '../config.js';
 import { FaultlineError, GrpcCode, InputError, asFaultlineError } from '../errors.js';
 import { readBody } from '../http-body.js';
-import { closeServer, listen } from '../http-listen.js';
+import { checkBearerToken } from '../bearer-token.js';
+import { closeServer, createServer, listen } from '../http-listen.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import { decodeExportRequestJson } from './decode-json.js';
@@ -20,6 +21,9 @@ export interface HttpReceiverOptions {
   sink: SpanSink;
   metrics: SelfMetrics;
   log: Logger;
+  /** When set, exports must carry `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  tls?: { cert: Buffer; key: Buffer } | undefined;
 }
 
 export interface HttpReceiver {
@@ -30,7 +34,7 @@ export interface HttpReceiver {
 type Format = 'proto' | 'json';
 
 export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<HttpReceiver> {
-  const server = createServer((req, res) => void handle(req, res, opts));
+  const server = createServer((req, res) => void handle(req, res, opts), opts.tls);
   server.keepAliveTimeout = 65_000;
   await listen(server, opts.address, 'OTLP/HTTP');
   return {
@@ -53,6 +57,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
     return reply(res, 415, 'json', JSON.stringify({ code: GrpcCode.INVALID_ARGUMENT, message: `unsupported Content-Type ${JSON.stringify(contentType)}: use application/x-protobuf or application/json` }));
   }
   try {
+    if (opts.token !== undefined) checkBearerToken(req.headers.authorization, opts.token);
     const body = await readBody(req, opts.maxMessageBytes);
     const decoded = format === 'proto' ? decodeExportRequestProto(body) : decodeExportRequestJson(body);
     const outcome = await handleDecodedExport(decoded, 'http', opts.sink, opts.metrics);
@@ -65,6 +70,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
     const code = fe?.grpcCode ?? GrpcCode.INTERNAL;
     const message = fe?.message ?? 'internal error';
     if (fe?.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fe.retryAfterSeconds));
+    if (status === 401) {
+      req.resume();
+      res.setHeader('WWW-Authenticate', 'Bearer');
+    }
     // OTLP/HTTP: the error body is a google.rpc.Status in the request's encoding.
     reply(res, status, format, format === 'proto' ? encodeRpcStatus(code, message) : JSON.stringify({ code, message }));
   }
