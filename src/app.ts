@@ -6,6 +6,8 @@ import { Gauge } from 'prom-client';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
+import { faultlineVersion } from './build-info.js';
+import { startIngestSummary } from './ingest-summary.js';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { startHttpReceiver, type HttpReceiver } from './otlp/http-receiver.js';
 import { openStore, type Store } from './store/clickhouse-store.js';
@@ -34,7 +36,7 @@ export interface Faultline {
 }
 
 export async function startFaultline(config: Config, log: Logger): Promise<Faultline> {
-  const metrics = createSelfMetrics();
+  const metrics = createSelfMetrics(undefined, { version: faultlineVersion() });
   let ready = false;
   const store = await openStore({ dataDir: config.dataDir, clickhouseUrl: config.clickhouseUrl });
   const started: { close(): Promise<void> }[] = [];
@@ -111,16 +113,20 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       registry: metrics.registry,
       isReady: () => ready,
       log,
+      metrics,
     });
     started.push(api);
     const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls });
     started.push(grpc);
     const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls });
     started.push(http);
+    const stopSummary = startIngestSummary(metrics, () => ({ queuedSpans: writer.depth, pairerSpans: pairer.pendingCount }), log);
+    started.push({ close: async () => stopSummary() });
     const resumed = await incidents.resumeUnfinished();
     if (resumed > 0) log.info('resuming unfinished incident analyses', { count: resumed });
     ready = true;
     log.info('faultline started', {
+      version: faultlineVersion(),
       store: store.kind,
       storeLocation: store.location,
       dataDir: store.kind === 'chdb' ? store.location : undefined,
@@ -145,6 +151,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       },
       async close() {
         ready = false;
+        stopSummary();
         // Stop accepting (exports still reading their body get a retryable 503/UNAVAILABLE), let in-flight exports
         // finish once committed while the writer drains, then settle the graph and close the store.
         await Promise.all([grpc.close(), http.close(), writer.close()]);

@@ -1,5 +1,5 @@
 /** Faultline's own Prometheus metrics (faultline_*), on one registry that /metrics also serves the graph metrics from. */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface SelfMetrics {
   registry: Registry;
@@ -13,10 +13,19 @@ export interface SelfMetrics {
   incidents: Counter<'status'>;
   alertsSkipped: Counter<'reason'>;
   rcaSeconds: Histogram;
+  apiRequests: Counter<'route' | 'method' | 'status'>;
+  apiRequestSeconds: Histogram<'route'>;
 }
 
-export function createSelfMetrics(registry = new Registry()): SelfMetrics {
+export interface BuildInfo {
+  version: string;
+}
+
+export function createSelfMetrics(registry = new Registry(), build: BuildInfo = { version: 'dev' }): SelfMetrics {
   const r = [registry];
+  // process_* and nodejs_* (CPU, memory, heap, event-loop lag, GC): what an operator checks first.
+  collectDefaultMetrics({ register: registry });
+  new Gauge({ name: 'faultline_build_info', help: 'Always 1; the labels say which faultline runs.', labelNames: ['version', 'node'], registers: r }).set({ version: build.version, node: process.version }, 1);
   return {
     registry,
     spansReceived: new Counter({ name: 'faultline_spans_received_total', help: 'Spans received over OTLP, before validation.', labelNames: ['transport'], registers: r }),
@@ -47,6 +56,19 @@ export function createSelfMetrics(registry = new Registry()): SelfMetrics {
       name: 'faultline_alerts_skipped_total',
       help: 'Alerts that opened no incident: no_service_label, no_spans (not a traced service), unknown_resolved.',
       labelNames: ['reason'],
+      registers: r,
+    }),
+    apiRequests: new Counter({
+      name: 'faultline_api_requests_total',
+      help: 'API, webhook and page requests by route pattern, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      registers: r,
+    }),
+    apiRequestSeconds: new Histogram({
+      name: 'faultline_api_request_seconds',
+      help: 'API, webhook and page request latency by route pattern.',
+      labelNames: ['route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: r,
     }),
     rcaSeconds: new Histogram({

@@ -7,6 +7,7 @@ import type { ListenAddress } from '../config.js';
 import { UnauthorizedError, asFaultlineError } from '../errors.js';
 import { closeServer, createServer, listen } from '../http-listen.js';
 import type { Logger } from '../log.js';
+import type { SelfMetrics } from '../self-metrics.js';
 import { isApiResponse, type Router } from './router.js';
 
 export interface ApiServerOptions {
@@ -21,6 +22,7 @@ export interface ApiServerOptions {
   /** True once receivers, store and API are all up. */
   isReady: () => boolean;
   log: Logger;
+  metrics?: SelfMetrics;
 }
 
 const WEBHOOK_PATH = '/api/v1/alerts/alertmanager';
@@ -37,9 +39,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServerOptions): Promise<void> {
+  const started = performance.now();
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
+  let route = 'unmatched';
+  res.once('finish', () => {
+    if (!opts.metrics || path === '/metrics') return;
+    opts.metrics.apiRequests.inc({ route, method: req.method ?? 'GET', status: String(res.statusCode) });
+    opts.metrics.apiRequestSeconds.observe({ route }, (performance.now() - started) / 1000);
+  });
   try {
+    if (path === '/healthz' || path === '/readyz') route = path;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return opts.isReady() ? sendJson(res, 200, { status: 'ready' }) : sendError(res, 503, 'not_ready', 'starting up or shutting down');
     if (path === '/metrics') {
@@ -53,6 +63,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
     const m = opts.router.match(req.method ?? 'GET', path);
     if (m === undefined) return sendError(res, 404, 'not_found', `no route ${req.method} ${path}`);
     if (m === 'method') return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
+    route = m.pattern;
     const result = await m.handler({ req, res, params: m.params, query: url.searchParams });
     if (res.headersSent) return;
     if (isApiResponse(result)) sendJson(res, result.status, result.body);

@@ -26,6 +26,8 @@ export function isApiResponse(v: unknown): v is ApiResponse {
 
 interface Route {
   method: string;
+  /** The path as registered (`/api/v1/incidents/:id`): a low-cardinality label for request metrics. */
+  pattern: string;
   segments: string[];
   handler: Handler;
 }
@@ -42,18 +44,18 @@ export class Router {
   }
 
   private add(method: string, path: string, handler: Handler): this {
-    this.routes.push({ method, segments: path.split('/').filter(Boolean), handler });
+    this.routes.push({ method, pattern: path, segments: path.split('/').filter(Boolean), handler });
     return this;
   }
 
   /** The matching handler, 'method' when the path exists under another method, or undefined. */
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+  match(method: string, path: string): { handler: Handler; params: Record<string, string>; pattern: string } | 'method' | undefined {
     const parts = path.split('/').filter(Boolean);
     let pathMatched = false;
     for (const r of this.routes) {
       const params = matchSegments(r.segments, parts);
       if (!params) continue;
-      if (r.method === method || (method === 'HEAD' && r.method === 'GET')) return { handler: r.handler, params };
+      if (r.method === method || (method === 'HEAD' && r.method === 'GET')) return { handler: r.handler, params, pattern: r.pattern };
       pathMatched = true;
     }
     return pathMatched ? 'method' : undefined;

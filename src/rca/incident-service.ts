@@ -127,6 +127,7 @@ export class IncidentService {
         updatedAt: iso(now),
       };
       await this.repo.save(report, dedupKey);
+      this.log.info('incident opened', { id: report.id, service: report.service, alertname: a.info.alertname, startsAt: a.info.startsAt });
       this.enqueue(report.id);
       incidents.push({ id: report.id, status: report.status, service: report.service, alertStatus: 'firing', created: true });
     }

@@ -1,6 +1,7 @@
 /**
  * How sure the ranking is. Each candidate's confidence is its share of the sharpened scores (scores cubed, so a
- * clear leader takes most of the mass and two near-equal ones split it), times how clear the anomaly itself is.
+ * clear leader takes most of the mass and two near-equal ones split it), where the part of the anomaly no candidate
+ * explains competes as one more contender, times how clear the anomaly itself is.
  * The exponent and thresholds were calibrated on `npm run bench:rca` (reliability table in docs/rca.md).
  */
 import type { ReportVerdict } from './report.js';
@@ -28,7 +29,8 @@ export const ORIGIN_CONFIDENCE = 0.6;
 
 export function judgeRanking(input: JudgeInput): Judgement {
   const powered = input.contributions.map((c) => c.score ** SHARPNESS);
-  const total = powered.reduce((a, b) => a + b, 0);
+  const unexplained = Math.max(0, 1 - input.contributions.reduce((a, c) => a + c.score, 0));
+  const total = powered.reduce((a, b) => a + b, 0) + unexplained ** SHARPNESS;
   const anomaly = Math.min(1, input.latWeight + input.errWeight);
   // Thin data: trust grows with the smaller of the two request counts (full at 100).
   const volume = Math.min(1, Math.sqrt(Math.min(input.currentRequests, input.baselineRequests) / 100));

@@ -126,18 +126,18 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
     const mb = meanAndSe(b.sum, b.sumSq, base.requests);
     const t = meanAndSe(c.tailSum, c.tailSumSq, cur.tailCount);
     const tb = meanAndSe(b.tailSum, b.tailSumSq, base.tailCount);
-    const e = proportion(c.errorOrigins, cur.requests);
-    const eb = proportion(b.errorOrigins, base.requests);
+    const e = rate(c.errorOrigins, cur.requests);
+    const eb = rate(b.errorOrigins, base.requests);
     out.push({
       key,
       ref,
       mean: { baseline: mb.mean, current: m.mean },
       tail: { baseline: tb.mean, current: t.mean },
-      errors: { baseline: eb.p, current: e.p },
+      errors: { baseline: eb, current: e },
       calls: { baseline: base.requests > 0 ? b.calls / base.requests : 0, current: cur.requests > 0 ? c.calls / cur.requests : 0 },
       meanRise: shrink(m.mean - mb.mean, Math.hypot(m.se, mb.se)),
       tailRise: shrink(t.mean - tb.mean, Math.hypot(t.se, tb.se)),
-      errorRise: shrink(e.p - eb.p, Math.hypot(e.se, eb.se)),
+      errorRise: shrink(e - eb, pooledSe(c.errorOrigins, cur.requests, b.errorOrigins, base.requests)),
       score: 0,
     });
   }
@@ -177,11 +177,16 @@ function meanAndSe(sum: number, sumSq: number, n: number): { mean: number; se: n
   return { mean, se: Math.sqrt(variance / Math.max(1, n - 1)) };
 }
 
-function proportion(k: number, n: number): { p: number; se: number } {
-  if (n === 0) return { p: 0, se: 0 };
-  const p = k / n;
-  // Wilson-like floor: one event in n is not certainty.
-  return { p, se: Math.sqrt((p * (1 - p) + 1 / n) / n) };
+const rate = (k: number, n: number): number => (n > 0 ? k / n : 0);
+
+/**
+ * Standard error of a difference of two rates under "nothing changed" (pooled): right for rare events, where the
+ * unpooled error of a baseline with no failures at all would be zero and of a window with a few far too large.
+ */
+function pooledSe(k1: number, n1: number, k0: number, n0: number): number {
+  if (n1 === 0 || n0 === 0) return 0;
+  const p = (k1 + k0) / (n1 + n0);
+  return Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n0));
 }
 
 const shrink = (delta: number, se: number): number => Math.max(0, delta - SHRINK_SE * se);
