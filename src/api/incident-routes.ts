@@ -5,9 +5,16 @@ import { parseAlertmanagerPayload } from '../rca/alertmanager-payload.js';
 import type { IncidentService } from '../rca/incident-service.js';
 import { readJsonBody } from './json-body.js';
 import { apiResponse, type Router } from './router.js';
-import { checkWindow, parseTime } from './time-window.js';
+import { summarizeIncident } from '../rca/incident-summary.js';
+import { allowParams, checkWindow, parseTime } from './time-window.js';
 
 const STATUSES = new Set(['pending', 'running', 'done', 'failed', 'firing', 'resolved']);
+
+function wholeNumber(raw: string, field: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new InputError(`${field} must be a whole number from ${min} to ${max}`);
+  return n;
+}
 
 export function addIncidentRoutes(router: Router, incidents: IncidentService, config: Config): void {
   router.post('/api/v1/alerts/alertmanager', async ({ req }) => {
@@ -21,16 +28,24 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     });
   });
 
+  // Summaries by default (a list of whole reports is large); `view=full` for the reports themselves.
   router.get('/api/v1/incidents', async ({ query }) => {
+    allowParams(query, ['service', 'status', 'limit', 'offset', 'start', 'end', 'view']);
     const status = query.get('status') ?? '';
     if (status !== '' && !STATUSES.has(status)) throw new InputError(`status must be one of ${[...STATUSES].join(', ')}`);
-    const limitRaw = query.get('limit') ?? '50';
-    const limit = Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError('limit must be a whole number from 1 to 1000');
-    return incidents.list({ service: query.get('service') ?? '', status, limit });
+    const limit = wholeNumber(query.get('limit') ?? '50', 'limit', 1, 1000);
+    const offset = wholeNumber(query.get('offset') ?? '0', 'offset', 0, 1_000_000);
+    const view = query.get('view') ?? 'summary';
+    if (view !== 'summary' && view !== 'full') throw new InputError('view must be summary or full');
+    const startMs = query.has('start') ? parseTime(query.get('start'), 'start') : undefined;
+    const endMs = query.has('end') ? parseTime(query.get('end'), 'end') : undefined;
+    if (startMs !== undefined && endMs !== undefined && startMs >= endMs) throw new InputError('start must be before end');
+    const reports = await incidents.list({ service: query.get('service') ?? '', status, limit, offset, ...(startMs !== undefined ? { startMs } : {}), ...(endMs !== undefined ? { endMs } : {}) });
+    return view === 'full' ? reports : reports.map(summarizeIncident);
   });
 
-  router.get('/api/v1/incidents/:id', async ({ params }) => {
+  router.get('/api/v1/incidents/:id', async ({ params, query }) => {
+    allowParams(query, []);
     const report = await incidents.get(params.id!);
     if (!report) throw new NotFoundError(`no incident ${params.id}`);
     return report;
@@ -53,7 +68,7 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     checkWindow({ startMs: start, endMs: end }, config.api.maxWindowMs, 'start', 'end');
     if (end - start < 60_000) throw new InputError('the window must be at least one minute (the resolution of the rollups RCA reads)');
     const baselineEnd = b.baselineEnd === undefined ? start : parseTime(b.baselineEnd, 'baselineEnd');
-    const baselineStart = b.baselineStart === undefined ? baselineEnd - 3600_000 : parseTime(b.baselineStart, 'baselineStart');
+    const baselineStart = b.baselineStart === undefined ? baselineEnd - config.rca.baselineMs : parseTime(b.baselineStart, 'baselineStart');
     checkWindow({ startMs: baselineStart, endMs: baselineEnd }, config.api.maxWindowMs, 'baselineStart', 'baselineEnd');
     if (b.operation !== undefined && typeof b.operation !== 'string') throw new InputError('operation must be a string');
     return incidents.analyzeNow({

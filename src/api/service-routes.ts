@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { MAX_QUANTILES, listServices, serviceLatency } from '../store/latency-queries.js';
 import type { Router } from './router.js';
-import { windowFromQuery } from './time-window.js';
+import { allowParams, windowFromQuery } from './time-window.js';
 
 const nsToMs = (ns: number): number => Math.round(ns / 1e3) / 1e3;
 
@@ -23,12 +23,15 @@ export function addServiceRoutes(router: Router, store: Store, config: Config): 
   const { maxWindowMs, rawMaxWindowMs } = config.api;
 
   router.get('/api/v1/services', async ({ query }) => {
+    allowParams(query, ['start', 'end']);
     const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
     const services = await listServices(store, w.startMs, w.endMs, rawMaxWindowMs);
     return services.map((s) => ({
       name: s.name,
       kind: s.kind,
+      // spanCount: every span of the service (its client and internal spans too); requests: the ones it served.
       spanCount: s.spanCount,
+      requests: s.requests,
       errorRate: s.requests > 0 ? s.errors / s.requests : 0,
       p50Ms: nsToMs(s.p50Ns),
       p99Ms: nsToMs(s.p99Ns),
@@ -36,6 +39,7 @@ export function addServiceRoutes(router: Router, store: Store, config: Config): 
   });
 
   router.get('/api/v1/services/:name/latency', async ({ params, query }) => {
+    allowParams(query, ['start', 'end', 'quantiles', 'operation']);
     const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
     const quantiles = parseQuantiles(query.get('quantiles'));
     const operation = query.get('operation') ?? '';

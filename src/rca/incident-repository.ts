@@ -5,7 +5,11 @@ import type { Report } from './report.js';
 export interface IncidentFilter {
   service?: string;
   status?: string;
+  /** Created in [startMs, endMs). */
+  startMs?: number;
+  endMs?: number;
   limit: number;
+  offset?: number;
 }
 
 export class IncidentRepository {
@@ -41,7 +45,14 @@ export class IncidentRepository {
   }
 
   async list(filter: IncidentFilter): Promise<Report[]> {
-    const rows = await this.store.query<{ report: string }>('incident_list', { service: filter.service ?? '', status: filter.status ?? '', limit: filter.limit });
+    const rows = await this.store.query<{ report: string }>('incident_list', {
+      service: filter.service ?? '',
+      status: filter.status ?? '',
+      start: filter.startMs ?? 0,
+      end: filter.endMs ?? 8_000_000_000_000,
+      limit: filter.limit,
+      offset: filter.offset ?? 0,
+    });
     return rows.map((r) => JSON.parse(r.report) as Report);
   }
 

@@ -296,10 +296,16 @@ export class IncidentService {
     }
     const g = groupIncident(report, open, GROUP_WINDOW_MS);
     if (g.members.length === 0) return report;
-    for (const m of open.filter((o) => g.members.includes(o.id))) {
+    // Members learn the group id now (one save each, once); their own "also paging" list catches up at their next
+    // analysis (every minute while they fire), so a storm of alerts costs O(n) saves, not O(n^2).
+    // An incident being analysed here is skipped (its own run groups it); others are re-read right before the
+    // save, so a stale copy never overwrites a newer analysis.
+    for (const id of g.members) {
+      if (this.inFlight.has(id)) continue;
+      const m = await this.repo.get(id).catch(() => undefined);
+      if (!m || m.groupId === g.groupId) continue;
       const also = [...new Set([...(m.alsoPaging ?? []), report.service])].filter((x) => x !== m.service).sort();
-      if (m.groupId === g.groupId && also.join() === (m.alsoPaging ?? []).join()) continue;
-      await this.repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, dedupKeyOf(m)).catch((err: unknown) => this.log.warn('could not update grouped incident', { id: m.id, err }));
+      await this.repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, dedupKeyOf(m)).catch((err: unknown) => this.log.warn('could not update grouped incident', { id, err }));
     }
     if (report.groupId !== g.groupId) this.log.info('incident grouped', { id: report.id, groupId: g.groupId, alsoPaging: g.alsoPaging });
     const summary = report.summary ? `${report.summary} Also paging: ${g.alsoPaging.join(', ')}.` : report.summary;

@@ -1,0 +1,92 @@
+/**
+ * The configs in deploy/ hold together: they parse, every metric their expressions use is one faultline exposes
+ * (read from a running faultline's /metrics), Alertmanager routes only trace alerts to faultline's webhook, and the
+ * trace alert carries the label that routing needs. promtool/amtool check them too when Debian's packages are here.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
+
+interface Rules {
+  groups: { name: string; rules: { alert?: string; record?: string; expr: string; labels?: Record<string, string> }[] }[];
+}
+
+let h: Harness;
+let exposed: Set<string>;
+beforeAll(async () => {
+  h = await startHarness();
+  // Touch the API once so request metrics have series.
+  await fetch(`${h.api}/api/v1/incidents`);
+  const text = await (await fetch(`${h.api}/metrics`)).text();
+  exposed = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+});
+afterAll(() => h.stop());
+
+/** Metric names an expression reads (identifiers followed by `{`, `[` or a space that are known families or their parts). */
+function metricsIn(expr: string, recorded: Set<string>): string[] {
+  const names = [...expr.matchAll(/\b([a-z_][a-z0-9_:]*)\s*(?=\{|\[|\s|\)|$)/g)].map((m) => m[1]!);
+  const keywords = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'and', 'or', 'offset', 'quantile_over_time', 'le', 'without', 'on', 'ignoring']);
+  return names.filter((n) => !keywords.has(n) && !recorded.has(n) && n.includes('_'));
+}
+
+const family = (name: string) => name.replace(/_(bucket|count|sum)$/, '');
+
+function checkExpressions(exprs: string[], recorded: Set<string>): void {
+  for (const e of exprs) {
+    for (const m of metricsIn(e, recorded)) {
+      if (['service_name', 'span_kind', 'status', 'reason', 'table', 'route', 'instance', 'job'].includes(m)) continue;
+      expect(exposed.has(family(m)) || exposed.has(m), `${m} (in ${e.trim().split('\n')[0]}) is not on /metrics`).toBe(true);
+    }
+  }
+}
+
+describe('deploy/', () => {
+  for (const file of ['deploy/faultline-rules.yml', 'deploy/faultline-self-rules.yml']) {
+    it(`${file} parses and uses only metrics faultline exposes`, () => {
+      const rules = load(read(file)) as Rules;
+      const all = rules.groups.flatMap((g) => g.rules);
+      const recorded = new Set(all.map((r) => r.record).filter((r): r is string => r !== undefined));
+      checkExpressions(all.map((r) => r.expr), recorded);
+      try {
+        execFileSync('promtool', ['check', 'rules', join(ROOT, file)], { stdio: 'pipe' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`promtool: ${String((err as { stdout?: Buffer }).stdout)}`);
+      }
+    });
+  }
+
+  it('the trace alert is routed to faultline and nothing else is', () => {
+    const rules = load(read('deploy/faultline-rules.yml')) as Rules;
+    const alert = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === 'ServiceP99LatencyHigh')!;
+    expect(alert.labels?.faultline).toBe('analyse');
+    const am = load(read('deploy/alertmanager.yml')) as { route: { receiver: string; routes: { matchers: string[]; receiver: string }[] }; receivers: { name: string; webhook_configs?: { url: string }[] }[] };
+    expect(am.route.receiver).not.toBe('faultline');
+    expect(am.route.routes.find((r) => r.receiver === 'faultline')!.matchers).toEqual(['faultline="analyse"']);
+    expect(am.receivers.find((r) => r.name === 'faultline')!.webhook_configs![0]!.url).toMatch(/\/api\/v1\/alerts\/alertmanager$/);
+    try {
+      execFileSync('amtool', ['check-config', join(ROOT, 'deploy/alertmanager.yml')], { stdio: 'pipe' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`amtool: ${String((err as { stdout?: Buffer }).stdout)}`);
+    }
+  });
+
+  it('the Grafana dashboard parses and its panels query metrics faultline exposes', () => {
+    const dash = JSON.parse(read('deploy/grafana/faultline-health.json')) as { uid: string; panels: { title: string; targets: { expr: string }[] }[] };
+    expect(dash.uid).toBe('faultline-health');
+    expect(dash.panels.length).toBeGreaterThanOrEqual(8);
+    checkExpressions(dash.panels.flatMap((p) => p.targets.map((t) => t.expr)), new Set());
+  });
+
+  it('prometheus.yml loads both rule files, and docker-compose mounts them', () => {
+    const prom = load(read('deploy/prometheus.yml')) as { rule_files: string[] };
+    expect(prom.rule_files).toEqual(['/etc/prometheus/faultline-rules.yml', '/etc/prometheus/faultline-self-rules.yml']);
+    const compose = read('docker-compose.yml');
+    for (const f of prom.rule_files) expect(compose).toContain(`:${f}:ro`);
+  });
+});
