@@ -52,6 +52,11 @@ export interface Contribution {
   meanRise: number;
   tailRise: number;
   errorRise: number;
+  /**
+   * The same anomaly share before shrinking: orders candidates that no signal lifted above their noise (all score
+   * 0), so the most-changed still comes first in a report that says nothing stands out.
+   */
+  rawScore: number;
   /** Share of the anomaly it explains, in [0, 1]. */
   score: number;
 }
@@ -66,24 +71,35 @@ export function rankCandidates(input: RankInput): Ranking {
   const contributions = measureContributions(cur, base);
   // The mean and the slow tail can move apart (a fault on the common path, a slow rare path): each share counts
   // as much as that statistic rose.
-  const meanWeight = clamp(rel(cur.meanMs, base.meanMs) / FULL_LATENCY_RISE, 0, 1);
-  const tailWeight = clamp(rel(cur.tailMeanMs, base.tailMeanMs) / FULL_LATENCY_RISE, 0, 1);
-  const latencyRise = Math.max(rel(cur.meanMs, base.meanMs), rel(cur.tailMeanMs, base.tailMeanMs));
+  // Both shrunk by their standard errors like the candidates' rises: a noisy tail is no latency anomaly.
+  const meanRise = relRise(shrink(cur.meanMs - base.meanMs, Math.hypot(cur.meanSeMs, base.meanSeMs)), base.meanMs);
+  const tailRise = relRise(shrink(cur.tailMeanMs - base.tailMeanMs, Math.hypot(cur.tailSeMs, base.tailSeMs)), base.tailMeanMs);
+  const meanWeight = clamp(meanRise / FULL_LATENCY_RISE, 0, 1);
+  const tailWeight = clamp(tailRise / FULL_LATENCY_RISE, 0, 1);
+  const latencyRise = Math.max(meanRise, tailRise);
   const errorRise = cur.failed / cur.requests - (base.requests > 0 ? base.failed / base.requests : 0);
   const latWeight = clamp(latencyRise / FULL_LATENCY_RISE, 0, 1);
   const errWeight = clamp(errorRise / FULL_ERROR_RISE, 0, 1);
-  const sums = { mean: 0, tail: 0, errors: 0 };
+  const anomalyShare = (rises: (c: Contribution) => [number, number, number]): ((c: Contribution) => number) => {
+    const sums = [0, 0, 0];
+    for (const c of contributions) rises(c).forEach((x, i) => (sums[i]! += Math.max(0, x)));
+    return (c) => {
+      const [mean, tail, errors] = rises(c).map((x) => Math.max(0, x)) as [number, number, number];
+      const latShare = share(mean / sums[0]!, meanWeight, tail / sums[1]!, tailWeight);
+      const errShare = sums[2]! > 0 ? errors / sums[2]! : 0;
+      // Weights floored so that, unshrunk, even a faint anomaly orders the candidates.
+      const lw = Math.max(latWeight, 1e-3);
+      const ew = Math.max(errWeight, 1e-3);
+      return latWeight + errWeight > 0 ? (latShare * latWeight + errShare * errWeight) / (latWeight + errWeight) : (latShare * lw + errShare * ew) / (lw + ew);
+    };
+  };
+  const shrunk = anomalyShare((c) => [c.meanRise, c.tailRise, c.errorRise]);
+  const raw = anomalyShare((c) => [c.mean.current - c.mean.baseline, c.tail.current - c.tail.baseline, c.errors.current - c.errors.baseline]);
   for (const c of contributions) {
-    sums.mean += c.meanRise;
-    sums.tail += c.tailRise;
-    sums.errors += c.errorRise;
+    c.score = latWeight + errWeight > 0 ? shrunk(c) : 0;
+    c.rawScore = raw(c);
   }
-  for (const c of contributions) {
-    const latShare = share(c.meanRise / sums.mean, meanWeight, c.tailRise / sums.tail, tailWeight);
-    const errShare = sums.errors > 0 ? c.errorRise / sums.errors : 0;
-    c.score = latWeight + errWeight > 0 ? (latShare * latWeight + errShare * errWeight) / (latWeight + errWeight) : 0;
-  }
-  contributions.sort((a, b) => b.score - a.score || b.meanRise - a.meanRise || a.key.localeCompare(b.key));
+  contributions.sort((a, b) => b.score - a.score || b.rawScore - a.rawScore || a.key.localeCompare(b.key));
 
   const thin = cur.requests < input.minRequests || base.requests < input.minRequests;
   const judgement = judgeRanking({ contributions, latWeight, errWeight, thin, currentRequests: cur.requests, baselineRequests: base.requests });
@@ -139,6 +155,7 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
       tailRise: shrink(t.mean - tb.mean, Math.hypot(t.se, tb.se)),
       errorRise: shrink(e - eb, pooledSe(c.errorOrigins, cur.requests, b.errorOrigins, base.requests)),
       score: 0,
+      rawScore: 0,
     });
   }
   return out;
@@ -190,7 +207,7 @@ function pooledSe(k1: number, n1: number, k0: number, n0: number): number {
 }
 
 const shrink = (delta: number, se: number): number => Math.max(0, delta - SHRINK_SE * se);
-const rel = (cur: number, base: number): number => (base > 0 ? (cur - base) / base : cur > 0 ? 1 : 0);
+const relRise = (rise: number, base: number): number => (base > 0 ? rise / base : rise > 0 ? 1 : 0);
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 const roundPair = (p: Pair, digits = 1): Pair => ({ baseline: round(p.baseline, digits), current: round(p.current, digits) });
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -229,7 +229,7 @@ function symptom(t: Topology, alert: string, faults: Fault[], seed: number): { m
   let total = 0;
   let errors = 0;
   let n = 0;
-  for (const s of simulate(t, { seed, startMs: 0, durationMs: 60_000, requests: 150, faults }).spans) {
+  for (const s of simulate(t, { seed, startMs: 0, durationMs: 60_000, requests: 600, faults }).spans) {
     if (s.serviceName !== alert || s.kind !== 2) continue;
     total += s.durationNs / 1e6;
     if (s.statusCode === 2) errors++;
