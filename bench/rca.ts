@@ -58,10 +58,10 @@ async function main(): Promise<void> {
     const w = slot(i);
     const window = { startMs: w.windowStart, durationMs: 15 * MINUTE };
     const batch = [
-      ...simulate(s.topology, { seed: 1000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: s.baselineRequests, faults: s.chronic }).spans,
-      ...simulate(s.topology, { seed: 2000 + i, ...window, requests: s.windowRequests, faults: [...s.chronic, ...s.faults] }).spans,
-      ...simulate(s.neighbour.topology, { seed: 3000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: 600 }).spans,
-      ...simulate(s.neighbour.topology, { seed: 4000 + i, ...window, requests: 150, faults: s.neighbour.faults }).spans,
+      ...simulate(s.topology, { seed: 1000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: s.baselineRequests, faults: s.chronic, environment: s.environment }).spans,
+      ...simulate(s.topology, { seed: 2000 + i, ...window, requests: s.windowRequests, faults: [...s.chronic, ...s.faults], environment: s.environment }).spans,
+      ...simulate(s.neighbour.topology, { seed: 3000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: 600, environment: s.neighbour.environment }).spans,
+      ...simulate(s.neighbour.topology, { seed: 4000 + i, ...window, requests: 150, faults: s.neighbour.faults, environment: s.neighbour.environment }).spans,
     ];
     spans += batch.length;
     await sendSpans(otlp, batch);
@@ -77,9 +77,10 @@ async function main(): Promise<void> {
   for (const [i, s] of scenarios.entries()) {
     const w = slot(i);
     const started = performance.now();
-    const report = await app.incidents.analyzeNow({ service: s.alertService, windowStartMs: w.windowStart, windowEndMs: w.windowEnd, baselineStartMs: w.baselineStart, baselineEndMs: w.windowStart });
+    const report = await app.incidents.analyzeNow({ service: s.alertService, ...(s.environment ? { environment: s.environment } : {}), windowStartMs: w.windowStart, windowEndMs: w.windowEnd, baselineStartMs: w.baselineStart, baselineEndMs: w.windowStart });
     const ms = performance.now() - started;
-    const [cur, base] = await Promise.all([loadServiceGraph(app.store, w.windowStart, w.windowEnd), loadServiceGraph(app.store, w.baselineStart, w.windowStart)]);
+    const env = s.environment ?? '';
+    const [cur, base] = await Promise.all([loadServiceGraph(app.store, w.windowStart, w.windowEnd, env), loadServiceGraph(app.store, w.baselineStart, w.windowStart, env)]);
     const nodes = reachable(cur, s.alertService);
     const stat = (id: string) => ({ c: cur.getNodeAttributes(id), b: base.hasNode(id) ? base.getNodeAttributes(id) : undefined });
     // Naive baselines name nodes only; for an edge fault they get credit for naming its callee.

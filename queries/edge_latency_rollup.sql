@@ -9,3 +9,4 @@ WHERE Client = {client:String}
   AND Server = {server:String}
   AND Minute >= fromUnixTimestamp64Milli({start:Int64} - 30000)
   AND Minute < fromUnixTimestamp64Milli({end:Int64} - 30000)
+  AND ({environment:String} = '' OR Environment = {environment:String})

@@ -9,5 +9,7 @@ WHERE ServiceName = {service:String}
   AND Timestamp < fromUnixTimestamp64Milli({end:Int64})
   AND SpanKind IN ('Server', 'Consumer')
   AND ({operation:String} = '' OR SpanName = {operation:String})
+  AND ({environment:String} = '' OR ResourceAttributes['deployment.environment.name'] = {environment:String}
+       OR ResourceAttributes['deployment.environment'] = {environment:String})
 ORDER BY cityHash64(SpanId)
 LIMIT {limit:UInt32}

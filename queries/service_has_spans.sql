@@ -7,5 +7,7 @@ FROM (
     WHERE ServiceName = {service:String}
       AND Timestamp >= fromUnixTimestamp64Milli({start:Int64})
       AND Timestamp < fromUnixTimestamp64Milli({end:Int64})
+      AND ({environment:String} = '' OR ResourceAttributes['deployment.environment.name'] = {environment:String}
+       OR ResourceAttributes['deployment.environment'] = {environment:String})
     LIMIT 1
 )

@@ -12,3 +12,5 @@ WHERE ServiceName = {service:String}
         ({operation:String} = '' AND SpanKind IN ('Server', 'Consumer'))
      OR ({operation:String} != '' AND SpanName = {operation:String})
   )
+  AND ({environment:String} = '' OR ResourceAttributes['deployment.environment.name'] = {environment:String}
+       OR ResourceAttributes['deployment.environment'] = {environment:String})

@@ -11,3 +11,4 @@ WHERE ServiceName = {service:String}
         ({operation:String} = '' AND SpanKind IN ('Server', 'Consumer'))
      OR ({operation:String} != '' AND SpanName = {operation:String})
   )
+  AND ({environment:String} = '' OR Environment = {environment:String})

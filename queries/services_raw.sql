@@ -8,5 +8,7 @@ SELECT
 FROM otel_traces
 WHERE Timestamp >= fromUnixTimestamp64Milli({start:Int64})
   AND Timestamp < fromUnixTimestamp64Milli({end:Int64})
+  AND ({environment:String} = '' OR ResourceAttributes['deployment.environment.name'] = {environment:String}
+       OR ResourceAttributes['deployment.environment'] = {environment:String})
 GROUP BY ServiceName
 ORDER BY name

@@ -8,5 +8,6 @@ SELECT
 FROM span_rollup_1m
 WHERE Minute >= fromUnixTimestamp64Milli({start:Int64} - 30000)
   AND Minute < fromUnixTimestamp64Milli({end:Int64} - 30000)
+  AND ({environment:String} = '' OR Environment = {environment:String})
 GROUP BY ServiceName
 ORDER BY name

@@ -9,5 +9,6 @@ FROM edge_rollup_1m
 WHERE Minute >= fromUnixTimestamp64Milli({start:Int64} - 30000)
   AND Minute < fromUnixTimestamp64Milli({end:Int64} - 30000)
   AND ServerKind != 'service'
+  AND ({environment:String} = '' OR Environment = {environment:String})
 GROUP BY Server
 ORDER BY name

@@ -57,6 +57,8 @@ export interface Config {
     /** Baseline length: the baseline is this long period right before the window. */
     baselineMs: number;
     serviceLabels: string[];
+    /** Alert labels that name the deployment environment, first present wins. */
+    environmentLabels: string[];
     concurrency: number;
   };
 }
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
       lookbackMs: duration(env, 'FAULTLINE_RCA_LOOKBACK', 15 * 60_000),
       baselineMs: duration(env, 'FAULTLINE_RCA_BASELINE', 3600_000),
       serviceLabels: list(env, 'FAULTLINE_ALERT_SERVICE_LABELS', ['service', 'service_name', 'service.name', 'job']),
+      environmentLabels: list(env, 'FAULTLINE_ALERT_ENVIRONMENT_LABELS', ['environment', 'env', 'deployment_environment', 'deployment_environment_name', 'deployment.environment.name']),
       concurrency: int(env, 'FAULTLINE_RCA_CONCURRENCY', 2, 1, 64),
     },
   };

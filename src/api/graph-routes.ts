@@ -4,15 +4,15 @@ import { InputError } from '../errors.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { loadServiceGraph } from '../store/graph-queries.js';
 import type { Router } from './router.js';
-import { allowParams, toIso, windowFromQuery } from './time-window.js';
+import { allowParams, environmentParam, toIso, windowFromQuery } from './time-window.js';
 
 export function addGraphRoutes(router: Router, store: Store, maxWindowMs: number): void {
   router.get('/api/v1/graph', async ({ query, res }) => {
-    allowParams(query, ['start', 'end', 'format']);
+    allowParams(query, ['start', 'end', 'format', 'environment']);
     const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
     const format = query.get('format') ?? 'json';
     if (format !== 'json' && format !== 'dot') throw new InputError('format must be json or dot');
-    const g = await loadServiceGraph(store, w.startMs, w.endMs);
+    const g = await loadServiceGraph(store, w.startMs, w.endMs, environmentParam(query));
     if (format === 'dot') {
       res.writeHead(200, { 'Content-Type': 'text/vnd.graphviz; charset=utf-8' });
       res.end(graphToDot(g));

@@ -19,7 +19,7 @@ function wholeNumber(raw: string, field: string, min: number, max: number): numb
 export function addIncidentRoutes(router: Router, incidents: IncidentService, config: Config): void {
   router.post('/api/v1/alerts/alertmanager', async ({ req }) => {
     const body = await readJsonBody(req, config.api.maxBodyBytes);
-    const alerts = parseAlertmanagerPayload(body, config.rca.serviceLabels);
+    const alerts = parseAlertmanagerPayload(body, config.rca.serviceLabels, Date.now(), config.rca.environmentLabels);
     const { incidents: opened, skipped } = await incidents.handleAlerts(alerts);
     const base = req.headers.host ? `http://${req.headers.host}` : '';
     return apiResponse(202, {
@@ -71,9 +71,11 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     const baselineStart = b.baselineStart === undefined ? baselineEnd - config.rca.baselineMs : parseTime(b.baselineStart, 'baselineStart');
     checkWindow({ startMs: baselineStart, endMs: baselineEnd }, config.api.maxWindowMs, 'baselineStart', 'baselineEnd');
     if (b.operation !== undefined && typeof b.operation !== 'string') throw new InputError('operation must be a string');
+    if (b.environment !== undefined && (typeof b.environment !== 'string' || b.environment.length > 256)) throw new InputError('environment must be a string of at most 256 characters');
     return incidents.analyzeNow({
       service: b.service,
       ...(b.operation ? { operation: b.operation } : {}),
+      ...(b.environment ? { environment: b.environment } : {}),
       windowStartMs: start,
       windowEndMs: end,
       baselineStartMs: baselineStart,

@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { MAX_QUANTILES, listServices, serviceLatency } from '../store/latency-queries.js';
 import type { Router } from './router.js';
-import { allowParams, windowFromQuery } from './time-window.js';
+import { allowParams, environmentParam, windowFromQuery } from './time-window.js';
 
 const nsToMs = (ns: number): number => Math.round(ns / 1e3) / 1e3;
 
@@ -23,9 +23,9 @@ export function addServiceRoutes(router: Router, store: Store, config: Config): 
   const { maxWindowMs, rawMaxWindowMs } = config.api;
 
   router.get('/api/v1/services', async ({ query }) => {
-    allowParams(query, ['start', 'end']);
+    allowParams(query, ['start', 'end', 'environment']);
     const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
-    const services = await listServices(store, w.startMs, w.endMs, rawMaxWindowMs);
+    const services = await listServices(store, w.startMs, w.endMs, rawMaxWindowMs, environmentParam(query));
     return services.map((s) => ({
       name: s.name,
       kind: s.kind,
@@ -39,12 +39,12 @@ export function addServiceRoutes(router: Router, store: Store, config: Config): 
   });
 
   router.get('/api/v1/services/:name/latency', async ({ params, query }) => {
-    allowParams(query, ['start', 'end', 'quantiles', 'operation']);
+    allowParams(query, ['start', 'end', 'quantiles', 'operation', 'environment']);
     const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
     const quantiles = parseQuantiles(query.get('quantiles'));
     const operation = query.get('operation') ?? '';
     if (params.name!.length > 512 || operation.length > 1024) throw new InputError('service or operation name too long');
-    const r = await serviceLatency(store, { service: params.name!, operation, startMs: w.startMs, endMs: w.endMs, quantiles }, rawMaxWindowMs);
+    const r = await serviceLatency(store, { service: params.name!, operation, startMs: w.startMs, endMs: w.endMs, quantiles, environment: environmentParam(query) }, rawMaxWindowMs);
     return {
       service: params.name,
       ...(operation ? { operation } : {}),

@@ -67,4 +67,11 @@ export function allowParams(query: URLSearchParams, allowed: readonly string[]):
   }
 }
 
+/** `environment` (a deployment environment name, or absent for all), bounded. */
+export function environmentParam(query: URLSearchParams): string {
+  const env = query.get('environment') ?? '';
+  if (env.length > 256) throw new InputError('environment is longer than 256 characters');
+  return env;
+}
+
 export const toIso = (ms: number): string => new Date(ms).toISOString();

@@ -6,6 +6,9 @@ export interface EdgeCall {
   minute: number;
   client: string;
   server: string;
+  /** Deployment environments of the client's and the server's resources ('' when none; a virtual node has the client's). */
+  clientEnvironment: string;
+  serverEnvironment: string;
   serverKind: NodeKind;
   connectionType: string;
   clientDurationNs: number;
@@ -19,6 +22,7 @@ export interface SpanTiming {
   /** Minute of the span's start, in minutes since the Unix epoch. */
   minute: number;
   serviceName: string;
+  environment: string;
   spanName: string;
   /** SpanKind name as stored ('Server', 'Client', ...). */
   spanKind: string;

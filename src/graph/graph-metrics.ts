@@ -15,8 +15,11 @@ const STATUS_LABELS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR
 const SECONDS_BUCKETS = [0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384, 32.768, 65.536];
 const MS_BUCKETS = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000];
 const OTHER = 'other';
-const EDGE_LABELS = ['client', 'server', 'connection_type'];
-const SPAN_LABELS = ['service_name', 'span_name', 'span_kind', 'status_code'];
+// The deployment environment is a dimension, as the connectors' `dimensions` add it: present only when set.
+const EDGE_ENV_LABELS = ['client_deployment_environment', 'server_deployment_environment'];
+const EDGE_LABELS = ['client', 'server', 'connection_type', ...EDGE_ENV_LABELS];
+const SPAN_ENV_LABELS = ['deployment_environment'];
+const SPAN_LABELS = ['service_name', 'span_name', 'span_kind', 'status_code', ...SPAN_ENV_LABELS];
 
 interface SpanSeries {
   calls: CounterSeries;
@@ -44,27 +47,28 @@ export class GraphMetrics {
   private readonly spanDuration: HistogramFamily;
   private readonly edgeLimit: LabelLimiter;
   private readonly spanLimit: LabelLimiter;
-  /** Series handles by service, span name and kind/status slot (admitted label sets only). */
-  private readonly spanSeries = new Map<string, Map<string, SpanSeries[]>>();
-  /** Series handles by client, server and connection type. */
-  private readonly edgeSeries = new Map<string, Map<string, Map<string, EdgeSeries>>>();
+  /** Series handles by service, environment, span name and kind/status slot (admitted label sets only). */
+  private readonly spanSeries = new Map<string, Map<string, Map<string, SpanSeries[]>>>();
+  /** Series handles by client, client environment, server, server environment and connection type. */
+  private readonly edgeSeries = new Map<string, Map<string, Map<string, Map<string, Map<string, EdgeSeries>>>>>();
 
   constructor(registry: Registry, maxSeries: number) {
     const registers = [registry];
-    this.requests = new CounterFamily(registry, 'traces_service_graph_request_total', 'Requests between two nodes.', EDGE_LABELS);
-    this.failed = new CounterFamily(registry, 'traces_service_graph_request_failed_total', 'Failed requests between two nodes.', EDGE_LABELS);
-    this.serverSeconds = new HistogramFamily(registry, 'traces_service_graph_request_server_seconds', 'Server-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS);
-    this.clientSeconds = new HistogramFamily(registry, 'traces_service_graph_request_client_seconds', 'Client-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS);
+    this.requests = new CounterFamily(registry, 'traces_service_graph_request_total', 'Requests between two nodes.', EDGE_LABELS, EDGE_ENV_LABELS);
+    this.failed = new CounterFamily(registry, 'traces_service_graph_request_failed_total', 'Failed requests between two nodes.', EDGE_LABELS, EDGE_ENV_LABELS);
+    this.serverSeconds = new HistogramFamily(registry, 'traces_service_graph_request_server_seconds', 'Server-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
+    this.clientSeconds = new HistogramFamily(registry, 'traces_service_graph_request_client_seconds', 'Client-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
     this.unpaired = new Counter({ name: 'traces_service_graph_unpaired_spans_total', help: 'Client or server spans that found no counterpart within the wait.', labelNames: ['client', 'server'], registers });
     this.dropped = new Counter({ name: 'traces_service_graph_dropped_spans_total', help: 'Spans evicted from pairing because too many were pending.', registers });
-    this.spanCalls = new CounterFamily(registry, 'traces_span_metrics_calls_total', 'Spans by service, name, kind and status.', SPAN_LABELS);
-    this.spanDuration = new HistogramFamily(registry, 'traces_span_metrics_duration_milliseconds', 'Span durations in milliseconds.', SPAN_LABELS, MS_BUCKETS);
+    this.spanCalls = new CounterFamily(registry, 'traces_span_metrics_calls_total', 'Spans by service, name, kind and status.', SPAN_LABELS, SPAN_ENV_LABELS);
+    this.spanDuration = new HistogramFamily(registry, 'traces_span_metrics_duration_milliseconds', 'Span durations in milliseconds.', SPAN_LABELS, MS_BUCKETS, SPAN_ENV_LABELS);
     this.edgeLimit = new LabelLimiter(maxSeries);
     this.spanLimit = new LabelLimiter(maxSeries);
   }
 
   observeEdge(call: EdgeCall): void {
-    const series = this.edgeSeries.get(call.client)?.get(call.server)?.get(call.connectionType) ?? this.bindEdgeSeries(call);
+    const series =
+      this.edgeSeries.get(call.client)?.get(call.clientEnvironment)?.get(call.server)?.get(call.serverEnvironment)?.get(call.connectionType) ?? this.bindEdgeSeries(call);
     series.requests.inc();
     if (call.failed) (series.failed ??= this.failed.series(series.labels)).inc();
     series.client.observe(call.clientDurationNs / 1e9);
@@ -72,11 +76,11 @@ export class GraphMetrics {
   }
 
   private bindEdgeSeries(call: EdgeCall): EdgeSeries {
-    const admitted = this.edgeLimit.admit(`${call.client}\u0000${call.server}\u0000${call.connectionType}`);
-    const labels = [admitted ? call.client : OTHER, admitted ? call.server : OTHER, call.connectionType];
+    const admitted = this.edgeLimit.admit(`${call.client}\u0000${call.clientEnvironment}\u0000${call.server}\u0000${call.serverEnvironment}\u0000${call.connectionType}`);
+    const labels = [admitted ? call.client : OTHER, admitted ? call.server : OTHER, call.connectionType, call.clientEnvironment, call.serverEnvironment];
     const series: EdgeSeries = { labels, requests: this.requests.series(labels), failed: undefined, client: this.clientSeconds.series(labels), server: undefined };
     // Only admitted label sets are cached, so unbounded names cannot grow the cache.
-    if (admitted) childMap(childMap(this.edgeSeries, call.client), call.server).set(call.connectionType, series);
+    if (admitted) childMap(childMap(childMap(childMap(this.edgeSeries, call.client), call.clientEnvironment), call.server), call.serverEnvironment).set(call.connectionType, series);
     return series;
   }
 
@@ -93,27 +97,29 @@ export class GraphMetrics {
   observeSpans(d: SpanDigest): void {
     for (let i = 0; i < d.count; i++) {
       const service = d.service[i]!;
+      const env = d.environment[i]!;
       const name = d.name[i]!;
-      // service -> span name -> [kind * 3 + status]: no per-span key string to build and hash.
-      const series = this.spanSeries.get(service)?.get(name)?.[d.kind[i]! * 3 + d.statusCode[i]!] ?? this.bindSpanSeries(service, name, d.kind[i]!, d.statusCode[i]!);
+      // service -> environment -> span name -> [kind * 3 + status]: no per-span key string to build and hash.
+      const series = this.spanSeries.get(service)?.get(env)?.get(name)?.[d.kind[i]! * 3 + d.statusCode[i]!] ?? this.bindSpanSeries(service, env, name, d.kind[i]!, d.statusCode[i]!);
       series.calls.inc();
       series.duration.observe(d.duration[i]! / 1e6);
     }
   }
 
-  private bindSpanSeries(service: string, name: string, kind: number, statusCode: number): SpanSeries {
-    const admitted = this.spanLimit.admit(`${service}\u0000${name}\u0000${kind}\u0000${statusCode}`);
+  private bindSpanSeries(service: string, env: string, name: string, kind: number, statusCode: number): SpanSeries {
+    const admitted = this.spanLimit.admit(`${service}\u0000${env}\u0000${name}\u0000${kind}\u0000${statusCode}`);
     const labels = [
       service,
       // Past the limit, keep the service but fold the span name: the per-service P99 rule still works.
       admitted ? name : OTHER,
       SPAN_KIND_LABELS[kind] ?? SPAN_KIND_LABELS[SpanKind.UNSPECIFIED]!,
       STATUS_LABELS[statusCode] ?? STATUS_LABELS[0]!,
+      env,
     ];
     const series = { calls: this.spanCalls.series(labels), duration: this.spanDuration.series(labels) };
     // Only admitted label sets are cached, so unbounded names cannot grow the cache.
     if (admitted) {
-      const byName = childMap(this.spanSeries, service);
+      const byName = childMap(childMap(this.spanSeries, service), env);
       let slots = byName.get(name);
       if (!slots) byName.set(name, (slots = []));
       slots[kind * 3 + statusCode] = series;

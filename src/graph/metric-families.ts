@@ -53,6 +53,8 @@ abstract class Family<S extends { labels: Labels }> {
     readonly help: string,
     readonly type: 'counter' | 'histogram',
     private readonly labelNames: readonly string[],
+    /** Labels left out of a series when their value is '' (dimensions such as the deployment environment). */
+    private readonly optionalLabels: readonly string[] = [],
   ) {
     registry.registerMetric(this as never);
   }
@@ -62,7 +64,8 @@ abstract class Family<S extends { labels: Labels }> {
     const key = values.join('\u0000');
     let s = this.bySeriesKey.get(key);
     if (!s) {
-      s = this.create(Object.fromEntries(this.labelNames.map((n, i) => [n, values[i] ?? ''])));
+      const pairs = this.labelNames.map((n, i): [string, string] => [n, values[i] ?? '']);
+      s = this.create(Object.fromEntries(pairs.filter(([n, v]) => v !== '' || !this.optionalLabels.includes(n))));
       this.bySeriesKey.set(key, s);
     }
     return s;
@@ -84,8 +87,8 @@ abstract class Family<S extends { labels: Labels }> {
 }
 
 export class CounterFamily extends Family<CounterSeries> {
-  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[]) {
-    super(registry, name, help, 'counter', labelNames);
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[], optionalLabels: readonly string[] = []) {
+    super(registry, name, help, 'counter', labelNames, optionalLabels);
   }
 
   protected create(labels: Labels): CounterSeries {
@@ -104,8 +107,9 @@ export class HistogramFamily extends Family<HistogramSeries> {
     help: string,
     labelNames: readonly string[],
     private readonly buckets: readonly number[],
+    optionalLabels: readonly string[] = [],
   ) {
-    super(registry, name, help, 'histogram', labelNames);
+    super(registry, name, help, 'histogram', labelNames, optionalLabels);
   }
 
   protected create(labels: Labels): HistogramSeries {

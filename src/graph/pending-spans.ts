@@ -27,6 +27,8 @@ export class PendingSpans {
   children: Int32Array;
   flags: Uint8Array;
   service: string[];
+  /** deployment.environment.name of the span's resource, or ''. */
+  environment: string[];
   name: string[];
   /** The uninstrumented peer a client/producer span names (see virtual-peer.ts), or ''. */
   peerName: string[];
@@ -46,6 +48,7 @@ export class PendingSpans {
     this.children = new Int32Array(cap);
     this.flags = new Uint8Array(cap);
     this.service = new Array<string>(cap).fill('');
+    this.environment = new Array<string>(cap).fill('');
     this.name = new Array<string>(cap).fill('');
     this.peerName = new Array<string>(cap).fill('');
     this.peerKind = new Uint8Array(cap);
@@ -79,6 +82,7 @@ export class PendingSpans {
     this.children = move(this.children, new Int32Array(cap));
     this.flags = move(this.flags, new Uint8Array(cap));
     this.service = move(this.service, new Array<string>(cap).fill(''));
+    this.environment = move(this.environment, new Array<string>(cap).fill(''));
     this.name = move(this.name, new Array<string>(cap).fill(''));
     this.peerName = move(this.peerName, new Array<string>(cap).fill(''));
     this.peerKind = move(this.peerKind, new Uint8Array(cap));

@@ -5,6 +5,7 @@
  */
 import { SpanKind, type Span } from '../span.js';
 import { spanKeyOf, traceFingerprintOf } from './span-key.js';
+import { environmentOf } from './environment.js';
 import { virtualPeerOf, type NodeKind } from './virtual-peer.js';
 
 export const PEER_KINDS: readonly Exclude<NodeKind, 'service'>[] = ['database', 'messaging', 'external'];
@@ -23,6 +24,8 @@ export interface SpanDigest {
   kind: Uint8Array;
   statusCode: Uint8Array;
   service: string[];
+  /** The resource's deployment environment (environmentOf), '' when it names none. */
+  environment: string[];
   name: string[];
   /** For client and producer spans that name an uninstrumented peer (virtual-peer.ts); '' otherwise. */
   peerName: string[];
@@ -44,6 +47,7 @@ export function digestSpans(spans: readonly Span[]): SpanDigest {
     kind: new Uint8Array(n),
     statusCode: new Uint8Array(n),
     service: new Array<string>(n),
+    environment: new Array<string>(n),
     name: new Array<string>(n),
     peerName: new Array<string>(n),
     peerKind: new Uint8Array(n),
@@ -58,6 +62,7 @@ export function digestSpans(spans: readonly Span[]): SpanDigest {
     d.kind[i] = s.kind;
     d.statusCode[i] = s.statusCode;
     d.service[i] = s.serviceName;
+    d.environment[i] = environmentOf(s.resource);
     d.name[i] = s.name;
     const peer = s.kind === SpanKind.CLIENT || s.kind === SpanKind.PRODUCER ? virtualPeerOf(s.attributes) : undefined;
     d.peerName[i] = peer ? peer.name : '';

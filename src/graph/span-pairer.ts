@@ -137,6 +137,8 @@ export class SpanPairer {
     p.arrivedAt[i] = arrivedAt;
     p.flags[i] = kind | (d.statusCode[j] === StatusCode.ERROR ? FAILED : 0);
     p.service[i] = this.strings.intern(d.service[j]!);
+    const env = d.environment[j]!;
+    p.environment[i] = env === '' ? '' : this.strings.intern(env);
     p.name[i] = this.strings.intern(d.name[j]!);
     const peerName = d.peerName[j]!;
     p.peerName[i] = peerName === '' ? '' : this.strings.intern(peerName);
@@ -183,6 +185,8 @@ export class SpanPairer {
         minute: this.minuteOf(p.start[ps]!),
         client: p.service[ps]!,
         server: p.service[cs]!,
+        clientEnvironment: p.environment[ps]!,
+        serverEnvironment: p.environment[cs]!,
         serverKind: 'service',
         connectionType: connectionTypeOf('service', messaging),
         clientDurationNs: p.duration[ps]!,
@@ -213,6 +217,7 @@ export class SpanPairer {
     this.listener.onSpanTiming({
       minute,
       serviceName: p.service[i]!,
+      environment: p.environment[i]!,
       spanName: p.name[i]!,
       spanKind: SPAN_KIND_NAMES[kind] ?? 'Unspecified',
       durationNs: duration,
@@ -231,6 +236,8 @@ export class SpanPairer {
           minute,
           client: p.service[i]!,
           server,
+          clientEnvironment: p.environment[i]!,
+          serverEnvironment: p.environment[i]!,
           serverKind,
           connectionType: connectionTypeOf(serverKind, kind === SpanKind.PRODUCER),
           clientDurationNs: duration,

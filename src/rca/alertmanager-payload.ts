@@ -12,20 +12,25 @@ export interface ParsedAlert {
   /** From the `faultline_baseline_start` / `faultline_baseline_end` annotations, when both are set. */
   baseline: { startMs: number; endMs: number } | undefined;
   operation: string | undefined;
+  /** The deployment environment named by the first present of `environmentLabels`, or undefined (all). */
+  environment: string | undefined;
 }
+
+/** Alert labels that name the deployment environment, first present wins. */
+export const DEFAULT_ENVIRONMENT_LABELS = ['environment', 'env', 'deployment_environment', 'deployment_environment_name', 'deployment.environment.name'];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function parseAlertmanagerPayload(body: unknown, serviceLabels: string[], now = Date.now()): ParsedAlert[] {
+export function parseAlertmanagerPayload(body: unknown, serviceLabels: string[], now = Date.now(), environmentLabels: readonly string[] = DEFAULT_ENVIRONMENT_LABELS): ParsedAlert[] {
   if (!isObj(body)) throw new InputError('body must be an Alertmanager webhook JSON object');
   if (body.version !== undefined && body.version !== '4') throw new InputError(`unsupported webhook version ${JSON.stringify(body.version)} (expected "4")`);
   if (!Array.isArray(body.alerts)) throw new InputError('alerts must be an array');
   if (body.alerts.length > 1000) throw new InputError('at most 1000 alerts per webhook call');
-  return body.alerts.map((raw, i) => parseAlert(raw, i, serviceLabels, now));
+  return body.alerts.map((raw, i) => parseAlert(raw, i, serviceLabels, now, environmentLabels));
 }
 
-function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: number): ParsedAlert {
+function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: number, environmentLabels: readonly string[]): ParsedAlert {
   const where = `alerts[${i}]`;
   if (!isObj(raw)) throw new InputError(`${where} must be an object`);
   const status = raw.status;
@@ -57,6 +62,7 @@ function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: numbe
     endsAtMs,
     baseline,
     operation: labels.operation ?? labels.span_name ?? annotations.faultline_operation,
+    environment: environmentLabels.map((l) => labels[l]).find((v) => v !== undefined && v !== ''),
   };
 }
 

@@ -13,6 +13,8 @@ export interface AnalysisRequest {
   service: string;
   /** Scopes the analysis to this operation's requests (span name) of the service. */
   operation?: string;
+  /** Scopes the analysis to one deployment environment (services, graph and requests). */
+  environment?: string;
   windowStartMs: number;
   windowEndMs: number;
   baselineStartMs: number;
@@ -38,10 +40,10 @@ export async function analyze(store: Store, req: AnalysisRequest, opts: Analysis
   // where a fresh incident is; nothing lies beyond now, so reach one minute further to keep it.
   const graphEnd = req.windowEndMs >= now - 1000 ? req.windowEndMs + 60_000 : req.windowEndMs;
   const sample = (startMs: number, endMs: number) =>
-    loadRequestSample(store, { service: req.service, ...(req.operation ? { operation: req.operation } : {}), startMs, endMs, limit: opts.sampleRequests, maxSpans: opts.maxSpans });
+    loadRequestSample(store, { service: req.service, ...(req.operation ? { operation: req.operation } : {}), environment: req.environment ?? '', startMs, endMs, limit: opts.sampleRequests, maxSpans: opts.maxSpans });
   const [currentGraph, baselineGraph, current, baseline] = await Promise.all([
-    loadServiceGraph(store, req.windowStartMs, graphEnd),
-    loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs),
+    loadServiceGraph(store, req.windowStartMs, graphEnd, req.environment ?? ''),
+    loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs, req.environment ?? ''),
     sample(req.windowStartMs, req.windowEndMs),
     sample(req.baselineStartMs, req.baselineEndMs),
   ]);

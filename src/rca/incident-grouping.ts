@@ -18,7 +18,7 @@ const touches = (a: Report, b: Report): boolean => a.graph.nodes.some((n) => n.i
 
 export function groupIncident(report: Report, open: readonly Report[], windowMs: number): Grouping {
   const related = open.filter((o) => {
-    if (o.id === report.id || o.service === report.service) return false;
+    if (o.id === report.id || o.service === report.service || (o.environment ?? '') !== (report.environment ?? '')) return false;
     if (Math.abs(startOf(o) - startOf(report)) > windowMs) return false;
     const same = origin(o) !== undefined && origin(o) === origin(report);
     return same || touches(o, report) || touches(report, o);

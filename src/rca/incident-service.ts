@@ -103,10 +103,11 @@ export class IncidentService {
       const windowStart = Math.min(a.startsAtMs - this.opts.lookbackMs, windowEnd - 60_000);
       const baseline = a.baseline ?? { startMs: windowStart - this.opts.baselineMs, endMs: windowStart };
       const searchFrom = Math.min(baseline.startMs, windowStart);
-      const [presence] = await this.store.query<{ found: number }>('service_has_spans', { service: a.service, start: searchFrom, end: Math.max(windowEnd, now) + 60_000 });
+      const [presence] = await this.store.query<{ found: number }>('service_has_spans', { service: a.service, environment: a.environment ?? '', start: searchFrom, end: Math.max(windowEnd, now) + 60_000 });
       if (Number(presence?.found ?? 0) === 0) {
         const minutes = Math.round((Math.max(windowEnd, now) - searchFrom) / 60_000);
-        this.skip(skipped, a, 'no_spans', `no spans of ${a.service} in the last ${minutes} minutes: not a traced service (route only trace alerts to faultline)`);
+        const where = a.environment ? ` in environment ${a.environment}` : '';
+        this.skip(skipped, a, 'no_spans', `no spans of ${a.service}${where} in the last ${minutes} minutes: not a traced service (route only trace alerts to faultline)`);
         continue;
       }
       const report: Report = {
@@ -114,6 +115,7 @@ export class IncidentService {
         status: 'pending',
         service: a.service,
         ...(a.operation ? { operation: a.operation } : {}),
+        ...(a.environment ? { environment: a.environment } : {}),
         window: { start: iso(windowStart), end: iso(windowEnd) },
         baseline: { start: iso(baseline.startMs), end: iso(baseline.endMs) },
         candidates: [],
@@ -163,6 +165,7 @@ export class IncidentService {
       status: 'done',
       service: req.service,
       ...(req.operation ? { operation: req.operation } : {}),
+      ...(req.environment ? { environment: req.environment } : {}),
       window: { start: iso(req.windowStartMs), end: iso(req.windowEndMs) },
       baseline: { start: iso(req.baselineStartMs), end: iso(req.baselineEndMs) },
       ...result,
@@ -240,6 +243,7 @@ export class IncidentService {
         {
           service: report.service,
           ...(report.operation ? { operation: report.operation } : {}),
+          ...(report.environment ? { environment: report.environment } : {}),
           windowStartMs: Date.parse(report.window.start),
           windowEndMs: windowEnd,
           baselineStartMs: Date.parse(report.baseline.start),

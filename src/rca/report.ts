@@ -72,6 +72,8 @@ export interface Report {
   status: AnalysisStatus;
   service: string;
   operation?: string;
+  /** The deployment environment analysed (from the alert's environment label); absent: all environments. */
+  environment?: string;
   window: TimeRange;
   baseline: TimeRange;
   candidates: Candidate[];

@@ -10,6 +10,7 @@ import { NativeBlockWriter } from './native-block.js';
 interface TimingGroup {
   minute: number;
   serviceName: string;
+  environment: string;
   spanName: string;
   spanKind: string;
   errors: number;
@@ -20,6 +21,8 @@ interface TimingGroup {
 interface EdgeGroup {
   minute: number;
   client: string;
+  /** The client's environment: an edge belongs to its caller's environment. */
+  environment: string;
   server: string;
   serverKind: string;
   connectionType: string;
@@ -33,8 +36,8 @@ interface EdgeGroup {
 type Nest<T> = Map<string, T>;
 
 export class DerivedRowGroups {
-  private readonly timingIndex = new Map<number, Nest<Nest<Nest<TimingGroup>>>>();
-  private readonly edgeIndex = new Map<number, Nest<Nest<Nest<Nest<EdgeGroup>>>>>();
+  private readonly timingIndex = new Map<number, Nest<Nest<Nest<Nest<TimingGroup>>>>>();
+  private readonly edgeIndex = new Map<number, Nest<Nest<Nest<Nest<Nest<EdgeGroup>>>>>>();
   private readonly timings: TimingGroup[] = [];
   private readonly edges: EdgeGroup[] = [];
   /** Span timings and edge calls added. */
@@ -48,11 +51,12 @@ export class DerivedRowGroups {
   addTiming(t: SpanTiming): void {
     const minute = t.minute;
     const byService = childMap(this.timingIndex, minute);
-    const byName = childMap(byService, t.serviceName);
+    const byEnvironment = childMap(byService, t.serviceName);
+    const byName = childMap(byEnvironment, t.environment);
     const byKind = childMap(byName, t.spanName);
     let g = byKind.get(t.spanKind);
     if (!g) {
-      g = { minute, serviceName: t.serviceName, spanName: t.spanName, spanKind: t.spanKind, errors: 0, durations: [], selfTimes: [] };
+      g = { minute, serviceName: t.serviceName, environment: t.environment, spanName: t.spanName, spanKind: t.spanKind, errors: 0, durations: [], selfTimes: [] };
       byKind.set(t.spanKind, g);
       this.timings.push(g);
     }
@@ -65,12 +69,13 @@ export class DerivedRowGroups {
   addEdge(c: EdgeCall): void {
     const minute = c.minute;
     const byClient = childMap(this.edgeIndex, minute);
-    const byServer = childMap(byClient, c.client);
+    const byEnvironment = childMap(byClient, c.client);
+    const byServer = childMap(byEnvironment, c.clientEnvironment);
     const byKind = childMap(byServer, c.server);
     const byConnection = childMap(byKind, c.serverKind);
     let g = byConnection.get(c.connectionType);
     if (!g) {
-      g = { minute, client: c.client, server: c.server, serverKind: c.serverKind, connectionType: c.connectionType, errors: 0, clientDurations: [], serverDurations: [] };
+      g = { minute, client: c.client, environment: c.clientEnvironment, server: c.server, serverKind: c.serverKind, connectionType: c.connectionType, errors: 0, clientDurations: [], serverDurations: [] };
       byConnection.set(c.connectionType, g);
       this.edges.push(g);
     }
@@ -84,7 +89,7 @@ export class DerivedRowGroups {
   timingBlock(): Buffer | undefined {
     const rows = this.timings;
     if (rows.length === 0) return undefined;
-    const w = new NativeBlockWriter(7, rows.length, 64);
+    const w = new NativeBlockWriter(8, rows.length, 64);
     w.column('Minute', 'DateTime');
     for (const r of rows) w.uint32(r.minute * 60);
     w.column('ServiceName', 'String');
@@ -99,6 +104,8 @@ export class DerivedRowGroups {
     w.uint64Arrays(rows.map((r) => r.durations));
     w.column('SelfTimes', 'Array(UInt64)');
     w.uint64Arrays(rows.map((r) => r.selfTimes));
+    w.column('Environment', 'String');
+    for (const r of rows) w.string(r.environment);
     return w.finish();
   }
 
@@ -106,7 +113,7 @@ export class DerivedRowGroups {
   edgeBlock(): Buffer | undefined {
     const rows = this.edges;
     if (rows.length === 0) return undefined;
-    const w = new NativeBlockWriter(8, rows.length, 64);
+    const w = new NativeBlockWriter(9, rows.length, 64);
     w.column('Minute', 'DateTime');
     for (const r of rows) w.uint32(r.minute * 60);
     w.column('Client', 'String');
@@ -123,6 +130,8 @@ export class DerivedRowGroups {
     w.uint64Arrays(rows.map((r) => r.clientDurations));
     w.column('ServerDurations', 'Array(UInt64)');
     w.uint64Arrays(rows.map((r) => r.serverDurations));
+    w.column('Environment', 'String');
+    for (const r of rows) w.string(r.environment);
     return w.finish();
   }
 }

@@ -2,8 +2,9 @@
 import { buildServiceGraph, type EdgeRow, type NodeRow, type ServiceGraph } from '../graph/service-graph.js';
 import type { Store } from './clickhouse-store.js';
 
-export async function loadServiceGraph(store: Store, startMs: number, endMs: number): Promise<ServiceGraph> {
-  const params = { start: startMs, end: endMs };
+/** `environment` '' reads every environment together; a name reads only that deployment environment. */
+export async function loadServiceGraph(store: Store, startMs: number, endMs: number, environment = ''): Promise<ServiceGraph> {
+  const params = { start: startMs, end: endMs, environment };
   const [nodes, edges] = await Promise.all([store.query<NodeRow>('graph_nodes', params), store.query<EdgeRow>('graph_edges', params)]);
   return buildServiceGraph(nodes, edges);
 }

@@ -12,6 +12,8 @@ export interface LatencyRequest {
   startMs: number;
   endMs: number;
   quantiles: number[];
+  /** Deployment environment ('' or absent: all). */
+  environment?: string;
 }
 
 export interface LatencyResult {
@@ -41,6 +43,7 @@ export async function serviceLatency(store: Store, req: LatencyRequest, rawMaxWi
   const [row] = await store.query<{ count: number; errors: number; quantilesNs: number[] }>(`service_latency_${source}`, {
     service: req.service,
     operation: req.operation,
+    environment: req.environment ?? '',
     start: req.startMs,
     end: req.endMs,
     q1: slots[0],
@@ -58,8 +61,8 @@ export async function serviceLatency(store: Store, req: LatencyRequest, rawMaxWi
   };
 }
 
-export async function listServices(store: Store, startMs: number, endMs: number, rawMaxWindowMs: number): Promise<ServiceSummary[]> {
-  const params = { start: startMs, end: endMs };
+export async function listServices(store: Store, startMs: number, endMs: number, rawMaxWindowMs: number, environment = ''): Promise<ServiceSummary[]> {
+  const params = { start: startMs, end: endMs, environment };
   const source = useRaw(startMs, endMs, rawMaxWindowMs) ? 'raw' : 'rollup';
   type Row = { name: string; kind?: string; spanCount: number; requests?: number; errors: number; quantilesNs: number[] };
   const [services, virtual] = await Promise.all([store.query<Row>(`services_${source}`, params), store.query<Row>('virtual_nodes', params)]);
@@ -85,8 +88,8 @@ export interface EdgeLatency {
 }
 
 /** One edge's calls and latency over a window, from the edge rollup. */
-export async function edgeLatency(store: Store, client: string, server: string, startMs: number, endMs: number): Promise<EdgeLatency> {
-  const [row] = await store.query<EdgeLatency>('edge_latency_rollup', { client, server, start: startMs, end: endMs });
+export async function edgeLatency(store: Store, client: string, server: string, startMs: number, endMs: number, environment = ''): Promise<EdgeLatency> {
+  const [row] = await store.query<EdgeLatency>('edge_latency_rollup', { client, server, start: startMs, end: endMs, environment });
   return {
     calls: Number(row?.calls ?? 0),
     errors: Number(row?.errors ?? 0),

@@ -8,6 +8,8 @@ import type { Store } from './clickhouse-store.js';
 export interface RequestSampleQuery {
   service: string;
   operation?: string;
+  /** Deployment environment of the requests ('' or absent: all). */
+  environment?: string;
   startMs: number;
   endMs: number;
   /** Requests to sample. */
@@ -40,7 +42,7 @@ const TRACE_MARGIN_MS = 10 * 60_000;
 
 export async function loadRequestSample(store: Store, q: RequestSampleQuery): Promise<RequestSample> {
   const range = { start: q.startMs, end: q.endMs };
-  const entries = await store.query<{ traceId: string; spanId: string }>('rca_request_sample', { ...range, service: q.service, operation: q.operation ?? '', limit: q.limit });
+  const entries = await store.query<{ traceId: string; spanId: string }>('rca_request_sample', { ...range, service: q.service, operation: q.operation ?? '', environment: q.environment ?? '', limit: q.limit });
   if (entries.length === 0) return { entries, spans: [] };
   const traceIds = [...new Set(entries.map((e) => e.traceId))];
   const spans = await store.query<StoredTraceSpan>('rca_trace_spans', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, maxSpans: q.maxSpans });

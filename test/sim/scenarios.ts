@@ -45,7 +45,9 @@ export interface Scenario {
   baselineRequests: number;
   windowRequests: number;
   /** Another system in the same store at the same time, with an incident of its own. */
-  neighbour: { topology: Topology; faults: Fault[] };
+  neighbour: { topology: Topology; faults: Fault[]; environment?: string };
+  /** deployment.environment.name of the system under test (set when the neighbour is its own staging copy). */
+  environment?: string;
 }
 
 interface System {
@@ -273,8 +275,11 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
       const noisy = symptom(dr.topology, sys.alert, [...chronic, ...noise], 17 + attempt);
       const noiseMs = noisy.meanMs - before.meanMs;
       if (noiseMs > 0.5 * Math.max(0, after.meanMs - before.meanMs) || noiseMs > 0.05 * before.meanMs) noise.length = 0;
-      const n = SYSTEMS[(i + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
-      const nReach = downstream(n.topology, n.alert).services;
+      // Every fourth scenario shares the store with a staging copy of the same system, where a load test makes
+      // another service slow: same service names, different environment.
+      const staging = out.length % 4 === 0;
+      const n = staging ? sys : SYSTEMS[(i + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
+      const nReach = downstream(n.topology, n.alert).services.filter((s) => s !== dr.truth);
       scenario = {
         name: `${sys.topology.name}#${out.length} ${kind}: ${describeFault(dr.faults[0]!)}`,
         kind,
@@ -286,7 +291,8 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
         truthKind: dr.truthKind,
         baselineRequests: Math.round(1800 * dr.requestScale),
         windowRequests: Math.round(450 * dr.requestScale),
-        neighbour: { topology: n.topology, faults: [{ kind: 'latency', service: nReach[1 + rnd.int(nReach.length - 1)] ?? n.alert, factor: 5 }] },
+        neighbour: { topology: n.topology, faults: [{ kind: 'latency', service: nReach[1 + rnd.int(nReach.length - 1)] ?? n.alert, factor: 5 }], ...(staging ? { environment: 'staging' } : {}) },
+        ...(staging ? { environment: 'production' } : {}),
       };
     }
     if (scenario) out.push(scenario);

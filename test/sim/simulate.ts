@@ -26,6 +26,8 @@ export interface SimulationOptions {
   faults?: Fault[];
   /** Probability a failing child makes its caller fail too. */
   errorPropagation?: number;
+  /** deployment.environment.name on every resource (none when absent). */
+  environment?: string;
 }
 
 export interface EdgeTruth {
@@ -52,6 +54,7 @@ interface Ctx {
   nodes: Map<string, string>;
   resources: Map<string, Attributes>;
   propagation: number;
+  environment: string | undefined;
 }
 
 
@@ -67,6 +70,7 @@ export function simulate(topo: Topology, opts: SimulationOptions): SimulationRes
     nodes: new Map(),
     resources: new Map(),
     propagation: opts.errorPropagation ?? 0.3,
+    environment: opts.environment,
   };
   const totalWeight = topo.entries.reduce((s, e) => s + e.weight, 0);
   for (let i = 0; i < opts.requests; i++) {
@@ -197,7 +201,7 @@ function groupCalls(calls: Call[]): Call[][] {
 function makeSpan(ctx: Ctx, service: string, name: string, kind: SpanKindNumber, spanId: string, parentSpanId: string, startMs: number, endMs: number, failed: boolean, attributes: Attributes): Span {
   let resource = ctx.resources.get(service);
   if (!resource) {
-    resource = { 'service.name': service, 'telemetry.sdk.language': 'simulated' };
+    resource = { 'service.name': service, 'telemetry.sdk.language': 'simulated', ...(ctx.environment ? { 'deployment.environment.name': ctx.environment } : {}) };
     ctx.resources.set(service, resource);
   }
   const startNs = BigInt(Math.round(startMs * 1000)) * 1000n;

@@ -29,6 +29,7 @@ const opts = { flushIntervalMs: 60_000, flushRows: 1_000_000, maxBuffered: 1_000
 const timing = (service: string, m: number, durationMs: number, failed = false): SpanTiming => ({
   minute: m,
   serviceName: service,
+  environment: '',
   spanName: 'GET /x',
   spanKind: 'Server',
   durationNs: durationMs * 1e6,
@@ -40,6 +41,8 @@ const call = (client: string, server: string, serverKind: EdgeCall['serverKind']
   minute: m,
   client,
   server,
+  clientEnvironment: '',
+  serverEnvironment: '',
   serverKind,
   connectionType: serverKind === 'database' ? 'database' : '',
   clientDurationNs: clientMs * 1e6,

@@ -28,7 +28,7 @@ describe('store migrations', () => {
     const spans = simulate(ciPipeline, { seed: 5, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 10 }).spans;
     let store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
     await store.insertNative('otel_traces', spansToNative(spans));
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
@@ -47,7 +47,7 @@ describe('store migrations', () => {
     await store.close();
   });
 
-  it('upgrade: a store left at version 4 with data is rebuilt (0005) and switched to grouped derived rows (0006) and the ingest codecs (0007) without losing a span or a rollup row', async () => {
+  it('upgrade: a store left at version 4 with data is rebuilt (0005), switched to grouped derived rows (0006), the ingest codecs (0007) and environment-keyed rollups (0008) without losing a span or a rollup row', async () => {
     const spans = simulate(ciPipeline, { seed: 6, startMs: Date.now() - 600_000, durationMs: 300_000, requests: 200 }).spans;
     let store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     // The tables as version 4 of the files created them (sorted by operation and time; rollups service first).
@@ -81,7 +81,7 @@ describe('store migrations', () => {
 
     store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(upgrade.applied).toEqual([5, 6, 7]);
+    expect(upgrade.applied).toEqual([5, 6, 7, 8]);
     expect(await snapshot(store)).toEqual(before);
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toContain('ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)');
@@ -89,7 +89,7 @@ describe('store migrations', () => {
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
     expect(ddl!.statement).toMatch(/`TraceId` String CODEC\(ZSTD\(1\)\)/); // 0007
     const [rollup] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
-    expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute)');
+    expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute, Environment)'); // 0008
     // The new views feed the swapped-in rollups.
     await writeDerived(store, simulate(ciPipeline, { seed: 7, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 20 }).spans);
     const after = await snapshot(store);
