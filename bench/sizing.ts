@@ -1,0 +1,118 @@
+/**
+ * npm run bench:sizing — what faultline needs at a steady ingest rate: for each rate (RATES, spans/s; default
+ * 100,1000,10000,100000) it starts faultline as its own process on a fresh embedded store, sends the shop's spans
+ * over OTLP/gRPC at that rate for DURATION seconds (default 60; open loop, 1000-span requests, or smaller at low
+ * rates so a request goes out every 100 ms), and prints the spans/s acknowledged, ack latency P50/P99, the
+ * process's CPU (cores) and peak and final RSS (from /proc), and the data directory's size.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { freePort } from '../test/helpers/free-port.js';
+import { encodeProto } from '../test/sim/otlp-encode.js';
+import { simulate } from '../test/sim/simulate.js';
+import { shop } from '../test/sim/topology.js';
+
+const RATES = (process.env.RATES ?? '100,1000,10000,100000').split(',').map(Number);
+const DURATION = Number(process.env.DURATION ?? 60);
+/** USER_HZ: the unit of utime/stime in /proc/<pid>/stat on Linux. */
+const TICKS_PER_SECOND = 100;
+
+function procStats(pid: number): { rssBytes: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssBytes: rssKb * 1024, cpuSeconds: ticks / TICKS_PER_SECOND };
+}
+
+async function runRate(rate: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-sizing-'));
+  const [grpcPort, httpPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
+    env: { ...process.env, FAULTLINE_DATA_DIR: dir, FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`, FAULTLINE_OTLP_HTTP_ADDR: `127.0.0.1:${httpPort}`, FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`, FAULTLINE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!(await fetch(`http://127.0.0.1:${apiPort}/readyz`).then((r) => r.ok).catch(() => false))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error('faultline did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const perRequest = Math.max(1, Math.min(1000, Math.round(rate / 10)));
+    const intervalMs = (perRequest / rate) * 1000;
+    const total = Math.round(rate * DURATION);
+    const spans = simulate(shop, { seed: rate, startMs: Date.now() - 5 * 60_000, durationMs: 4 * 60_000, requests: Math.ceil(total / 12) + 10 }).spans;
+    const requests: Buffer[] = [];
+    for (let i = 0; i + perRequest <= spans.length && requests.length * perRequest < total; i += perRequest) requests.push(encodeProto(spans.slice(i, i + perRequest)));
+    const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+    const latencies: number[] = [];
+    let acked = 0;
+    let failed = 0;
+    const pid = child.pid!;
+    const before = procStats(pid);
+    let peakRss = before.rssBytes;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, procStats(pid).rssBytes)), 250);
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < requests.length; i++) {
+      const due = started + i * intervalMs;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const sentAt = performance.now();
+      inFlight.push(
+        new Promise<void>((resolve) =>
+          client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (x: Buffer) => x, (x: Buffer) => x, requests[i]!, (err) => {
+            if (err) failed++;
+            else {
+              acked += perRequest;
+              latencies.push(performance.now() - sentAt);
+            }
+            resolve();
+          }),
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+    const seconds = (performance.now() - started) / 1000;
+    const after = procStats(pid);
+    clearInterval(sampler);
+    client.close();
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+    const dataMb = Number(execFileSync('du', ['-sm', dir]).toString().split('\t')[0]);
+    return [
+      String(rate).padStart(7),
+      (acked / seconds).toFixed(0).padStart(9),
+      String(failed).padStart(6),
+      q(0.5).toFixed(0).padStart(7),
+      q(0.99).toFixed(0).padStart(7),
+      ((after.cpuSeconds - before.cpuSeconds) / seconds).toFixed(2).padStart(6),
+      (peakRss / 2 ** 20).toFixed(0).padStart(9),
+      (after.rssBytes / 2 ** 20).toFixed(0).padStart(8),
+      String(dataMb).padStart(8),
+    ].join(' ');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const header = '   rate  acked/s failed  p50 ms  p99 ms  cores peak RSS MB  RSS MB  data MB';
+  const rows: string[] = [];
+  for (const rate of RATES) {
+    process.stderr.write(`sizing at ${rate} spans/s for ${DURATION} s...\n`);
+    rows.push(await runRate(rate));
+  }
+  console.log(`\nfaultline sizing (${DURATION} s per rate, embedded store, shop topology, OTLP/gRPC):\n${header}\n${rows.join('\n')}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
