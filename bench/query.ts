@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     const raw = 6 * HOUR;
     await time('(a) one service P50/P99, 1 h (raw, exact)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
     await time('(b) all services P99, 1 h (raw, exact)', () => listServices(store, end - HOUR, end, raw));
-    const edge = await store.query<{ source: string; target: string }>('graph_edges', { start: end - HOUR, end });
+    const edge = await store.query<{ source: string; target: string }>('graph_edges', { start: end - HOUR, end, environment: '' });
     const e = edge[Math.floor(edge.length / 2)]!;
     await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () => edgeLatency(store, e.source, e.target, end - 24 * HOUR, end));
     await time('(a\') one service P50/P99, 24 h (rollup)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));

@@ -54,7 +54,7 @@ export function createSelfMetrics(registry = new Registry(), build: BuildInfo = 
     incidents: new Counter({ name: 'faultline_incidents_total', help: 'Incidents by final analysis status.', labelNames: ['status'], registers: r }),
     alertsSkipped: new Counter({
       name: 'faultline_alerts_skipped_total',
-      help: 'Alerts that opened no incident: no_service_label, no_spans (not a traced service), unknown_resolved.',
+      help: 'Alerts that opened no incident: no_service_label, no_spans (not a traced service), unknown_resolved, invalid, truncated (by Alertmanager).',
       labelNames: ['reason'],
       registers: r,
     }),

@@ -19,8 +19,10 @@ function wholeNumber(raw: string, field: string, min: number, max: number): numb
 export function addIncidentRoutes(router: Router, incidents: IncidentService, config: Config): void {
   router.post('/api/v1/alerts/alertmanager', async ({ req }) => {
     const body = await readJsonBody(req, config.api.maxBodyBytes);
-    const alerts = parseAlertmanagerPayload(body, config.rca.serviceLabels, Date.now(), config.rca.environmentLabels);
-    const { incidents: opened, skipped } = await incidents.handleAlerts(alerts);
+    const payload = parseAlertmanagerPayload(body, config.rca.serviceLabels, Date.now(), config.rca.environmentLabels);
+    const { incidents: opened, skipped } = await incidents.handleAlerts(payload.alerts);
+    incidents.noteInvalidAlerts(payload.invalid.length, payload.truncated);
+    for (const bad of payload.invalid) skipped.push({ fingerprint: bad.fingerprint, reason: bad.reason });
     const base = req.headers.host ? `http://${req.headers.host}` : '';
     return apiResponse(202, {
       incidents: opened.map((i) => ({ id: i.id, status: i.status, service: i.service, alertStatus: i.alertStatus, created: i.created, url: `${base}/api/v1/incidents/${i.id}` })),

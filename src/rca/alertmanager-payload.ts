@@ -22,12 +22,36 @@ export const DEFAULT_ENVIRONMENT_LABELS = ['environment', 'env', 'deployment_env
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function parseAlertmanagerPayload(body: unknown, serviceLabels: string[], now = Date.now(), environmentLabels: readonly string[] = DEFAULT_ENVIRONMENT_LABELS): ParsedAlert[] {
+export interface ParsedPayload {
+  alerts: ParsedAlert[];
+  /** Alerts that could not be read, with why: reported back as skipped, while the valid ones are taken. */
+  invalid: { index: number; fingerprint: string; reason: string }[];
+  /** Alerts Alertmanager left out of this call (`truncatedAlerts`, when max_alerts is set on the receiver). */
+  truncated: number;
+}
+
+/**
+ * A body that is not a webhook payload at all is an InputError (400: no retry can help). Inside a valid payload,
+ * a malformed alert does not fail the call: Alertmanager drops a whole batch on a 4xx, which would lose the valid
+ * alerts with it.
+ */
+export function parseAlertmanagerPayload(body: unknown, serviceLabels: string[], now = Date.now(), environmentLabels: readonly string[] = DEFAULT_ENVIRONMENT_LABELS): ParsedPayload {
   if (!isObj(body)) throw new InputError('body must be an Alertmanager webhook JSON object');
   if (body.version !== undefined && body.version !== '4') throw new InputError(`unsupported webhook version ${JSON.stringify(body.version)} (expected "4")`);
   if (!Array.isArray(body.alerts)) throw new InputError('alerts must be an array');
-  if (body.alerts.length > 1000) throw new InputError('at most 1000 alerts per webhook call');
-  return body.alerts.map((raw, i) => parseAlert(raw, i, serviceLabels, now, environmentLabels));
+  const alerts: ParsedAlert[] = [];
+  const invalid: ParsedPayload['invalid'] = [];
+  body.alerts.forEach((raw, i) => {
+    try {
+      alerts.push(parseAlert(raw, i, serviceLabels, now, environmentLabels));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      const fingerprint = isObj(raw) && typeof raw.fingerprint === 'string' ? raw.fingerprint.slice(0, 64) : '';
+      invalid.push({ index: i, fingerprint, reason: err.message });
+    }
+  });
+  const truncated = typeof body.truncatedAlerts === 'number' && Number.isFinite(body.truncatedAlerts) && body.truncatedAlerts > 0 ? Math.floor(body.truncatedAlerts) : 0;
+  return { alerts, invalid, truncated };
 }
 
 function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: number, environmentLabels: readonly string[]): ParsedAlert {
@@ -71,14 +95,22 @@ function stringMap(v: unknown, where: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v)) {
     if (typeof val !== 'string') throw new InputError(`${where}.${k} must be a string`);
-    out[k] = val;
+    // Lone surrogates are not text: the store refuses them, so they become U+FFFD here.
+    out[wellFormed(k)] = wellFormed(val);
   }
   return out;
 }
 
+/** The string with lone surrogates replaced by U+FFFD (String#toWellFormed, Node 20+; typed here for ES2022 libs). */
+const wellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
+
+/** Alertmanager's zero time (0001-01-01) is allowed for endsAt; anything else must be a real instant. */
+const MAX_MS = Date.UTC(2262, 0, 1);
+
 function time(v: unknown, where: string): number {
   const t = typeof v === 'string' ? Date.parse(v) : NaN;
   if (Number.isNaN(t)) throw new InputError(`${where} must be an RFC 3339 time, got ${JSON.stringify(v)}`);
+  if (t >= MAX_MS || (t < 0 && !(typeof v === 'string' && v.startsWith('0001-01-01')))) throw new InputError(`${where} must be between 1970 and 2262, got ${JSON.stringify(v)}`);
   return t;
 }
 

@@ -186,6 +186,18 @@ export class IncidentService {
     this.schedule.close();
   }
 
+  /** Counts (and logs) alerts a webhook call could not read, and those Alertmanager truncated from it. */
+  noteInvalidAlerts(invalid: number, truncated: number): void {
+    if (invalid > 0) {
+      this.metrics.alertsSkipped.inc({ reason: 'invalid' }, invalid);
+      this.log.warn('webhook alerts skipped as invalid', { count: invalid });
+    }
+    if (truncated > 0) {
+      this.metrics.alertsSkipped.inc({ reason: 'truncated' }, truncated);
+      this.log.warn('Alertmanager truncated alerts from a webhook call (max_alerts on its receiver)', { truncatedAlerts: truncated });
+    }
+  }
+
   private skip(skipped: SkippedAlert[], a: ParsedAlert, reason: string, message: string): void {
     skipped.push({ fingerprint: a.info.fingerprint, reason: message });
     this.metrics.alertsSkipped.inc({ reason });
