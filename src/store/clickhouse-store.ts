@@ -100,8 +100,9 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
           return;
         }
         const path = join(embedded.staging, `${randomUUID()}.native`);
-        await writeFile(path, block);
+        // The write itself is inside the try: a half-written file (disk full) is removed too.
         try {
+          await writeFile(path, block);
           await client.command({ query: loadQuery('insert_native_file'), query_params: { table, path } });
         } finally {
           await unlink(path).catch(() => undefined);
