@@ -21,6 +21,14 @@ export class AnalysisQueue {
     this.pump();
   }
 
+  /** Drops the jobs that have not started (shutdown: their incidents stay pending and resume after a restart). */
+  dropWaiting(): number {
+    const n = this.waiting.length;
+    this.waiting.length = 0;
+    if (this.depth === 0) for (const r of this.idleResolvers.splice(0)) r();
+    return n;
+  }
+
   /** Resolves when nothing is running or waiting. */
   idle(): Promise<void> {
     if (this.depth === 0) return Promise.resolve();

@@ -18,9 +18,13 @@ export class IncidentRepository {
   constructor(private readonly store: Store) {}
 
   async save(report: Report, dedupKey: string): Promise<void> {
+    await this.store.insertJson('incidents', JSON.stringify(this.row(report, dedupKey)) + '\n');
+  }
+
+  private row(report: Report, dedupKey: string): Record<string, unknown> {
     // Versions grow with time (so replicas agree on the newest) and strictly within this process.
     this.lastVersion = Math.max(Date.now() * 1000, this.lastVersion + 1);
-    const row = {
+    return {
       Id: report.id,
       DedupKey: dedupKey,
       Service: report.service,
@@ -31,12 +35,25 @@ export class IncidentRepository {
       Version: this.lastVersion,
       Report: JSON.stringify(report),
     };
-    await this.store.insertJson('incidents', JSON.stringify(row) + '\n');
   }
 
   async get(id: string): Promise<Report | undefined> {
     const [row] = await this.store.query<{ report: string }>('incident_get', { id });
     return row ? (JSON.parse(row.report) as Report) : undefined;
+  }
+
+  /** Many reports at once: a webhook call with a thousand alerts is one read, not a thousand. */
+  async findByDedupKeys(dedupKeys: string[]): Promise<Map<string, Report>> {
+    if (dedupKeys.length === 0) return new Map();
+    const rows = await this.store.query<{ dedupKey: string; report: string }>('incident_by_dedup_keys', { dedupKeys: [...new Set(dedupKeys)] });
+    return new Map(rows.map((r) => [r.dedupKey, JSON.parse(r.report) as Report]));
+  }
+
+  /** Saves several reports in one insert. */
+  async saveMany(items: { report: Report; dedupKey: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    const lines = items.map(({ report, dedupKey }) => JSON.stringify(this.row(report, dedupKey))).join('\n') + '\n';
+    await this.store.insertJson('incidents', lines);
   }
 
   async findByDedupKey(dedupKey: string): Promise<Report | undefined> {

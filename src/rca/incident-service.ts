@@ -79,9 +79,14 @@ export class IncidentService {
   async handleAlerts(alerts: ParsedAlert[], now = Date.now()): Promise<{ incidents: OpenedIncident[]; skipped: SkippedAlert[] }> {
     const incidents: OpenedIncident[] = [];
     const skipped: SkippedAlert[] = [];
+    // One read for the whole call, one presence check per service, one insert for the new incidents: a webhook with
+    // a thousand alerts must answer well within Alertmanager's 10 s timeout.
+    const known = await this.repo.findByDedupKeys(alerts.map((a) => `${a.info.fingerprint}|${a.info.startsAt}`));
+    const presence = new Map<string, boolean>();
+    const opened: { report: Report; dedupKey: string; alert: ParsedAlert }[] = [];
     for (const a of alerts) {
       const dedupKey = `${a.info.fingerprint}|${a.info.startsAt}`;
-      const existing = await this.repo.findByDedupKey(dedupKey);
+      const existing = known.get(dedupKey) ?? opened.find((o) => o.dedupKey === dedupKey)?.report;
       if (a.info.status === 'resolved') {
         if (!existing) {
           this.skip(skipped, a, 'unknown_resolved', 'resolved alert with no open incident');
@@ -102,9 +107,16 @@ export class IncidentService {
       const windowEnd = a.endsAtMs ?? now;
       const windowStart = Math.min(a.startsAtMs - this.opts.lookbackMs, windowEnd - 60_000);
       const baseline = a.baseline ?? { startMs: windowStart - this.opts.baselineMs, endMs: windowStart };
-      const searchFrom = Math.min(baseline.startMs, windowStart);
-      const [presence] = await this.store.query<{ found: number }>('service_has_spans', { service: a.service, environment: a.environment ?? '', start: searchFrom, end: Math.max(windowEnd, now) + 60_000 });
-      if (Number(presence?.found ?? 0) === 0) {
+      // From the start of the baseline's hour: alerts of one call share the check (and a wider range only helps).
+      const searchFrom = Math.floor(Math.min(baseline.startMs, windowStart) / 3600_000) * 3600_000;
+      const presenceKey = `${a.service}\u0000${a.environment ?? ''}\u0000${searchFrom}`;
+      let traced = presence.get(presenceKey);
+      if (traced === undefined) {
+        const [row] = await this.store.query<{ found: number }>('service_has_spans', { service: a.service, environment: a.environment ?? '', start: searchFrom, end: Math.max(windowEnd, now) + 60_000 });
+        traced = Number(row?.found ?? 0) > 0;
+        presence.set(presenceKey, traced);
+      }
+      if (!traced) {
         const minutes = Math.round((Math.max(windowEnd, now) - searchFrom) / 60_000);
         const where = a.environment ? ` in environment ${a.environment}` : '';
         this.skip(skipped, a, 'no_spans', `no spans of ${a.service}${where} in the last ${minutes} minutes: not a traced service (route only trace alerts to faultline)`);
@@ -128,10 +140,13 @@ export class IncidentService {
         createdAt: iso(now),
         updatedAt: iso(now),
       };
-      await this.repo.save(report, dedupKey);
-      this.log.info('incident opened', { id: report.id, service: report.service, alertname: a.info.alertname, startsAt: a.info.startsAt });
-      this.enqueue(report.id);
+      opened.push({ report, dedupKey, alert: a });
       incidents.push({ id: report.id, status: report.status, service: report.service, alertStatus: 'firing', created: true });
+    }
+    await this.repo.saveMany(opened);
+    for (const { report, alert } of opened) {
+      this.log.info('incident opened', { id: report.id, service: report.service, alertname: alert.info.alertname, startsAt: alert.info.startsAt });
+      this.enqueue(report.id);
     }
     return { incidents, skipped };
   }
@@ -181,9 +196,13 @@ export class IncidentService {
     return this.queue.idle();
   }
 
-  /** Stops scheduled re-analyses (shutdown). */
+  /** Stops scheduled re-analyses and drops queued ones (shutdown); running analyses finish (see idle()). */
   close(): void {
     this.schedule.close();
+    const dropped = this.queue.dropWaiting();
+    this.inFlight.clear();
+    this.again.clear();
+    if (dropped > 0) this.log.info('queued analyses left for the next start', { count: dropped });
   }
 
   /** Counts (and logs) alerts a webhook call could not read, and those Alertmanager truncated from it. */

@@ -63,3 +63,20 @@ describe('Alertmanager webhook', () => {
     expect((await post('[1,2')).status).toBe(400);
   });
 });
+
+describe('a large webhook call', () => {
+  it('opens an incident for each of 1000 alerts in one call (one read, one insert), and finds them all again', async () => {
+    const alerts = Array.from({ length: 1000 }, (_, i) => ({ service: i % 2 ? 'builder' : 'git-proxy', startsAt: new Date(now - 60_000 - i * 1000), fingerprint: `big${i}` }));
+    const started = performance.now();
+    const first = await post(alertmanagerWebhook(alerts));
+    const ms = performance.now() - started;
+    expect(first.status).toBe(202);
+    expect(first.body.incidents).toHaveLength(1000);
+    expect(new Set(first.body.incidents.map((i) => i.id)).size).toBe(1000);
+    if (process.env.FAULTLINE_TEST_PRINT) console.log(`1000-alert webhook answered in ${ms.toFixed(0)} ms`);
+    const again = await post(alertmanagerWebhook(alerts));
+    expect(again.body.incidents.map((i) => (i as { created?: boolean }).created)).toEqual(Array(1000).fill(false));
+    expect(again.body.incidents.map((i) => i.id)).toEqual(first.body.incidents.map((i) => i.id));
+    h.app.incidents.close();
+  }, 120_000);
+});
