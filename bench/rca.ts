@@ -55,13 +55,14 @@ async function main(): Promise<void> {
   const loadStart = performance.now();
   const load = async (i: number): Promise<void> => {
     const s = scenarios[i]!;
+    const k = s.index;
     const w = slot(i);
     const window = { startMs: w.windowStart, durationMs: 15 * MINUTE };
     const batch = [
-      ...simulate(s.topology, { seed: 1000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: s.baselineRequests, faults: s.chronic, environment: s.environment }).spans,
-      ...simulate(s.topology, { seed: 2000 + i, ...window, requests: s.windowRequests, faults: [...s.chronic, ...s.faults], environment: s.environment }).spans,
-      ...simulate(s.neighbour.topology, { seed: 3000 + i, startMs: w.baselineStart, durationMs: HOUR, requests: 600, environment: s.neighbour.environment }).spans,
-      ...simulate(s.neighbour.topology, { seed: 4000 + i, ...window, requests: 150, faults: s.neighbour.faults, environment: s.neighbour.environment }).spans,
+      ...simulate(s.topology, { seed: 1000 + k, startMs: w.baselineStart, durationMs: HOUR, requests: s.baselineRequests, faults: s.chronic, environment: s.environment }).spans,
+      ...simulate(s.topology, { seed: 2000 + k, ...window, requests: s.windowRequests, faults: [...s.chronic, ...s.faults], environment: s.environment }).spans,
+      ...simulate(s.neighbour.topology, { seed: 3000 + k, startMs: w.baselineStart, durationMs: HOUR, requests: 600, environment: s.neighbour.environment }).spans,
+      ...simulate(s.neighbour.topology, { seed: 4000 + k, ...window, requests: 150, faults: s.neighbour.faults, environment: s.neighbour.environment }).spans,
     ];
     spans += batch.length;
     await sendSpans(otlp, batch);

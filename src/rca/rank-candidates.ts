@@ -37,8 +37,46 @@ export interface Ranking {
 /** Latency rise of the alerting service's requests (relative) and failure-rate rise that count as a full anomaly. */
 const FULL_LATENCY_RISE = 0.25;
 const FULL_ERROR_RISE = 0.03;
-/** Standard errors a delta is shrunk by before it counts. */
+/** Standard errors a candidate's delta is shrunk by before it counts, and the symptom's own rise. */
 const SHRINK_SE = 2;
+const SYMPTOM_SHRINK_SE = 1;
+const MAX_WEIGHT = 10;
+
+interface SymptomWeights {
+  /** How much the mean and the tail of the symptom's requests rose, and its failures, each in [0, MAX_WEIGHT]. */
+  meanWeight: number;
+  tailWeight: number;
+  latWeight: number;
+  errWeight: number;
+}
+
+function symptomWeights(cur: RequestProfile, base: RequestProfile, shrinkSe: number): SymptomWeights {
+  const rise = (c: number, b: number, se: number) => relRise(Math.max(0, c - b - shrinkSe * se), b);
+  const meanRise = rise(cur.meanMs, base.meanMs, Math.hypot(cur.meanSeMs, base.meanSeMs));
+  const tailRise = rise(cur.tailMeanMs, base.tailMeanMs, Math.hypot(cur.tailSeMs, base.tailSeMs));
+  const errorRise = cur.failed / cur.requests - (base.requests > 0 ? base.failed / base.requests : 0);
+  // In units of "clearly noticeable" (25% slower, 3 points more failures), capped at 10: a latency anomaly ten
+  // times that size outweighs a failure rise just past it, rather than both counting as "full".
+  return {
+    meanWeight: clamp(meanRise / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
+    tailWeight: clamp(tailRise / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
+    latWeight: clamp(Math.max(meanRise, tailRise) / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
+    errWeight: clamp(errorRise / FULL_ERROR_RISE, 0, MAX_WEIGHT),
+  };
+}
+
+/** Each candidate's share of the anomaly: its latency share (mean and tail) and error share, weighted by their size. */
+function anomalyShare(contributions: Contribution[], w: SymptomWeights, rises: (c: Contribution) => [number, number, number]): (c: Contribution) => number {
+  const sums = [0, 0, 0];
+  for (const c of contributions) rises(c).forEach((x, i) => (sums[i]! += Math.max(0, x)));
+  return (c) => {
+    if (w.latWeight + w.errWeight === 0) return 0;
+    const [mean, tail, errors] = rises(c).map((x) => Math.max(0, x)) as [number, number, number];
+    const latShare = share(mean / sums[0]!, w.meanWeight, tail / sums[1]!, w.tailWeight);
+    const errShare = sums[2]! > 0 ? errors / sums[2]! : 0;
+    return (latShare * w.latWeight + errShare * w.errWeight) / (w.latWeight + w.errWeight);
+  };
+}
 
 export interface Contribution {
   key: string;
@@ -69,36 +107,17 @@ export function rankCandidates(input: RankInput): Ranking {
     return { candidates: [], verdict: 'insufficient_data', paths: new Map(), summary: `No requests of ${service} in the window: nothing to analyse (is the service name right, and is it sending traces?).` };
   }
   const contributions = measureContributions(cur, base);
-  // The mean and the slow tail can move apart (a fault on the common path, a slow rare path): each share counts
-  // as much as that statistic rose.
-  // Both shrunk by their standard errors like the candidates' rises: a noisy tail is no latency anomaly.
-  const meanRise = relRise(shrink(cur.meanMs - base.meanMs, Math.hypot(cur.meanSeMs, base.meanSeMs)), base.meanMs);
-  const tailRise = relRise(shrink(cur.tailMeanMs - base.tailMeanMs, Math.hypot(cur.tailSeMs, base.tailSeMs)), base.tailMeanMs);
-  const meanWeight = clamp(meanRise / FULL_LATENCY_RISE, 0, 1);
-  const tailWeight = clamp(tailRise / FULL_LATENCY_RISE, 0, 1);
-  const latencyRise = Math.max(meanRise, tailRise);
-  const errorRise = cur.failed / cur.requests - (base.requests > 0 ? base.failed / base.requests : 0);
-  const latWeight = clamp(latencyRise / FULL_LATENCY_RISE, 0, 1);
-  const errWeight = clamp(errorRise / FULL_ERROR_RISE, 0, 1);
-  const anomalyShare = (rises: (c: Contribution) => [number, number, number]): ((c: Contribution) => number) => {
-    const sums = [0, 0, 0];
-    for (const c of contributions) rises(c).forEach((x, i) => (sums[i]! += Math.max(0, x)));
-    return (c) => {
-      const [mean, tail, errors] = rises(c).map((x) => Math.max(0, x)) as [number, number, number];
-      const latShare = share(mean / sums[0]!, meanWeight, tail / sums[1]!, tailWeight);
-      const errShare = sums[2]! > 0 ? errors / sums[2]! : 0;
-      // Weights floored so that, unshrunk, even a faint anomaly orders the candidates.
-      const lw = Math.max(latWeight, 1e-3);
-      const ew = Math.max(errWeight, 1e-3);
-      return latWeight + errWeight > 0 ? (latShare * latWeight + errShare * errWeight) / (latWeight + errWeight) : (latShare * lw + errShare * ew) / (lw + ew);
-    };
-  };
-  const shrunk = anomalyShare((c) => [c.meanRise, c.tailRise, c.errorRise]);
-  const raw = anomalyShare((c) => [c.mean.current - c.mean.baseline, c.tail.current - c.tail.baseline, c.errors.current - c.errors.baseline]);
+  // The mean and the slow tail can move apart (a fault on the common path, a slow rare path): each share counts as
+  // much as that statistic rose, shrunk by one standard error (a noisy tail is no latency anomaly).
+  const shrunkWeights = symptomWeights(cur, base, SYMPTOM_SHRINK_SE);
+  const rawWeights = symptomWeights(cur, base, 0);
+  const shrunk = anomalyShare(contributions, shrunkWeights, (c) => [c.meanRise, c.tailRise, c.errorRise]);
+  const raw = anomalyShare(contributions, rawWeights, (c) => [c.mean.current - c.mean.baseline, c.tail.current - c.tail.baseline, c.errors.current - c.errors.baseline]);
   for (const c of contributions) {
-    c.score = latWeight + errWeight > 0 ? shrunk(c) : 0;
+    c.score = shrunk(c);
     c.rawScore = raw(c);
   }
+  const { latWeight, errWeight } = shrunkWeights;
   contributions.sort((a, b) => b.score - a.score || b.rawScore - a.rawScore || a.key.localeCompare(b.key));
 
   const thin = cur.requests < input.minRequests || base.requests < input.minRequests;

@@ -29,6 +29,8 @@ export const FAULT_KINDS = [
 export type FaultKindName = (typeof FAULT_KINDS)[number];
 
 export interface Scenario {
+  /** Position in the generated list: seeds derive from it, so a filtered run reproduces the same data. */
+  index: number;
   name: string;
   kind: FaultKindName;
   topology: Topology;
@@ -281,6 +283,7 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
       const n = staging ? sys : SYSTEMS[(i + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
       const nReach = downstream(n.topology, n.alert).services.filter((s) => s !== dr.truth);
       scenario = {
+        index: out.length,
         name: `${sys.topology.name}#${out.length} ${kind}: ${describeFault(dr.faults[0]!)}`,
         kind,
         topology: dr.topology,
