@@ -116,9 +116,10 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       metrics,
     });
     started.push(api);
-    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls });
+    const timePolicy = { maxAgeMs: config.retentionDays * 86_400_000, maxFutureMs: 24 * 3_600_000 };
+    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls, timePolicy });
     started.push(grpc);
-    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls });
+    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls, timePolicy });
     started.push(http);
     const stopSummary = startIngestSummary(metrics, () => ({ queuedSpans: writer.depth, pairerSpans: pairer.pendingCount }), log);
     started.push({ close: async () => stopSummary() });

@@ -61,6 +61,12 @@ export class StoreUnavailableError extends FaultlineError {
   }
 }
 
+/**
+ * The store refused the data or the statement (not an outage): retrying the same thing fails again. Not a
+ * FaultlineError: on a read it is a bug (500); the batch writer turns it into a per-request InputError.
+ */
+export class StoreRefusedError extends Error {}
+
 /** Shutting down or not ready yet: retry elsewhere or later. */
 export class NotReadyError extends FaultlineError {
   readonly httpStatus = 503;

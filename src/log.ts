@@ -29,7 +29,8 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message };
+  // The cause is what an operator needs (the engine's message behind a generic client-facing one).
+  if (value instanceof Error) return { name: value.name, message: value.message, ...(value.cause !== undefined ? { cause: value.cause } : {}) };
   if (typeof value === 'bigint') return value.toString();
   return value;
 }

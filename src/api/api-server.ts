@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { checkBearerToken } from '../bearer-token.js';
 import type { Registry } from 'prom-client';
 import type { ListenAddress } from '../config.js';
-import { UnauthorizedError, asFaultlineError } from '../errors.js';
+import { StoreUnavailableError, UnauthorizedError, asFaultlineError } from '../errors.js';
 import { closeServer, createServer, listen } from '../http-listen.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
@@ -74,6 +74,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
       opts.log.error('API request failed', { method: req.method, path, err });
       return sendError(res, 500, 'internal', 'internal error; see the faultline log');
     }
+    if (fe instanceof StoreUnavailableError) opts.log.warn('API request: store unavailable', { method: req.method, path, err: fe });
     if (fe.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fe.retryAfterSeconds));
     if (fe instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Bearer');
     sendError(res, fe.httpStatus, fe.code, fe.message);

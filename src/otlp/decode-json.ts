@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import { UNKNOWN_SERVICE, type Attributes, type Span, type SpanKindNumber, type StatusCodeNumber } from '../span.js';
 import { RejectionLog, type DecodedExport } from './decoded-export.js';
-import { invalidSpanReason } from './span-validation.js';
+import { invalidSpanReason, MAX_ATTRIBUTE_DEPTH, NestingTooDeepError } from './span-validation.js';
 
 type Obj = Record<string, unknown>;
 
@@ -107,7 +107,7 @@ function attributesOf(v: unknown, where: string): Attributes {
   if (!Array.isArray(v)) throw new InputError(`${where} must be an array of {key, value}`);
   for (const kv of v) {
     if (!isObj(kv) || typeof kv.key !== 'string') throw new InputError(`${where} entries need a string key`);
-    const value = anyValue(kv.value);
+    const value = anyValue(kv.value, 0);
     out[kv.key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out;
@@ -115,18 +115,19 @@ function attributesOf(v: unknown, where: string): Attributes {
 
 type Json = string | Json[] | { [k: string]: Json };
 
-function anyValue(v: unknown): Json {
+function anyValue(v: unknown, depth: number): Json {
+  if (depth > MAX_ATTRIBUTE_DEPTH) throw new NestingTooDeepError();
   if (!isObj(v)) return '';
   if (typeof v.stringValue === 'string') return v.stringValue;
   if (typeof v.boolValue === 'boolean') return v.boolValue ? 'true' : 'false';
   if (v.intValue !== undefined) return String(v.intValue);
   if (v.doubleValue !== undefined) return String(Number(v.doubleValue));
   if (typeof v.bytesValue === 'string') return v.bytesValue;
-  if (isObj(v.arrayValue)) return Array.isArray(v.arrayValue.values) ? v.arrayValue.values.map(anyValue) : [];
+  if (isObj(v.arrayValue)) return Array.isArray(v.arrayValue.values) ? v.arrayValue.values.map((x) => anyValue(x, depth + 1)) : [];
   if (isObj(v.kvlistValue)) {
     const obj: { [k: string]: Json } = {};
     const values = Array.isArray(v.kvlistValue.values) ? v.kvlistValue.values : [];
-    for (const kv of values) if (isObj(kv) && typeof kv.key === 'string') obj[kv.key] = anyValue(kv.value);
+    for (const kv of values) if (isObj(kv) && typeof kv.key === 'string') obj[kv.key] = anyValue(kv.value, depth + 1);
     return obj;
   }
   return '';

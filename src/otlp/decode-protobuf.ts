@@ -6,7 +6,7 @@
 import { UNKNOWN_SERVICE, type Attributes, type Span, type SpanKindNumber, type StatusCodeNumber } from '../span.js';
 import { RejectionLog, type DecodedExport } from './decoded-export.js';
 import { ProtoReader, WireType } from './proto-reader.js';
-import { invalidSpanReason } from './span-validation.js';
+import { invalidSpanReason, MAX_ATTRIBUTE_DEPTH, NestingTooDeepError } from './span-validation.js';
 
 export function decodeExportRequestProto(buf: Buffer): DecodedExport {
   const r = new ProtoReader(buf);
@@ -116,33 +116,43 @@ function decodeSpan(
   let statusCode = 0;
   let statusMessage = '';
   const attributes: Attributes = {};
-  while (r.pos < r.end) {
-    const tag = r.uint32();
-    switch (tag) {
-      case (1 << 3) | WireType.LEN: traceId = r.hex(); break;
-      case (2 << 3) | WireType.LEN: spanId = r.hex(); break;
-      case (3 << 3) | WireType.LEN: traceState = r.string(); break;
-      case (4 << 3) | WireType.LEN: parentSpanId = r.hex(); break;
-      case (5 << 3) | WireType.LEN: name = r.repeatedString(); break;
-      case (6 << 3) | WireType.VARINT: kind = r.uint32(); break;
-      case (7 << 3) | WireType.I64: startNs = r.fixed64(); break;
-      case (8 << 3) | WireType.I64: endNs = r.fixed64(); break;
-      case (9 << 3) | WireType.LEN: decodeKeyValueInto(r, attributes); break;
-      case (15 << 3) | WireType.LEN: {
-        const end = r.lengthDelimitedEnd();
-        const s = new ProtoReader(r.buf, r.pos, end);
-        while (s.pos < s.end) {
-          const t = s.uint32();
-          if (t === ((2 << 3) | WireType.LEN)) statusMessage = s.string();
-          else if (t === ((3 << 3) | WireType.VARINT)) statusCode = s.uint32();
-          else s.skip(t & 7);
+  const spanEnd = r.end;
+  try {
+    while (r.pos < r.end) {
+      const tag = r.uint32();
+      switch (tag) {
+        case (1 << 3) | WireType.LEN: traceId = r.hex(); break;
+        case (2 << 3) | WireType.LEN: spanId = r.hex(); break;
+        case (3 << 3) | WireType.LEN: traceState = r.string(); break;
+        case (4 << 3) | WireType.LEN: parentSpanId = r.hex(); break;
+        case (5 << 3) | WireType.LEN: name = r.repeatedString(); break;
+        case (6 << 3) | WireType.VARINT: kind = r.uint32(); break;
+        case (7 << 3) | WireType.I64: startNs = r.fixed64(); break;
+        case (8 << 3) | WireType.I64: endNs = r.fixed64(); break;
+        case (9 << 3) | WireType.LEN: decodeKeyValueInto(r, attributes); break;
+        case (15 << 3) | WireType.LEN: {
+          const end = r.lengthDelimitedEnd();
+          const s = new ProtoReader(r.buf, r.pos, end);
+          while (s.pos < s.end) {
+            const t = s.uint32();
+            if (t === ((2 << 3) | WireType.LEN)) statusMessage = s.string();
+            else if (t === ((3 << 3) | WireType.VARINT)) statusCode = s.uint32();
+            else s.skip(t & 7);
+          }
+          r.pos = end;
+          break;
         }
-        r.pos = end;
-        break;
+        default:
+          r.skip(tag & 7);
       }
-      default:
-        r.skip(tag & 7);
     }
+  } catch (err) {
+    // Too deep an attribute value rejects this span only; the reader is left anywhere inside it, which is fine:
+    // the caller positions it at the next span.
+    if (!(err instanceof NestingTooDeepError)) throw err;
+    r.end = spanEnd;
+    rejections.add(`resource_spans[${resourceIndex}] span ${JSON.stringify(name)}`, err.message);
+    return undefined;
   }
   const reason = invalidSpanReason(traceId, spanId, parentSpanId, startNs, endNs);
   if (reason !== undefined) {
@@ -188,13 +198,14 @@ function decodeKeyValueInto(r: ProtoReader, into: Attributes): void {
 
 /** AnyValue as the clickhouseexporter stores it: scalars as text, arrays and maps as JSON. */
 function anyValueToString(r: ProtoReader): string {
-  const v = decodeAnyValue(r);
+  const v = decodeAnyValue(r, 0);
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
-function decodeAnyValue(r: ProtoReader): Json {
+function decodeAnyValue(r: ProtoReader, depth: number): Json {
+  if (depth > MAX_ATTRIBUTE_DEPTH) throw new NestingTooDeepError();
   const end = r.lengthDelimitedEnd();
   const saved = r.end;
   r.end = end;
@@ -206,8 +217,8 @@ function decodeAnyValue(r: ProtoReader): Json {
       case (2 << 3) | WireType.VARINT: out = r.uint32() !== 0 ? 'true' : 'false'; break;
       case (3 << 3) | WireType.VARINT: out = r.int64().toString(); break;
       case (4 << 3) | WireType.I64: out = String(r.double()); break;
-      case (5 << 3) | WireType.LEN: out = decodeRepeatedAnyValue(r); break;
-      case (6 << 3) | WireType.LEN: out = decodeKeyValueList(r); break;
+      case (5 << 3) | WireType.LEN: out = decodeRepeatedAnyValue(r, depth + 1); break;
+      case (6 << 3) | WireType.LEN: out = decodeKeyValueList(r, depth + 1); break;
       case (7 << 3) | WireType.LEN: out = r.base64(); break;
       default: r.skip(tag & 7);
     }
@@ -216,21 +227,21 @@ function decodeAnyValue(r: ProtoReader): Json {
   return out;
 }
 
-function decodeRepeatedAnyValue(r: ProtoReader): Json[] {
+function decodeRepeatedAnyValue(r: ProtoReader, depth: number): Json[] {
   const end = r.lengthDelimitedEnd();
   const saved = r.end;
   r.end = end;
   const values: Json[] = [];
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === ((1 << 3) | WireType.LEN)) values.push(decodeAnyValue(r));
+    if (tag === ((1 << 3) | WireType.LEN)) values.push(decodeAnyValue(r, depth));
     else r.skip(tag & 7);
   }
   r.end = saved;
   return values;
 }
 
-function decodeKeyValueList(r: ProtoReader): { [k: string]: Json } {
+function decodeKeyValueList(r: ProtoReader, depth: number): { [k: string]: Json } {
   const end = r.lengthDelimitedEnd();
   const saved = r.end;
   r.end = end;
@@ -246,7 +257,7 @@ function decodeKeyValueList(r: ProtoReader): { [k: string]: Json } {
       while (r.pos < kvEnd) {
         const t = r.uint32();
         if (t === ((1 << 3) | WireType.LEN)) key = r.string();
-        else if (t === ((2 << 3) | WireType.LEN)) value = decodeAnyValue(r);
+        else if (t === ((2 << 3) | WireType.LEN)) value = decodeAnyValue(r, depth);
         else r.skip(t & 7);
       }
       r.end = s;

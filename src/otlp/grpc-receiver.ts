@@ -6,7 +6,7 @@ import { FaultlineError, GrpcCode, asFaultlineError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import { decodeExportRequestProto } from './decode-protobuf.js';
-import { handleDecodedExport } from './export-handler.js';
+import { handleDecodedExport, type TimePolicy } from './export-handler.js';
 import { encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
 import type { SpanSink } from './span-sink.js';
@@ -33,6 +33,7 @@ export interface GrpcReceiverOptions {
   log: Logger;
   /** When set, calls must carry `authorization: Bearer <token>` metadata (as the Collector's bearertokenauth sends). */
   token?: string | undefined;
+  timePolicy?: TimePolicy;
   tls?: { cert: Buffer; key: Buffer } | undefined;
 }
 
@@ -86,7 +87,7 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
 
 async function exportCall(body: Buffer, opts: GrpcReceiverOptions): Promise<Buffer> {
   const decoded = decodeExportRequestProto(body);
-  const outcome = await handleDecodedExport(decoded, 'grpc', opts.sink, opts.metrics);
+  const outcome = await handleDecodedExport(decoded, 'grpc', opts.sink, opts.metrics, opts.timePolicy);
   return encodeExportResponseProto(outcome);
 }
 

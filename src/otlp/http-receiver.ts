@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import { decodeExportRequestJson } from './decode-json.js';
 import { decodeExportRequestProto } from './decode-protobuf.js';
-import { handleDecodedExport } from './export-handler.js';
+import { handleDecodedExport, type TimePolicy } from './export-handler.js';
 import { encodeExportResponseJson, encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
 import type { SpanSink } from './span-sink.js';
@@ -23,6 +23,7 @@ export interface HttpReceiverOptions {
   log: Logger;
   /** When set, exports must carry `Authorization: Bearer <token>`. */
   token?: string | undefined;
+  timePolicy?: TimePolicy;
   tls?: { cert: Buffer; key: Buffer } | undefined;
 }
 
@@ -60,7 +61,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
     if (opts.token !== undefined) checkBearerToken(req.headers.authorization, opts.token);
     const body = await readBody(req, opts.maxMessageBytes);
     const decoded = format === 'proto' ? decodeExportRequestProto(body) : decodeExportRequestJson(body);
-    const outcome = await handleDecodedExport(decoded, 'http', opts.sink, opts.metrics);
+    const outcome = await handleDecodedExport(decoded, 'http', opts.sink, opts.metrics, opts.timePolicy);
     reply(res, 200, format, format === 'proto' ? encodeExportResponseProto(outcome) : encodeExportResponseJson(outcome));
   } catch (err) {
     const fe: FaultlineError | undefined = asFaultlineError(err);

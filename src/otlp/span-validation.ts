@@ -1,5 +1,18 @@
 /** Checks shared by the protobuf and JSON decoders. Returns the reason a span is invalid, or undefined. */
 
+import { InputError } from '../errors.js';
+
+/** ClickHouse's DateTime64(9) ends at 2262-04-11; a span must start and end before it. */
+export const MAX_TIME_NS = 9_223_372_036_000_000_000n;
+/** Attribute values (arrays, maps) nest at most this deep; deeper is refused, not recursed into. */
+export const MAX_ATTRIBUTE_DEPTH = 32;
+
+export class NestingTooDeepError extends InputError {
+  constructor() {
+    super(`attribute value nested deeper than ${MAX_ATTRIBUTE_DEPTH} levels`);
+  }
+}
+
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
@@ -11,5 +24,6 @@ export function invalidSpanReason(traceId: string, spanId: string, parentSpanId:
   if (parentSpanId.length !== 0 && parentSpanId.length !== 16) return `parent_span_id must be empty or 8 bytes, got ${parentSpanId.length / 2}`;
   if (startNs === 0n) return 'start_time_unix_nano is missing';
   if (endNs < startNs) return 'end_time_unix_nano is before start_time_unix_nano';
+  if (endNs >= MAX_TIME_NS) return 'end_time_unix_nano is after 2262-04-11 (beyond what the store can hold)';
   return undefined;
 }

@@ -18,16 +18,17 @@ const touches = (a: Report, b: Report): boolean => a.graph.nodes.some((n) => n.i
 
 export function groupIncident(report: Report, open: readonly Report[], windowMs: number): Grouping {
   const related = open.filter((o) => {
-    if (o.id === report.id || o.service === report.service || (o.environment ?? '') !== (report.environment ?? '')) return false;
+    if (o.id === report.id || (o.environment ?? '') !== (report.environment ?? '')) return false;
+    if (o.service === report.service) return Math.abs(startOf(o) - startOf(report)) <= windowMs;
     if (Math.abs(startOf(o) - startOf(report)) > windowMs) return false;
     const same = origin(o) !== undefined && origin(o) === origin(report);
     return same || touches(o, report) || touches(report, o);
   });
-  // The group is named after its first incident (by alert start, then id), so every member agrees on it.
-  const all = [report, ...related].sort((a, b) => startOf(a) - startOf(b) || a.id.localeCompare(b.id));
-  const existing = related.find((r) => r.groupId !== undefined)?.groupId;
+  // The group's id is the smallest incident id it reaches (its own, its relatives', theirs): whichever analysis
+  // runs last, every member converges on the same id, without a coordinator.
+  const ids = [report.id, ...(report.groupId ? [report.groupId] : []), ...related.flatMap((r) => [r.id, ...(r.groupId ? [r.groupId] : [])])];
   return {
-    groupId: existing ?? all[0]!.id,
+    groupId: ids.reduce((a, b) => (b < a ? b : a)),
     members: related.map((r) => r.id),
     alsoPaging: [...new Set(related.map((r) => r.service))].sort(),
   };

@@ -338,7 +338,7 @@ export class IncidentService {
     for (const id of g.members) {
       if (this.inFlight.has(id)) continue;
       const m = await this.repo.get(id).catch(() => undefined);
-      if (!m || m.groupId === g.groupId) continue;
+      if (!m || m.groupId === g.groupId || (m.groupId !== undefined && m.groupId < g.groupId)) continue;
       const also = [...new Set([...(m.alsoPaging ?? []), report.service])].filter((x) => x !== m.service).sort();
       await this.repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, dedupKeyOf(m)).catch((err: unknown) => this.log.warn('could not update grouped incident', { id, err }));
     }

@@ -89,7 +89,8 @@ export interface Report {
   durationSeconds?: number | null;
   /**
    * Incidents that are one fault paging several services: alerts that fired within minutes of each other and whose
-   * analyses name the same origin, or whose services lie on one call path. The group's id is its first incident's.
+   * analyses name the same origin, or whose services lie on one call path. The group's id is the smallest id of
+   * its incidents.
    */
   groupId?: string;
   /** The other services of the group ("also paging: checkout, frontend"). */

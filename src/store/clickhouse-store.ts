@@ -7,8 +7,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { ClickHouseError, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { StoreUnavailableError } from '../errors.js';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { StoreRefusedError, StoreUnavailableError } from '../errors.js';
 import { loadQuery } from './query-files.js';
 
 export type QueryParams = Record<string, unknown>;
@@ -121,12 +121,26 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
   };
 }
 
-/** A ClickHouse-side error is a bug or bad data (500); anything else (network, engine gone) is retryable. */
+/**
+ * ClickHouse errors that a retry can outlive (disk full, memory, too many parts or queries, timeouts, I/O): the
+ * store is unavailable, not the request wrong.
+ */
+const RETRYABLE_CODES = new Set([74, 75, 76, 159, 202, 209, 210, 236, 241, 242, 243, 252, 425, 1001]);
+
+/**
+ * A store failure as clients see it: retryable (503/UNAVAILABLE) for outages and resource errors, otherwise a plain
+ * Error (a bug or data the engine refused). The message names only what failed; the engine's own message, paths and
+ * settings stay in `cause`, for the log.
+ */
 function storeError(err: unknown, what: string): Error {
-  if (err instanceof ClickHouseError || typeof (err as { clickhouseCode?: unknown } | null)?.clickhouseCode === 'number') {
-    return new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
-  }
-  return new StoreUnavailableError(`store unavailable (${what}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  // chDB's errors carry clickhouseCode; the HTTP client's ClickHouseError a numeric string code (its class may come
+  // from another copy of the client package, so it is recognised by shape, not instanceof).
+  const e = err as { clickhouseCode?: unknown; code?: unknown } | null;
+  const code = typeof e?.clickhouseCode === 'number' ? e.clickhouseCode : typeof e?.code === 'string' && /^\d+$/.test(e.code) ? Number(e.code) : undefined;
+  // TOO_MANY_PARTS (252) also names one insert touching too many partitions: that is the data, not an outage.
+  const refused = typeof code === 'number' && (!RETRYABLE_CODES.has(code) || /partitions for single INSERT block/i.test(String((err as Error).message)));
+  if (refused) return new StoreRefusedError(`${what} failed (ClickHouse error ${code})`, { cause: err });
+  return new StoreUnavailableError(`the store is unavailable (${what}); retry later`, { cause: err });
 }
 
 function redact(url: string): string {

@@ -6,7 +6,7 @@
  * A request's spans are encoded (span-columns.ts) and summarised for the post-commit hook (`summarize`) when they are
  * accepted; the queue holds only those, so the decoded span objects can die young instead of waiting for the commit.
  */
-import { NotReadyError, OverloadedError, StoreUnavailableError } from '../errors.js';
+import { InputError, NotReadyError, OverloadedError, StoreRefusedError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Span } from '../span.js';
@@ -147,9 +147,21 @@ export class SpanBatchWriter<S = never> {
     try {
       await this.store.insertNative(this.table, joinSpanColumns(batch.map((p) => p.columns)));
     } catch (err) {
-      this.log.warn('span insert failed; exporters will retry', { spans: n, err });
-      const e = err instanceof StoreUnavailableError ? err : new StoreUnavailableError('store write failed; retry later', { cause: err });
-      for (const p of batch) p.reject(e);
+      if (!(err instanceof StoreRefusedError)) {
+        this.log.warn('span insert failed; exporters will retry', { spans: n, err });
+        const e = err instanceof StoreUnavailableError ? err : new StoreUnavailableError('store write failed; retry later', { cause: err });
+        for (const p of batch) p.reject(e);
+        return;
+      }
+      // The engine refused the data: find the request(s) it refused, so one poison request cannot fail the
+      // honest requests batched with it (nor fail again with them on every retry).
+      if (batch.length > 1) {
+        this.log.warn('batch insert refused; retrying its requests one by one', { requests: batch.length, spans: n, err });
+        await Promise.all(batch.map((p) => this.write([p], p.rows)));
+        return;
+      }
+      this.log.error('the store refused the spans of one export request', { spans: n, err });
+      batch[0]!.reject(new InputError('the store refused the spans of this request (see the faultline log); retrying it will not help'));
       return;
     }
     this.metrics.storeWriteSeconds.observe({ table: this.table }, (performance.now() - started) / 1000);
