@@ -1,9 +1,14 @@
 /**
  * One fault usually pages every service on its call path. Incidents join one group when their alerts started within
  * `windowMs` of each other and either their analyses name the same origin or one's service is in the other's
- * analysed graph (they lie on one path). Pure: the incident service feeds it the open incidents.
+ * analysed graph (they lie on one path). groupIncident is the pure rule; joinGroup applies it through the repository.
  */
+import type { Logger } from '../log.js';
+import type { IncidentRepository } from './incident-repository.js';
 import type { Report } from './report.js';
+
+/** Alerts that start this close together may be one fault. */
+const GROUP_WINDOW_MS = 10 * 60_000;
 
 export interface Grouping {
   groupId: string;
@@ -32,4 +37,32 @@ export function groupIncident(report: Report, open: readonly Report[], windowMs:
     members: related.map((r) => r.id),
     alsoPaging: [...new Set(related.map((r) => r.service))].sort(),
   };
+}
+
+/**
+ * Joins an analysed incident to the open ones that are the same fault, and tells them the group id. An incident
+ * being analysed (`busy`) is skipped: its own run groups it. Others are re-read right before the save, so a stale
+ * copy never overwrites a newer analysis; their "also paging" list catches up at their next analysis.
+ */
+export async function joinGroup(report: Report, repo: IncidentRepository, busy: (id: string) => boolean, log: Logger): Promise<Report> {
+  let open: Report[];
+  try {
+    open = await repo.list({ status: 'firing', limit: 500 });
+  } catch (err) {
+    log.warn('could not read open incidents for grouping', { id: report.id, err });
+    return report;
+  }
+  const g = groupIncident(report, open, GROUP_WINDOW_MS);
+  if (g.members.length === 0) return report;
+  for (const id of g.members) {
+    if (busy(id)) continue;
+    const m = await repo.get(id).catch(() => undefined);
+    if (!m || m.groupId === g.groupId || (m.groupId !== undefined && m.groupId < g.groupId)) continue;
+    const also = [...new Set([...(m.alsoPaging ?? []), report.service])].filter((x) => x !== m.service).sort();
+    const dedupKey = `${m.alert?.fingerprint ?? m.id}|${m.alert?.startsAt ?? ''}`;
+    await repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, dedupKey).catch((err: unknown) => log.warn('could not update grouped incident', { id, err }));
+  }
+  if (report.groupId !== g.groupId) log.info('incident grouped', { id: report.id, groupId: g.groupId, alsoPaging: g.alsoPaging });
+  const summary = report.summary ? `${report.summary} Also paging: ${g.alsoPaging.join(', ')}.` : report.summary;
+  return { ...report, groupId: g.groupId, alsoPaging: g.alsoPaging, ...(summary ? { summary } : {}) };
 }

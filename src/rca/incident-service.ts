@@ -5,13 +5,14 @@
  * report's history. Reports live in the store, so any replica serves them after a restart.
  */
 import { createHash } from 'node:crypto';
+import { incidentPeriods, newIncidentReport } from './new-incident.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { AnalysisQueue } from './analysis-queue.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
-import { groupIncident } from './incident-grouping.js';
+import { joinGroup } from './incident-grouping.js';
 import { IncidentRepository, type IncidentFilter } from './incident-repository.js';
 import { ReanalysisSchedule, type ReanalysisOptions } from './reanalysis-schedule.js';
 import type { Report } from './report.js';
@@ -43,8 +44,6 @@ export interface SkippedAlert {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-/** Alerts that start this close together may be one fault. */
-const GROUP_WINDOW_MS = 10 * 60_000;
 const dedupKeyOf = (r: Report): string => `${r.alert?.fingerprint ?? r.id}|${r.alert?.startsAt ?? ''}`;
 
 export class IncidentService {
@@ -104,42 +103,24 @@ export class IncidentService {
         incidents.push({ id: existing.id, status: existing.status, service: existing.service, alertStatus: existing.alertStatus ?? 'firing', created: false });
         continue;
       }
-      const windowEnd = a.endsAtMs ?? now;
-      const windowStart = Math.min(a.startsAtMs - this.opts.lookbackMs, windowEnd - 60_000);
-      const baseline = a.baseline ?? { startMs: windowStart - this.opts.baselineMs, endMs: windowStart };
+      const periods = incidentPeriods(a, now, this.opts.lookbackMs, this.opts.baselineMs);
       // From the start of the baseline's hour: alerts of one call share the check (and a wider range only helps).
-      const searchFrom = Math.floor(Math.min(baseline.startMs, windowStart) / 3600_000) * 3600_000;
+      const searchFrom = Math.floor(Math.min(periods.baselineStartMs, periods.windowStartMs) / 3600_000) * 3600_000;
+      const searchTo = Math.max(periods.windowEndMs, now);
       const presenceKey = `${a.service}\u0000${a.environment ?? ''}\u0000${searchFrom}`;
       let traced = presence.get(presenceKey);
       if (traced === undefined) {
-        const [row] = await this.store.query<{ found: number }>('service_has_spans', { service: a.service, environment: a.environment ?? '', start: searchFrom, end: Math.max(windowEnd, now) + 60_000 });
+        const [row] = await this.store.query<{ found: number }>('service_has_spans', { service: a.service, environment: a.environment ?? '', start: searchFrom, end: searchTo + 60_000 });
         traced = Number(row?.found ?? 0) > 0;
         presence.set(presenceKey, traced);
       }
       if (!traced) {
-        const minutes = Math.round((Math.max(windowEnd, now) - searchFrom) / 60_000);
+        const minutes = Math.round((searchTo - searchFrom) / 60_000);
         const where = a.environment ? ` in environment ${a.environment}` : '';
         this.skip(skipped, a, 'no_spans', `no spans of ${a.service}${where} in the last ${minutes} minutes: not a traced service (route only trace alerts to faultline)`);
         continue;
       }
-      const report: Report = {
-        id: `inc_${createHash('sha256').update(dedupKey).digest('hex').slice(0, 16)}`,
-        status: 'pending',
-        service: a.service,
-        ...(a.operation ? { operation: a.operation } : {}),
-        ...(a.environment ? { environment: a.environment } : {}),
-        window: { start: iso(windowStart), end: iso(windowEnd) },
-        baseline: { start: iso(baseline.startMs), end: iso(baseline.endMs) },
-        candidates: [],
-        graph: { nodes: [], edges: [] },
-        history: [],
-        timeToRootCauseSeconds: null,
-        durationSeconds: null,
-        alert: a.info,
-        alertStatus: 'firing',
-        createdAt: iso(now),
-        updatedAt: iso(now),
-      };
+      const report = newIncidentReport({ ...a, service: a.service }, dedupKey, periods, now);
       opened.push({ report, dedupKey, alert: a });
       incidents.push({ id: report.id, status: report.status, service: report.service, alertStatus: 'firing', created: true });
     }
@@ -307,7 +288,7 @@ export class IncidentService {
     if (latest?.alertStatus === 'resolved' && report.alertStatus !== 'resolved') {
       report = { ...report, alertStatus: 'resolved', alert: latest.alert ?? report.alert, durationSeconds: latest.durationSeconds ?? null };
     }
-    if (report.status === 'done') report = await this.group(report);
+    if (report.status === 'done') report = await joinGroup(report, this.repo, (other) => this.inFlight.has(other), this.log);
     report.updatedAt = iso(Date.now());
     report.analysisMs = Math.round(performance.now() - started);
     this.metrics.incidents.inc({ status: report.status });
@@ -318,33 +299,6 @@ export class IncidentService {
       this.log.error('could not store incident report', { id, err });
     }
     if (report.alertStatus !== 'resolved') this.schedule.plan(id, startsAt);
-  }
-
-  /** Joins the incident to others that are the same fault paging elsewhere, and tells them about it. */
-  private async group(report: Report): Promise<Report> {
-    let open: Report[];
-    try {
-      open = await this.repo.list({ status: 'firing', limit: 500 });
-    } catch (err) {
-      this.log.warn('could not read open incidents for grouping', { id: report.id, err });
-      return report;
-    }
-    const g = groupIncident(report, open, GROUP_WINDOW_MS);
-    if (g.members.length === 0) return report;
-    // Members learn the group id now (one save each, once); their own "also paging" list catches up at their next
-    // analysis (every minute while they fire), so a storm of alerts costs O(n) saves, not O(n^2).
-    // An incident being analysed here is skipped (its own run groups it); others are re-read right before the
-    // save, so a stale copy never overwrites a newer analysis.
-    for (const id of g.members) {
-      if (this.inFlight.has(id)) continue;
-      const m = await this.repo.get(id).catch(() => undefined);
-      if (!m || m.groupId === g.groupId || (m.groupId !== undefined && m.groupId < g.groupId)) continue;
-      const also = [...new Set([...(m.alsoPaging ?? []), report.service])].filter((x) => x !== m.service).sort();
-      await this.repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, dedupKeyOf(m)).catch((err: unknown) => this.log.warn('could not update grouped incident', { id, err }));
-    }
-    if (report.groupId !== g.groupId) this.log.info('incident grouped', { id: report.id, groupId: g.groupId, alsoPaging: g.alsoPaging });
-    const summary = report.summary ? `${report.summary} Also paging: ${g.alsoPaging.join(', ')}.` : report.summary;
-    return { ...report, groupId: g.groupId, alsoPaging: g.alsoPaging, ...(summary ? { summary } : {}) };
   }
 
   private async settledUntil(arrivedBy: number): Promise<number> {

@@ -1,0 +1,45 @@
+/**
+ * The periods a new incident compares, and its first (pending) report. The window is [startsAt - lookback, endsAt
+ * or now]; the baseline is the period of `baselineMs` right before it, unless the alert's annotations name one.
+ */
+import { createHash } from 'node:crypto';
+import type { ParsedAlert } from './alertmanager-payload.js';
+import type { Report } from './report.js';
+
+export interface IncidentPeriods {
+  windowStartMs: number;
+  windowEndMs: number;
+  baselineStartMs: number;
+  baselineEndMs: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function incidentPeriods(a: ParsedAlert, now: number, lookbackMs: number, baselineMs: number): IncidentPeriods {
+  const windowEndMs = a.endsAtMs ?? now;
+  const windowStartMs = Math.min(a.startsAtMs - lookbackMs, windowEndMs - 60_000);
+  const baseline = a.baseline ?? { startMs: windowStartMs - baselineMs, endMs: windowStartMs };
+  return { windowStartMs, windowEndMs, baselineStartMs: baseline.startMs, baselineEndMs: baseline.endMs };
+}
+
+/** A stable id from the dedup key, so a re-sent webhook (here or on another replica) names the same incident. */
+export function newIncidentReport(a: ParsedAlert & { service: string }, dedupKey: string, p: IncidentPeriods, now: number): Report {
+  return {
+    id: `inc_${createHash('sha256').update(dedupKey).digest('hex').slice(0, 16)}`,
+    status: 'pending',
+    service: a.service,
+    ...(a.operation ? { operation: a.operation } : {}),
+    ...(a.environment ? { environment: a.environment } : {}),
+    window: { start: iso(p.windowStartMs), end: iso(p.windowEndMs) },
+    baseline: { start: iso(p.baselineStartMs), end: iso(p.baselineEndMs) },
+    candidates: [],
+    graph: { nodes: [], edges: [] },
+    history: [],
+    timeToRootCauseSeconds: null,
+    durationSeconds: null,
+    alert: a.info,
+    alertStatus: 'firing',
+    createdAt: iso(now),
+    updatedAt: iso(now),
+  };
+}
