@@ -1,7 +1,10 @@
-/** The real `faultline serve` process: readiness, bad config, busy port, and SIGTERM under load losing nothing acked. */
+/**
+ * The real `faultline serve` process: readiness, bad config, busy port, SIGTERM under load losing nothing acked,
+ * and SIGKILL mid-load: after a restart on the same data dir every acknowledged span is there, no staged file left.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { freePort } from './helpers/free-port.js';
 import { rawGrpcExport } from './helpers/raw-grpc-export.js';
@@ -109,4 +112,48 @@ describe('faultline serve', () => {
     const missing = acked.filter((s) => !ids.has(s.spanId));
     expect(missing).toHaveLength(0);
   });
+
+  it('on SIGKILL mid-load: after a restart on the same data dir every acknowledged span is there, no staged file left', async () => {
+    const [api, grpcPort] = [await freePort(), await freePort()];
+    const dataDir = join(dir, 'sigkill');
+    const env = {
+      FAULTLINE_DATA_DIR: dataDir,
+      FAULTLINE_API_ADDR: `127.0.0.1:${api}`,
+      FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+      FAULTLINE_BATCH_MAX_DELAY_MS: '50',
+    };
+    const p = run(env);
+    await waitReady(api);
+    const acked: Span[] = [];
+    let seed = 1000;
+    let stop = false;
+    const senders = Array.from({ length: 6 }, async () => {
+      while (!stop) {
+        const spans = simulate(ciPipeline, { seed: seed++, startMs: Date.now() - 60_000, durationMs: 10_000, requests: 30 }).spans;
+        if ((await rawGrpcExport(grpcPort, encodeProto(spans))) === null) acked.push(...spans);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    p.child.kill('SIGKILL');
+    await p.exited;
+    stop = true;
+    await Promise.all(senders);
+    expect(acked.length).toBeGreaterThan(1000);
+
+    // Restarted on the same directory, it comes up (the engine recovers its parts) and holds every acked span.
+    const again = run(env);
+    await waitReady(api);
+    const staging = join(dataDir, 'staged-inserts');
+    expect(existsSync(staging) ? readdirSync(staging) : []).toEqual([]);
+    const traceIds = [...new Set(acked.map((s) => s.traceId))];
+    const res = await fetch(`http://127.0.0.1:${api}/api/v1/services?start=now-10m`);
+    expect(res.status).toBe(200);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+    const store = await openStore({ dataDir, clickhouseUrl: undefined });
+    const ids = new Set((await store.query<{ spanId: string }>('spans_for_traces', { traceIds })).map((r) => r.spanId));
+    await store.close();
+    expect(acked.filter((s) => !ids.has(s.spanId))).toHaveLength(0);
+  }, 120_000);
 });

@@ -5,6 +5,7 @@
  */
 import { parseDuration } from '../config.js';
 import { InputError } from '../errors.js';
+import { shownValue } from '../shown-value.js';
 
 export interface Window {
   startMs: number;
@@ -17,7 +18,7 @@ const MAX_MS = Date.UTC(2262, 0, 1);
 
 export function parseTime(value: unknown, field: string, now = Date.now()): number {
   const t = parseInstant(value, field, now);
-  if (!Number.isFinite(t) || t < MIN_MS || t >= MAX_MS) throw new InputError(`${field} must be between 1970 and 2262, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(t) || t < MIN_MS || t >= MAX_MS) throw new InputError(`${field} must be between 1970 and 2262, got ${shownValue(value)}`);
   return t;
 }
 
@@ -29,7 +30,7 @@ function parseInstant(value: unknown, field: string, now: number): number {
     const rel = /^now-(.+)$/.exec(v);
     if (rel) {
       const ms = parseDuration(rel[1]!);
-      if (ms === undefined) throw new InputError(`${field}: ${JSON.stringify(v)} needs a duration like now-15m, now-1h or now-7d`);
+      if (ms === undefined) throw new InputError(`${field}: ${shownValue(v)} needs a duration like now-15m, now-1h or now-7d`);
       return now - ms;
     }
     const suffixed = /^(\d{1,16})(ms|s)$/.exec(v);
@@ -38,12 +39,12 @@ function parseInstant(value: unknown, field: string, now: number): number {
     const t = Date.parse(v);
     if (!Number.isNaN(t)) return t;
   }
-  throw new InputError(`${field} must be an ISO-8601 time, unix milliseconds, \`<n>s\`, \`now\` or \`now-<duration>\`, got ${JSON.stringify(value)}`);
+  throw new InputError(`${field} must be an ISO-8601 time, unix milliseconds, \`<n>s\`, \`now\` or \`now-<duration>\`, got ${shownValue(value)}`);
 }
 
 /** Numbers are milliseconds; one that only makes sense as seconds (before 1973) is refused with a hint. */
 function checkMillis(ms: number, field: string, raw: unknown): number {
-  if (ms > 0 && ms < 1e11) throw new InputError(`${field}=${JSON.stringify(raw)} looks like unix seconds; send milliseconds or add an "s" suffix (${String(raw)}s)`);
+  if (ms > 0 && ms < 1e11) throw new InputError(`${field}=${shownValue(raw)} looks like unix seconds; send milliseconds or add an "s" suffix (${String(raw)}s)`);
   return ms;
 }
 

@@ -1,5 +1,6 @@
 /** Validates an Alertmanager webhook body (version 4) and turns each alert into what an incident needs. */
 import { InputError } from '../errors.js';
+import { shownValue } from '../shown-value.js';
 import type { AlertInfo } from './report.js';
 
 export interface ParsedAlert {
@@ -37,7 +38,7 @@ export interface ParsedPayload {
  */
 export function parseAlertmanagerPayload(body: unknown, serviceLabels: string[], now = Date.now(), environmentLabels: readonly string[] = DEFAULT_ENVIRONMENT_LABELS): ParsedPayload {
   if (!isObj(body)) throw new InputError('body must be an Alertmanager webhook JSON object');
-  if (body.version !== undefined && body.version !== '4') throw new InputError(`unsupported webhook version ${JSON.stringify(body.version)} (expected "4")`);
+  if (body.version !== undefined && body.version !== '4') throw new InputError(`unsupported webhook version ${shownValue(body.version)} (expected "4")`);
   if (!Array.isArray(body.alerts)) throw new InputError('alerts must be an array');
   const alerts: ParsedAlert[] = [];
   const invalid: ParsedPayload['invalid'] = [];
@@ -109,8 +110,8 @@ const MAX_MS = Date.UTC(2262, 0, 1);
 
 function time(v: unknown, where: string): number {
   const t = typeof v === 'string' ? Date.parse(v) : NaN;
-  if (Number.isNaN(t)) throw new InputError(`${where} must be an RFC 3339 time, got ${JSON.stringify(v)}`);
-  if (t >= MAX_MS || (t < 0 && !(typeof v === 'string' && v.startsWith('0001-01-01')))) throw new InputError(`${where} must be between 1970 and 2262, got ${JSON.stringify(v)}`);
+  if (Number.isNaN(t)) throw new InputError(`${where} must be an RFC 3339 time, got ${shownValue(v)}`);
+  if (t >= MAX_MS || (t < 0 && !(typeof v === 'string' && v.startsWith('0001-01-01')))) throw new InputError(`${where} must be between 1970 and 2262, got ${shownValue(v)}`);
   return t;
 }
 
