@@ -143,7 +143,7 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
         const pair = (p: { baseline: number | null; current: number | null } | undefined) => (p ? `${p.baseline}->${p.current}` : '-');
         return process.env.VERBOSE ? ` [mean ${pair(ev.addedMsPerRequest)} tail ${pair(ev.tailMsPerRequest)} err ${pair(ev.originErrorRate)}]` : '';
       };
-      const top = o.report.candidates.slice(0, 3).map((c) => `${c.service} (${c.score}, conf ${c.confidence})${e(c)}`).join(', ');
+      const top = o.report.candidates.slice(0, Number(process.env.TOP ?? 3)).map((c) => `${c.service} (${c.score}, conf ${c.confidence})${e(c)}`).join(', ');
       console.log(`  ${o.scenario.name}: truth ${o.scenario.truth} at rank ${o.faultline}; ${o.report.verdict}; top ${top}`);
     }
   }

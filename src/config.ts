@@ -36,6 +36,8 @@ export interface Config {
     batchMaxDelayMs: number;
     /** Spans accepted but not yet committed; above this, exports get RESOURCE_EXHAUSTED / 429. */
     queueMaxSpans: number;
+    /** Longest expected wait for a commit before an export is refused (gRPC clients' own deadlines also count). */
+    queueMaxWaitMs: number;
   };
   graph: {
     /** How long a client or server span waits for its counterpart before it counts as unpaired. */
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
       batchMaxSpans: int(env, 'FAULTLINE_BATCH_MAX_SPANS', 20_000, 1, 1_000_000),
       batchMaxDelayMs: int(env, 'FAULTLINE_BATCH_MAX_DELAY_MS', 20, 0, 60_000),
       queueMaxSpans: int(env, 'FAULTLINE_QUEUE_MAX_SPANS', 200_000, 1, 100_000_000),
+      queueMaxWaitMs: duration(env, 'FAULTLINE_QUEUE_MAX_WAIT', 2000),
     },
     graph: {
       pairWaitMs: int(env, 'FAULTLINE_PAIR_WAIT_MS', 10_000, 0, 600_000),

@@ -16,14 +16,14 @@ export interface TimePolicy {
   maxFutureMs: number;
 }
 
-export async function handleDecodedExport(decoded: DecodedExport, transport: Transport, sink: SpanSink, metrics: SelfMetrics, policy?: TimePolicy): Promise<ExportOutcome> {
+export async function handleDecodedExport(decoded: DecodedExport, transport: Transport, sink: SpanSink, metrics: SelfMetrics, policy?: TimePolicy, deadlineMs?: number): Promise<ExportOutcome> {
   if (policy) applyTimePolicy(decoded, policy, Date.now());
   const { rejected, errorMessage } = decoded;
   const n = decoded.spans.length;
   metrics.spansReceived.inc({ transport }, n + rejected);
   if (rejected > 0) metrics.spansRejected.inc({ transport, reason: 'invalid' }, rejected);
   if (n > 0) {
-    const committed = sink.accept(decoded.spans);
+    const committed = sink.accept(decoded.spans, deadlineMs);
     // The sink has taken what it needs: let the decoded spans be collected while the commit is awaited.
     decoded.spans = [];
     try {

@@ -60,7 +60,9 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
           return;
         }
       }
-      void exportCall(call.request, opts).then(
+      const deadline = call.getDeadline();
+      const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? deadline : undefined;
+      void exportCall(call.request, opts, deadlineMs).then(
         (response) => callback(null, response),
         (err: unknown) => callback(toGrpcError(err, opts.log)),
       );
@@ -85,9 +87,9 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
   };
 }
 
-async function exportCall(body: Buffer, opts: GrpcReceiverOptions): Promise<Buffer> {
+async function exportCall(body: Buffer, opts: GrpcReceiverOptions, deadlineMs: number | undefined): Promise<Buffer> {
   const decoded = decodeExportRequestProto(body);
-  const outcome = await handleDecodedExport(decoded, 'grpc', opts.sink, opts.metrics, opts.timePolicy);
+  const outcome = await handleDecodedExport(decoded, 'grpc', opts.sink, opts.metrics, opts.timePolicy, deadlineMs);
   return encodeExportResponseProto(outcome);
 }
 

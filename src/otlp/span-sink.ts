@@ -6,5 +6,6 @@ import type { Span } from '../span.js';
  * It takes what it needs of the spans before returning: the caller lets go of them while it awaits the commit.
  */
 export interface SpanSink {
-  accept(spans: Span[]): Promise<void>;
+  /** `deadlineMs`: when the client stops waiting (gRPC sends it); work it cannot wait for is refused, not done. */
+  accept(spans: Span[], deadlineMs?: number): Promise<void>;
 }

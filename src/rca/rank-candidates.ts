@@ -37,9 +37,8 @@ export interface Ranking {
 /** Latency rise of the alerting service's requests (relative) and failure-rate rise that count as a full anomaly. */
 const FULL_LATENCY_RISE = 0.25;
 const FULL_ERROR_RISE = 0.03;
-/** Standard errors a candidate's delta is shrunk by before it counts, and the symptom's own rise. */
+/** Standard errors a candidate's delta is shrunk by before it counts. */
 const SHRINK_SE = 2;
-const SYMPTOM_SHRINK_SE = 1;
 const MAX_WEIGHT = 10;
 
 interface SymptomWeights {
@@ -50,18 +49,24 @@ interface SymptomWeights {
   errWeight: number;
 }
 
-function symptomWeights(cur: RequestProfile, base: RequestProfile, shrinkSe: number): SymptomWeights {
-  const rise = (c: number, b: number, se: number) => relRise(Math.max(0, c - b - shrinkSe * se), b);
-  const meanRise = rise(cur.meanMs, base.meanMs, Math.hypot(cur.meanSeMs, base.meanSeMs));
-  const tailRise = rise(cur.tailMeanMs, base.tailMeanMs, Math.hypot(cur.tailSeMs, base.tailSeMs));
-  const errorRise = cur.failed / cur.requests - (base.requests > 0 ? base.failed / base.requests : 0);
+/**
+ * How large the anomaly is, from what the candidates added (beyond their noise, for the shrunk rises): the sum of
+ * their mean and tail rises relative to the symptom's baseline, and of the failures that start in them. Summing the
+ * candidates' rises rather than taking the symptom's own change keeps noise elsewhere (a heavy tail that happened to
+ * be quieter this time) from cancelling a real fault out.
+ */
+function symptomWeights(contributions: Contribution[], base: RequestProfile, rises: (c: Contribution) => [number, number, number]): SymptomWeights {
+  const sums = [0, 0, 0];
+  for (const c of contributions) rises(c).forEach((x, i) => (sums[i]! += Math.max(0, x)));
+  const meanRise = relRise(sums[0]!, base.meanMs);
+  const tailRise = relRise(sums[1]!, base.tailMeanMs);
   // In units of "clearly noticeable" (25% slower, 3 points more failures), capped at 10: a latency anomaly ten
   // times that size outweighs a failure rise just past it, rather than both counting as "full".
   return {
     meanWeight: clamp(meanRise / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
     tailWeight: clamp(tailRise / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
     latWeight: clamp(Math.max(meanRise, tailRise) / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
-    errWeight: clamp(errorRise / FULL_ERROR_RISE, 0, MAX_WEIGHT),
+    errWeight: clamp(sums[2]! / FULL_ERROR_RISE, 0, MAX_WEIGHT),
   };
 }
 
@@ -108,11 +113,12 @@ export function rankCandidates(input: RankInput): Ranking {
   }
   const contributions = measureContributions(cur, base);
   // The mean and the slow tail can move apart (a fault on the common path, a slow rare path): each share counts as
-  // much as that statistic rose, shrunk by one standard error (a noisy tail is no latency anomaly).
-  const shrunkWeights = symptomWeights(cur, base, SYMPTOM_SHRINK_SE);
-  const rawWeights = symptomWeights(cur, base, 0);
-  const shrunk = anomalyShare(contributions, shrunkWeights, (c) => [c.meanRise, c.tailRise, c.errorRise]);
-  const raw = anomalyShare(contributions, rawWeights, (c) => [c.mean.current - c.mean.baseline, c.tail.current - c.tail.baseline, c.errors.current - c.errors.baseline]);
+  // much as the candidates' rises in that statistic add up to.
+  const shrunkRises = (c: Contribution): [number, number, number] => [c.meanRise, c.tailRise, c.errorRise];
+  const rawRises = (c: Contribution): [number, number, number] => [c.mean.current - c.mean.baseline, c.tail.current - c.tail.baseline, c.errors.current - c.errors.baseline];
+  const shrunkWeights = symptomWeights(contributions, base, shrunkRises);
+  const shrunk = anomalyShare(contributions, shrunkWeights, shrunkRises);
+  const raw = anomalyShare(contributions, symptomWeights(contributions, base, rawRises), rawRises);
   for (const c of contributions) {
     c.score = shrunk(c);
     c.rawScore = raw(c);

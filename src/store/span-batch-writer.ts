@@ -19,6 +19,11 @@ export interface SpanBatchWriterOptions<S> {
   batchMaxSpans: number;
   batchMaxDelayMs: number;
   queueMaxSpans: number;
+  /**
+   * Longest an export may expect to wait for its commit (queue ahead of it / recent commit rate); beyond it, or
+   * beyond the client's own deadline, it is refused at once with a retry delay instead of queueing. 0: no bound.
+   */
+  queueMaxWaitMs?: number;
   /** What the post-commit hook needs of a request's spans, taken when it is accepted. */
   summarize?: (spans: readonly Span[]) => S;
   /** Called with the summaries of each committed batch's requests, after the acks: feeds the graph and span metrics. */
@@ -28,6 +33,8 @@ export interface SpanBatchWriterOptions<S> {
 interface Pending<S> {
   rows: number;
   acceptedAt: number;
+  /** The client's deadline (ms since the epoch), or Infinity. */
+  deadlineMs: number;
   columns: SpanColumns;
   summary: S | undefined;
   resolve: () => void;
@@ -54,16 +61,25 @@ export class SpanBatchWriter<S = never> {
   ) {}
 
   /** Resolves when the spans are committed. */
-  accept(spans: Span[]): Promise<void> {
+  accept(spans: Span[], deadlineMs = Infinity): Promise<void> {
     if (this.closed) return Promise.reject(new NotReadyError('faultline is shutting down; retry against another instance'));
     if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.opts.queueMaxSpans) {
       return Promise.reject(new OverloadedError(`ingest queue is full (${this.queuedSpans} spans waiting for the store); retry later`, 1));
+    }
+    // Overload is answered as a signal, not as latency: refuse what would wait longer than the bound (or than the
+    // client will wait), so it retries with backoff instead of timing out and sending the same spans twice.
+    const now = Date.now();
+    const expectedWaitMs = this.expectedWaitMs(spans.length);
+    const bound = Math.min(this.opts.queueMaxWaitMs ? this.opts.queueMaxWaitMs : Infinity, deadlineMs - now);
+    if (this.queuedSpans > 0 && expectedWaitMs > bound) {
+      const retry = Math.max(1, Math.ceil(expectedWaitMs / 1000));
+      return Promise.reject(new OverloadedError(`ingest is overloaded: about ${Math.round(expectedWaitMs)} ms to commit, longer than ${Number.isFinite(deadlineMs) && deadlineMs - now < (this.opts.queueMaxWaitMs || Infinity) ? 'the client waits' : 'the configured bound'}; retry later`, retry));
     }
     const rows = spans.length;
     const columns = encodeSpanColumns(spans);
     const summary = this.opts.summarize?.(spans);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rows, columns, summary, resolve, reject, acceptedAt: Date.now() });
+      this.queue.push({ rows, columns, summary, resolve, reject, acceptedAt: now, deadlineMs });
       this.queuedSpans += rows;
       this.waitingSpans += rows;
       this.metrics.queueSpans.set(this.queuedSpans);
@@ -74,6 +90,13 @@ export class SpanBatchWriter<S = never> {
   /** Spans accepted and not yet committed. */
   get depth(): number {
     return this.queuedSpans;
+  }
+
+  /** Spans committed per ms recently (an exponential average over commits), for the expected wait. */
+  private commitRate = 0;
+
+  private expectedWaitMs(extra: number): number {
+    return this.commitRate > 0 ? (this.queuedSpans + extra) / this.commitRate : 0;
   }
 
   /** When the oldest request not yet committed (queued or being written) was accepted; undefined when none is. */
@@ -118,14 +141,24 @@ export class SpanBatchWriter<S = never> {
 
   private startWrite(): void {
     if (this.queue.length === 0) return;
-    // Whole requests only, so one request is never split across two inserts.
+    // Whole requests only, so one request is never split across two inserts. A request whose client has given up
+    // is dropped here, not committed: the client will resend it, and committing it too would store it twice.
     const batch: Pending<S>[] = [];
     let n = 0;
+    const now = Date.now();
     while (this.queue.length > 0 && (batch.length === 0 || n + this.queue[0]!.rows <= this.opts.batchMaxSpans)) {
       const p = this.queue.shift()!;
+      if (p.deadlineMs < now) {
+        this.queuedSpans -= p.rows;
+        this.waitingSpans -= p.rows;
+        p.reject(new OverloadedError('the export waited past its deadline before it could be written; retry later', 1));
+        continue;
+      }
       batch.push(p);
       n += p.rows;
     }
+    this.metrics.queueSpans.set(this.queuedSpans);
+    if (batch.length === 0) return;
     this.waitingSpans -= n;
     this.writing.add(batch);
     const write: Promise<void> = this.write(batch, n).finally(() => {
@@ -164,7 +197,11 @@ export class SpanBatchWriter<S = never> {
       batch[0]!.reject(new InputError('the store refused the spans of this request (see the faultline log); retrying it will not help'));
       return;
     }
-    this.metrics.storeWriteSeconds.observe({ table: this.table }, (performance.now() - started) / 1000);
+    const tookMs = performance.now() - started;
+    const rate = n / Math.max(1, tookMs);
+    // Two writes overlap, so the store commits about twice what one write's rate says.
+    this.commitRate = this.commitRate === 0 ? rate * MAX_CONCURRENT_WRITES : 0.8 * this.commitRate + 0.2 * rate * MAX_CONCURRENT_WRITES;
+    this.metrics.storeWriteSeconds.observe({ table: this.table }, tookMs / 1000);
     this.metrics.batchSpans.observe(n);
     for (const p of batch) p.resolve();
     try {

@@ -267,16 +267,19 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
     for (let attempt = 0; attempt < 12 && !scenario; attempt++) {
       const dr = draft(kind, sys, rnd);
       if (!dr) break;
-      const { chronic, noise } = redHerrings(dr.topology, sys.alert, dr.exclude, rnd);
-      const before = symptom(dr.topology, sys.alert, chronic, 17 + attempt);
-      const after = symptom(dr.topology, sys.alert, [...chronic, ...dr.faults], 17 + attempt);
-      const noticed = after.meanMs > before.meanMs * 1.25 || after.errorRate > before.errorRate + 0.02;
+      // Would the alert notice the fault? Judged on the system before the red herrings go in: a heavy tail's noise
+      // must not make an invisible fault look noticed.
+      const clean = symptom(dr.topology, sys.alert, [], 17 + attempt);
+      const faulty = symptom(dr.topology, sys.alert, dr.faults, 17 + attempt);
+      const noticed = faulty.meanMs > clean.meanMs * 1.25 || faulty.errorRate > clean.errorRate + 0.02;
       if (!noticed) continue;
+      const bare = clone(dr.topology);
+      const { chronic, noise } = redHerrings(dr.topology, sys.alert, dr.exclude, rnd);
       // The noisy neighbour must stay noise: if it alone would add half as much as the fault (or 5% of the
       // alert's latency), the truth is no longer one cause, so it is left out.
-      const noisy = symptom(dr.topology, sys.alert, [...chronic, ...noise], 17 + attempt);
-      const noiseMs = noisy.meanMs - before.meanMs;
-      if (noiseMs > 0.5 * Math.max(0, after.meanMs - before.meanMs) || noiseMs > 0.05 * before.meanMs) noise.length = 0;
+      const noisy = symptom(bare, sys.alert, noise, 17 + attempt);
+      const noiseMs = noisy.meanMs - clean.meanMs;
+      if (noiseMs > 0.5 * Math.max(0, faulty.meanMs - clean.meanMs) || noiseMs > 0.05 * clean.meanMs) noise.length = 0;
       // Every fourth scenario shares the store with a staging copy of the same system, where a load test makes
       // another service slow: same service names, different environment.
       const staging = out.length % 4 === 0;

@@ -104,4 +104,41 @@ describe('SpanBatchWriter', () => {
     expect(await count(batches.flat().map((s) => s.traceId))).toBe(batches.flat().length);
     await expect(w.accept(spans(33, 1))).rejects.toBeInstanceOf(NotReadyError);
   });
+
+  it('drops a request whose client gave up while it waited, instead of committing it (the client will resend it)', async () => {
+    const g = gated(store);
+    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 1000, batchMaxDelayMs: 0, queueMaxSpans: 100_000 }, createSelfMetrics(), silentLogger);
+    // Two writes may run at once: fill both with requests that wait forever at the gate, then one with a deadline.
+    const first = [w.accept(spans(40, 2)), w.accept(spans(41, 2))];
+    const late = spans(42, 2);
+    const doomed = w.accept(late, Date.now() + 100).then(
+      () => 'committed',
+      (err: unknown) => err,
+    );
+    await new Promise((r) => setTimeout(r, 250));
+    g.open();
+    await Promise.all(first);
+    expect(await doomed).toBeInstanceOf(OverloadedError);
+    expect(await count(late.map((s) => s.traceId))).toBe(0);
+    expect(w.depth).toBe(0);
+  });
+
+  it('refuses at once what would wait longer than the bound, with a retry delay', async () => {
+    const g = gated(store);
+    g.open();
+    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 200, batchMaxDelayMs: 0, queueMaxSpans: 1_000_000, queueMaxWaitMs: 1 }, createSelfMetrics(), silentLogger);
+    await w.accept(spans(50, 20)); // a commit teaches it the store's rate
+    await new Promise((r) => setTimeout(r, 20)); // and the write has left the queue
+    g.close();
+    const waiting = w.accept(spans(51, 20)); // taken: nothing queued ahead of it
+    const refused = await w.accept(spans(54, 200)).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(OverloadedError);
+    expect((refused as OverloadedError).message).toMatch(/overloaded: about \d+ ms to commit/);
+    expect((refused as OverloadedError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    g.open();
+    await waiting;
+  });
 });
