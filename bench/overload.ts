@@ -32,13 +32,13 @@ function makeRequests(n: number): Buffer[] {
   return Array.from({ length: n }, (_, i) => distinct[i % distinct.length]!);
 }
 
-type Outcome = { ok: boolean; code: number | undefined; ms: number };
+type Outcome = { ok: boolean; code: number | undefined; ms: number; at: number };
 
 function send(client: grpc.Client, body: Buffer, deadlineMs: number): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) =>
     client.makeUnaryRequest(EXPORT, (x: Buffer) => x, (x: Buffer) => x, body, { deadline: Date.now() + deadlineMs }, (err) =>
-      resolve({ ok: !err, code: err?.code, ms: performance.now() - started }),
+      resolve({ ok: !err, code: err?.code, ms: performance.now() - started, at: performance.now() }),
     ),
   );
 }
@@ -107,7 +107,9 @@ async function main(): Promise<void> {
     const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
     const byCode = new Map<string, number>();
     for (const r of results.filter((x) => !x.ok)) byCode.set(grpc.status[r.code ?? 2] ?? String(r.code), (byCode.get(grpc.status[r.code ?? 2] ?? String(r.code)) ?? 0) + 1);
-    const accepted = (ok.length * SPANS_PER_REQUEST) / seconds;
+    // Over the time until the last acknowledgement, not the offered window: late acks are part of the cost.
+    const ackSeconds = (Math.max(offeredEnd, ...ok.map((r) => r.at)) - started) / 1000;
+    const accepted = (ok.length * SPANS_PER_REQUEST) / ackSeconds;
     console.log(`\noverload at 2x capacity (${DURATION} s, open loop, ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`);
     console.log(`capacity (closed loop)     ${Math.round(capacity)} spans/s`);
     console.log(`offered                    ${Math.round((total * SPANS_PER_REQUEST) / seconds)} spans/s`);

@@ -62,6 +62,12 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
       }
       const deadline = call.getDeadline();
       const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? deadline : undefined;
+      const refused = opts.sink.refusal?.(deadlineMs);
+      if (refused) {
+        opts.metrics.exportRequests.inc({ transport: 'grpc', outcome: 'refused_early' });
+        callback(toGrpcError(refused, opts.log));
+        return;
+      }
       void exportCall(call.request, opts, deadlineMs).then(
         (response) => callback(null, response),
         (err: unknown) => callback(toGrpcError(err, opts.log)),

@@ -59,6 +59,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
   }
   try {
     if (opts.token !== undefined) checkBearerToken(req.headers.authorization, opts.token);
+    const refused = opts.sink.refusal?.();
+    if (refused) {
+      req.resume();
+      throw refused;
+    }
     const body = await readBody(req, opts.maxMessageBytes);
     const decoded = format === 'proto' ? decodeExportRequestProto(body) : decodeExportRequestJson(body);
     const outcome = await handleDecodedExport(decoded, 'http', opts.sink, opts.metrics, opts.timePolicy);

@@ -8,4 +8,9 @@ import type { Span } from '../span.js';
 export interface SpanSink {
   /** `deadlineMs`: when the client stops waiting (gRPC sends it); work it cannot wait for is refused, not done. */
   accept(spans: Span[], deadlineMs?: number): Promise<void>;
+  /**
+   * Whether a request would be refused anyway (the queue already waits longer than allowed): checked before
+   * decoding, so overload does not also spend the CPU it lacks on decoding what it will refuse.
+   */
+  refusal?(deadlineMs?: number): Error | undefined;
 }

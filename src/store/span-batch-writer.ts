@@ -62,19 +62,9 @@ export class SpanBatchWriter<S = never> {
 
   /** Resolves when the spans are committed. */
   accept(spans: Span[], deadlineMs = Infinity): Promise<void> {
-    if (this.closed) return Promise.reject(new NotReadyError('faultline is shutting down; retry against another instance'));
-    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.opts.queueMaxSpans) {
-      return Promise.reject(new OverloadedError(`ingest queue is full (${this.queuedSpans} spans waiting for the store); retry later`, 1));
-    }
-    // Overload is answered as a signal, not as latency: refuse what would wait longer than the bound (or than the
-    // client will wait), so it retries with backoff instead of timing out and sending the same spans twice.
+    const refused = this.refusal(deadlineMs, spans.length);
+    if (refused) return Promise.reject(refused);
     const now = Date.now();
-    const expectedWaitMs = this.expectedWaitMs(spans.length);
-    const bound = Math.min(this.opts.queueMaxWaitMs ? this.opts.queueMaxWaitMs : Infinity, deadlineMs - now);
-    if (this.queuedSpans > 0 && expectedWaitMs > bound) {
-      const retry = Math.max(1, Math.ceil(expectedWaitMs / 1000));
-      return Promise.reject(new OverloadedError(`ingest is overloaded: about ${Math.round(expectedWaitMs)} ms to commit, longer than ${Number.isFinite(deadlineMs) && deadlineMs - now < (this.opts.queueMaxWaitMs || Infinity) ? 'the client waits' : 'the configured bound'}; retry later`, retry));
-    }
     const rows = spans.length;
     const columns = encodeSpanColumns(spans);
     const summary = this.opts.summarize?.(spans);
@@ -90,6 +80,26 @@ export class SpanBatchWriter<S = never> {
   /** Spans accepted and not yet committed. */
   get depth(): number {
     return this.queuedSpans;
+  }
+
+  /**
+   * Why a request of `rows` spans would be refused now, if it would: shutting down, the queue full, or (overload as
+   * a signal, not as latency) a commit expected later than the bound or than the client waits, so the client
+   * retries with backoff instead of timing out and sending the same spans twice.
+   */
+  refusal(deadlineMs = Infinity, rows = 0): Error | undefined {
+    if (this.closed) return new NotReadyError('faultline is shutting down; retry against another instance');
+    if (this.queuedSpans > 0 && this.queuedSpans + rows > this.opts.queueMaxSpans) {
+      return new OverloadedError(`ingest queue is full (${this.queuedSpans} spans waiting for the store); retry later`, 1);
+    }
+    const now = Date.now();
+    const expectedWaitMs = this.expectedWaitMs(rows);
+    const configured = this.opts.queueMaxWaitMs ? this.opts.queueMaxWaitMs : Infinity;
+    if (this.queuedSpans > 0 && expectedWaitMs > Math.min(configured, deadlineMs - now)) {
+      const who = deadlineMs - now < configured ? 'the client waits' : 'the configured bound';
+      return new OverloadedError(`ingest is overloaded: about ${Math.round(expectedWaitMs)} ms to commit, longer than ${who}; retry later`, Math.max(1, Math.ceil(expectedWaitMs / 1000)));
+    }
+    return undefined;
   }
 
   /** Spans committed per ms recently (an exponential average over commits), for the expected wait. */
