@@ -117,13 +117,24 @@ export class SpanBatchWriter<S = never> {
   }
 
   /** Stops accepting and waits until everything accepted so far is committed (or failed). */
-  async close(): Promise<void> {
+  async close(graceMs = 25_000): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    // Shutdown is bounded: what is still queued (never acknowledged) after the grace period is refused as
+    // retryable, so a backlog of large requests cannot hold SIGTERM for a minute; writes already running finish.
+    const deadline = Date.now() + graceMs;
     while (this.queue.length > 0 || this.writes.size > 0) {
+      if (Date.now() > deadline && this.queue.length > 0) {
+        for (const p of this.queue.splice(0)) {
+          this.queuedSpans -= p.rows;
+          this.waitingSpans -= p.rows;
+          p.reject(new NotReadyError('faultline is shutting down; retry against another instance'));
+        }
+        this.metrics.queueSpans.set(this.queuedSpans);
+      }
       while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) this.startWrite();
-      await Promise.race(this.writes);
+      if (this.writes.size > 0) await Promise.race(this.writes);
     }
   }
 

@@ -141,4 +141,24 @@ describe('SpanBatchWriter', () => {
     g.open();
     await waiting;
   });
+
+  it('close() is bounded: after the grace period what is still queued (never acked) is refused as retryable', async () => {
+    const g = gated(store);
+    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 50, batchMaxDelayMs: 0, queueMaxSpans: 100_000 }, createSelfMetrics(), silentLogger);
+    const outcomes = [60, 61, 62, 63, 64].map((seed) =>
+      w.accept(spans(seed, 4)).then(
+        () => 'committed',
+        (err: unknown) => (err instanceof NotReadyError ? 'refused' : 'other'),
+      ),
+    );
+    const closing = w.close(100);
+    await new Promise((r) => setTimeout(r, 300));
+    g.open();
+    await closing;
+    const results = await Promise.all(outcomes);
+    // Two writes were running when the grace period ended: they finish; the rest is refused, none lost silently.
+    expect(results.filter((r) => r === 'committed')).toHaveLength(2);
+    expect(results.filter((r) => r === 'refused')).toHaveLength(3);
+    expect(w.depth).toBe(0);
+  });
 });
