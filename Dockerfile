@@ -15,6 +15,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY queries ./queries
 COPY proto ./proto
+# The embedded store writes /data as the unprivileged user: the directory must exist and be theirs before VOLUME,
+# or a fresh named volume is created root-owned and chDB cannot write.
+RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 EXPOSE 4317 4318 8080
 USER node

@@ -49,6 +49,8 @@ export interface Config {
   };
   api: {
     maxBodyBytes: number;
+    /** The webhook's own limit: Alertmanager sends a whole group (thousands of alerts) in one call. */
+    webhookMaxBodyBytes: number;
     /** Longest window a query may ask for. */
     maxWindowMs: number;
     /** Windows up to this long read raw spans (exact); longer ones read the per-minute rollups. */
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     api: {
       maxBodyBytes: int(env, 'FAULTLINE_API_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      webhookMaxBodyBytes: int(env, 'FAULTLINE_WEBHOOK_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
       maxWindowMs: duration(env, 'FAULTLINE_API_MAX_WINDOW', 31 * 24 * 3600_000),
       rawMaxWindowMs: duration(env, 'FAULTLINE_RAW_QUERY_MAX_WINDOW', 6 * 3600_000),
     },

@@ -18,7 +18,7 @@ function wholeNumber(raw: string, field: string, min: number, max: number): numb
 
 export function addIncidentRoutes(router: Router, incidents: IncidentService, config: Config): void {
   router.post('/api/v1/alerts/alertmanager', async ({ req }) => {
-    const body = await readJsonBody(req, config.api.maxBodyBytes);
+    const body = await readJsonBody(req, config.api.webhookMaxBodyBytes);
     const payload = parseAlertmanagerPayload(body, config.rca.serviceLabels, Date.now(), config.rca.environmentLabels);
     const { incidents: opened, skipped } = await incidents.handleAlerts(payload.alerts);
     incidents.noteInvalidAlerts(payload.invalid.length, payload.truncated);

@@ -5,7 +5,7 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ FAULTLINE_API_TOKEN: 's3cret-token', FAULTLINE_API_MAX_BODY_BYTES: '2048' });
+  h = await startHarness({ FAULTLINE_API_TOKEN: 's3cret-token', FAULTLINE_API_MAX_BODY_BYTES: '2048', FAULTLINE_WEBHOOK_MAX_BODY_BYTES: '2048' });
 });
 afterAll(() => h.stop());
 
