@@ -30,9 +30,6 @@ export interface RequestProfile {
   /** Requests in a tail (a tenth of the requests, at least one) and the mean duration of the slowest that many. */
   tailCount: number;
   tailMeanMs: number;
-  /** Standard errors of meanMs and tailMeanMs (how much they move between samples). */
-  meanSeMs: number;
-  tailSeMs: number;
   candidates: Map<string, CandidateTotals>;
   refs: Map<string, CandidateRef>;
 }
@@ -103,9 +100,7 @@ export function profileRequests(sample: RequestSample): RequestProfile {
   const slowest = attributions.map((a) => a.durationMs).sort((a, b) => b - a).slice(0, tailCount);
   const tailMeanMs = n > 0 ? slowest.reduce((x, y) => x + y, 0) / tailCount : 0;
   const meanMs = n > 0 ? total / n : 0;
-  const se = (values: number[], mean: number): number =>
-    values.length > 1 ? Math.sqrt(values.reduce((s2, v) => s2 + (v - mean) ** 2, 0) / (values.length - 1) / values.length) : 0;
-  return { requests: n, failed, meanMs, tailCount, tailMeanMs, meanSeMs: se(attributions.map((a) => a.durationMs), meanMs), tailSeMs: se(slowest, tailMeanMs), candidates, refs };
+  return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs };
 }
 
 /** A trace's spans with times in ms from its earliest span (exact: ns offsets are taken as BigInt first). */

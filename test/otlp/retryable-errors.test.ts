@@ -1,5 +1,7 @@
 /** Overload and store outage answer with retryable codes (never a silent drop), on both transports. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { rawGrpcExport } from '../helpers/raw-grpc-export.js';
@@ -40,12 +42,22 @@ describe('store outage', () => {
   });
   afterAll(() => h.stop());
 
-  it('HTTP answers 503 with Retry-After and gRPC answers UNAVAILABLE', async () => {
+  it('a refused insert leaves no staged file behind', async () => {
+    const staging = join(h.dataDir, 'staged-inserts');
+    await expect(h.app.store.insertNative('no_such_table', Buffer.from('not a block'))).rejects.toThrow();
+    expect(readdirSync(staging)).toEqual([]);
+  });
+
+  it('HTTP answers 503 with Retry-After and gRPC answers UNAVAILABLE, naming no internals', async () => {
     await h.app.store.close(); // the engine is gone: every insert now fails
     const res = await httpExport(h, body(4));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).not.toBeNull();
+    const text = Buffer.from(await res.arrayBuffer()).toString('latin1');
+    expect(text).toMatch(/the store is unavailable|store write failed/);
+    expect(text).not.toMatch(/\/tmp|staged|DB::Exception|Code: \d+|\.native/);
     const err = await rawGrpcExport(h.app.ports.grpc, body(5));
     expect(err?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(err?.details).not.toMatch(/\/tmp|staged|DB::Exception|Code: \d+/);
   });
 });
