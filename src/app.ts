@@ -42,10 +42,11 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
   const started: { close(): Promise<void> }[] = [];
   try {
     const ddl = { cluster: config.clickhouseCluster, retentionDays: config.retentionDays };
-    const migrated = await runMigrations(store, ddl, log);
-    await applyRetention(store, ddl, log);
+    const storeLog = log.child('store');
+    const migrated = await runMigrations(store, ddl, storeLog);
+    await applyRetention(store, ddl, storeLog);
     const graphMetrics = new GraphMetrics(metrics.registry, config.graph.metricsMaxSeries);
-    const derived = new DerivedRowWriter(store, { flushIntervalMs: 1000, flushRows: 50_000, maxBuffered: 2_000_000 }, metrics.registry, log);
+    const derived = new DerivedRowWriter(store, { flushIntervalMs: 1000, flushRows: 50_000, maxBuffered: 2_000_000 }, metrics.registry, log.child('graph'));
     const pairer = new SpanPairer(
       { waitMs: config.graph.pairWaitMs, maxPending: config.graph.pairMaxPending },
       {
@@ -80,7 +81,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         },
       },
       metrics,
-      log,
+      log.child('store'),
     );
     // Settle often enough that a span waits at most ~25% longer than its pair wait.
     const settleIntervalMs = Math.min(1000, Math.max(50, config.graph.pairWaitMs / 4));
@@ -102,7 +103,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         awaitSettled,
       },
       metrics,
-      log,
+      log.child('rca'),
     );
     const api: ApiServer = await startApiServer({
       address: config.apiAddr,
@@ -112,16 +113,16 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       router: buildRoutes({ store, config, incidents }),
       registry: metrics.registry,
       isReady: () => ready,
-      log,
+      log: log.child('api'),
       metrics,
     });
     started.push(api);
     const timePolicy = { maxAgeMs: config.retentionDays * 86_400_000, maxFutureMs: 24 * 3_600_000 };
-    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls, timePolicy });
+    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log: log.child('otlp'), token: config.otlpToken, tls: config.tls, timePolicy });
     started.push(grpc);
-    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log, token: config.otlpToken, tls: config.tls, timePolicy });
+    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log: log.child('otlp'), token: config.otlpToken, tls: config.tls, timePolicy });
     started.push(http);
-    const stopSummary = startIngestSummary(metrics, () => ({ queuedSpans: writer.depth, pairerSpans: pairer.pendingCount }), log);
+    const stopSummary = startIngestSummary(metrics, () => ({ queuedSpans: writer.depth, pairerSpans: pairer.pendingCount }), log.child('otlp'));
     started.push({ close: async () => stopSummary() });
     const resumed = await incidents.resumeUnfinished();
     if (resumed > 0) log.info('resuming unfinished incident analyses', { count: resumed });

@@ -8,24 +8,34 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** The same logger, with `component` on every line it writes (otlp, store, graph, rca, api). */
+  child(component: string): Logger;
 }
 
 export function isLogLevel(value: string): value is LogLevel {
   return value in ORDER;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l), component?: string): Logger {
   const min = ORDER[level];
+  // Stacks are for whoever debugs faultline itself; at info and above an error is its name, message and cause.
+  const replacer = min <= ORDER.debug ? debugErrorReplacer : errorReplacer;
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (ORDER[lvl] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }, errorReplacer) + '\n');
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...(component ? { component } : {}), msg, ...fields }, replacer) + '\n');
   };
   return {
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+    child: (c) => createLogger(level, write, c),
   };
+}
+
+function debugErrorReplacer(key: string, value: unknown): unknown {
+  if (value instanceof Error) return { ...(errorReplacer(key, value) as object), stack: value.stack };
+  return errorReplacer(key, value);
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {
