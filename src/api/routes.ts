@@ -6,6 +6,7 @@ import { addIncidentRoutes } from './incident-routes.js';
 import { addGraphRoutes } from './graph-routes.js';
 import { Router } from './router.js';
 import { addServiceRoutes } from './service-routes.js';
+import { addTraceRoutes } from './trace-routes.js';
 
 export interface RouteDeps {
   store: Store;
@@ -18,5 +19,6 @@ export function buildRoutes(deps: RouteDeps): Router {
   addGraphRoutes(router, deps.store, deps.config.api.maxWindowMs);
   addServiceRoutes(router, deps.store, deps.config);
   addIncidentRoutes(router, deps.incidents, deps.config);
+  addTraceRoutes(router, deps.store);
   return router;
 }

@@ -47,6 +47,8 @@ export interface RequestAttribution {
   calls: Map<string, number>;
   /** Where the request's failure starts, when it failed. */
   errorOrigin: string | undefined;
+  /** A span of each candidate in this request (its own span, or the client span that calls it): for exemplars. */
+  spanIds: Map<string, string>;
 }
 
 const isCaller = (k: number): boolean => k === SpanKind.CLIENT || k === SpanKind.PRODUCER;
@@ -63,6 +65,7 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
   const calls = new Map<string, number>();
   /** The path each candidate was last reached by, so charged time also weighs that path. */
   const lastPath = new Map<string, string[]>();
+  const spanIds = new Map<string, string>();
   const charge = (key: string, ms: number): void => {
     if (ms <= 0) return;
     time.set(key, (time.get(key) ?? 0) + ms);
@@ -75,8 +78,9 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
       if (w > (ref.pathWeights.get(ref.path.join(' > ')) ?? 0)) ref.path = path;
     }
   };
-  const note = (key: string, kind: CandidateKind, path: string[]): void => {
+  const note = (key: string, kind: CandidateKind, path: string[], spanId: string): void => {
     lastPath.set(key, path);
+    if (!spanIds.has(key)) spanIds.set(key, spanId);
     if (!refs.has(key)) refs.set(key, { kind, path, pathWeights: new Map() });
   };
   const count = (key: string): void => {
@@ -92,20 +96,20 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
   /** Who owns a span's own time: the service, the edge to its callee, or the virtual node it names. */
   const ownerOf = (span: TraceSpan, path: string[]): string => {
     if (!isCaller(span.kind)) {
-      note(span.service, 'service', path);
+      note(span.service, 'service', path, span.spanId);
       return span.service;
     }
     const server = childrenOf(span.spanId).find((c) => isCallee(c.kind));
     if (server) {
       const key = edgeKey(span.service, server.service);
-      note(key, 'edge', [...path, server.service]);
+      note(key, 'edge', [...path, server.service], span.spanId);
       return key;
     }
     if (span.peer) {
-      note(span.peer.name, span.peer.kind, [...path, span.peer.name]);
+      note(span.peer.name, span.peer.kind, [...path, span.peer.name], span.spanId);
       return span.peer.name;
     }
-    note(span.service, 'service', path);
+    note(span.service, 'service', path, span.spanId);
     return span.service;
   };
 
@@ -171,18 +175,18 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
       const server = kids.find((c) => isCallee(c.kind));
       // The callee outlasted the client's patience: a timeout, which is the callee's.
       if (server && server.end >= span.end - tolerance) {
-        note(server.service, 'service', childPath(path, server));
+        note(server.service, 'service', childPath(path, server), server.spanId);
         return server.service;
       }
       if (!server && span.peer) {
-        note(span.peer.name, span.peer.kind, [...path, span.peer.name]);
+        note(span.peer.name, span.peer.kind, [...path, span.peer.name], span.spanId);
         return span.peer.name;
       }
     }
     return ownerOf(span, path);
   };
 
-  note(entry.service, 'service', [entry.service]);
+  note(entry.service, 'service', [entry.service], entry.spanId);
   walk(entry, entry.start, entry.end, [entry.service]);
   return {
     durationMs: entry.end - entry.start,
@@ -190,5 +194,6 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
     time,
     calls,
     errorOrigin: entry.failed ? errorOrigin(entry, [entry.service]) : undefined,
+    spanIds,
   };
 }

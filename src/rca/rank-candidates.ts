@@ -13,7 +13,7 @@ import type { CandidateRef } from './critical-path.js';
 import { explain } from './explain-candidate.js';
 import { graphEvidence } from './graph-evidence.js';
 import { judgeRanking } from './judge-ranking.js';
-import type { Candidate, Evidence, ReportVerdict } from './report.js';
+import type { Candidate, CandidateExemplar, Evidence, ReportVerdict } from './report.js';
 import type { CandidateTotals, RequestProfile } from './request-profile.js';
 
 export interface RankInput {
@@ -102,6 +102,7 @@ export interface Contribution {
   rawScore: number;
   /** Share of the anomaly it explains, in [0, 1]. */
   score: number;
+  exemplars: CandidateExemplar[];
 }
 
 type Pair = { baseline: number; current: number };
@@ -145,6 +146,7 @@ export function rankCandidates(input: RankInput): Ranking {
       kind: c.ref.kind,
       score: Math.round(c.score * 1000) / 1000,
       confidence: judgement.confidences[i]!,
+      exemplars: c.exemplars,
       path: c.ref.path,
       evidence,
       verdict,
@@ -156,7 +158,7 @@ export function rankCandidates(input: RankInput): Ranking {
 
 /** Per candidate: window vs baseline contribution per request, and the deltas shrunk by their standard errors. */
 export function measureContributions(cur: RequestProfile, base: RequestProfile): Contribution[] {
-  const empty: CandidateTotals = { sum: 0, sumSq: 0, tailSum: 0, tailSumSq: 0, calls: 0, errorOrigins: 0 };
+  const empty: CandidateTotals = { sum: 0, sumSq: 0, tailSum: 0, tailSumSq: 0, calls: 0, errorOrigins: 0, slowest: [], failedHere: undefined };
   const keys = new Set([...cur.candidates.keys(), ...base.candidates.keys()]);
   const out: Contribution[] = [];
   for (const key of keys) {
@@ -181,9 +183,18 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
       errorRise: shrink(e - eb, pooledSe(c.errorOrigins, cur.requests, b.errorOrigins, base.requests)),
       score: 0,
       rawScore: 0,
+      exemplars: exemplarsOf(c),
     });
   }
   return out;
+}
+
+/** Up to three window requests: the slowest through it, and one whose failure started there (when there is one). */
+function exemplarsOf(c: CandidateTotals): CandidateExemplar[] {
+  const strip = ({ traceId, spanId, durationMs, error }: CandidateTotals['slowest'][number]): CandidateExemplar => ({ traceId, spanId, durationMs, error });
+  const failed = c.failedHere;
+  const slow = c.slowest.filter((e) => !failed || e.traceId !== failed.traceId).slice(0, failed ? 2 : 3);
+  return [...slow, ...(failed ? [failed] : [])].map(strip);
 }
 
 function candidateVerdict(i: number, c: Contribution, verdict: ReportVerdict, confidence: number, e: Evidence): Candidate['verdict'] {

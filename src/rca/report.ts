@@ -47,6 +47,8 @@ export interface Candidate {
   score: number;
   /** Probability that this candidate is the origin, calibrated on the RCA bench (docs/rca.md). */
   confidence: number;
+  /** Example requests from the window: where it cost most, and one whose failure started here. */
+  exemplars: CandidateExemplar[];
   path: string[];
   evidence: Evidence;
   /**
@@ -55,6 +57,16 @@ export interface Candidate {
    */
   verdict: 'origin' | 'suspect' | 'victim' | 'insufficient_data' | 'normal';
   reason: string;
+}
+
+export interface CandidateExemplar {
+  traceId: string;
+  /** The candidate's span in that trace (its own, or the client span that calls it). */
+  spanId: string;
+  /** The alerting service's request duration in that trace. */
+  durationMs: number;
+  /** The request failed, and the failure started at this candidate. */
+  error: boolean;
 }
 
 export interface ReportGraph {

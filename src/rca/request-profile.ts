@@ -21,6 +21,19 @@ export interface CandidateTotals {
   calls: number;
   /** Requests whose failure starts here. */
   errorOrigins: number;
+  /** The requests where it cost most (up to 3), and one whose failure started here. */
+  slowest: Exemplar[];
+  failedHere: Exemplar | undefined;
+}
+
+/** A request that shows a candidate at work: its trace, the candidate's span in it, the request's duration. */
+export interface Exemplar {
+  traceId: string;
+  spanId: string;
+  durationMs: number;
+  error: boolean;
+  /** Critical-path ms the candidate took in this request. */
+  ms: number;
 }
 
 export interface RequestProfile {
@@ -44,7 +57,7 @@ export function profileRequests(sample: RequestSample): RequestProfile {
     else byTrace.set(s.traceId, [s]);
   }
   const refs = new Map<string, CandidateRef>();
-  const attributions = [];
+  const attributions: (ReturnType<typeof attributeRequest> & { traceId: string })[] = [];
   const traces = new Map<string, { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]> }>();
   for (const e of sample.entries) {
     let t = traces.get(e.traceId);
@@ -55,7 +68,7 @@ export function profileRequests(sample: RequestSample): RequestProfile {
     const entry = t.spans.get(e.spanId);
     if (!entry) continue; // beyond the span budget
     const children = t.children;
-    attributions.push(attributeRequest(entry, (id) => children.get(id) ?? [], refs));
+    attributions.push({ ...attributeRequest(entry, (id) => children.get(id) ?? [], refs), traceId: e.traceId });
   }
 
   const n = attributions.length;
@@ -65,7 +78,7 @@ export function profileRequests(sample: RequestSample): RequestProfile {
   const totals = (key: string): CandidateTotals => {
     let c = candidates.get(key);
     if (!c) {
-      c = { sum: 0, sumSq: 0, tailSum: 0, tailSumSq: 0, calls: 0, errorOrigins: 0 };
+      c = { sum: 0, sumSq: 0, tailSum: 0, tailSumSq: 0, calls: 0, errorOrigins: 0, slowest: [], failedHere: undefined };
       candidates.set(key, c);
     }
     return c;
@@ -78,6 +91,7 @@ export function profileRequests(sample: RequestSample): RequestProfile {
       const c = totals(key);
       c.sum += ms;
       c.sumSq += ms * ms;
+      keepSlowest(c.slowest, { traceId: a.traceId, spanId: a.spanIds.get(key) ?? '', durationMs: round(a.durationMs), error: a.failed && a.errorOrigin === key, ms: round(ms) });
       const list = perRequest.get(key);
       if (list) list.push(ms);
       else perRequest.set(key, [ms]);
@@ -85,7 +99,13 @@ export function profileRequests(sample: RequestSample): RequestProfile {
     for (const [key, k] of a.calls) totals(key).calls += k;
     if (a.failed) {
       failed++;
-      if (a.errorOrigin !== undefined) totals(a.errorOrigin).errorOrigins++;
+      if (a.errorOrigin !== undefined) {
+        const c = totals(a.errorOrigin);
+        c.errorOrigins++;
+        if (!c.failedHere || a.durationMs > c.failedHere.durationMs) {
+          c.failedHere = { traceId: a.traceId, spanId: a.spanIds.get(a.errorOrigin) ?? '', durationMs: round(a.durationMs), error: true, ms: round(a.time.get(a.errorOrigin) ?? 0) };
+        }
+      }
     }
   }
   for (const [key, list] of perRequest) {
@@ -101,6 +121,18 @@ export function profileRequests(sample: RequestSample): RequestProfile {
   const tailMeanMs = n > 0 ? slowest.reduce((x, y) => x + y, 0) / tailCount : 0;
   const meanMs = n > 0 ? total / n : 0;
   return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs };
+}
+
+const EXEMPLARS = 3;
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+/** Keeps the EXEMPLARS requests where the candidate cost most, most first. */
+function keepSlowest(list: Exemplar[], e: Exemplar): void {
+  if (list.length === EXEMPLARS && e.ms <= list[EXEMPLARS - 1]!.ms) return;
+  let i = list.length;
+  while (i > 0 && list[i - 1]!.ms < e.ms) i--;
+  list.splice(i, 0, e);
+  if (list.length > EXEMPLARS) list.pop();
 }
 
 /** A trace's spans with times in ms from its earliest span (exact: ns offsets are taken as BigInt first). */

@@ -66,4 +66,23 @@ describe('rankCandidates over hand-written request trees', () => {
     for (const t of profile.candidates.values()) total += t.sum;
     expect(total / profile.requests).toBeCloseTo(profile.meanMs, 6);
   });
+
+  it('gives exemplars that pass through the candidate, and one that failed there', () => {
+    const { c } = cases.find((x) => x.file === 'chronic-errors-herring.json')!;
+    const window = layoutRequests(c.window, 1_000_000);
+    const r = rankCandidates({ service: c.service, current: profileRequests(window), baseline: profileRequests(layoutRequests(c.baseline)), currentGraph: buildServiceGraph([], []), baselineGraph: buildServiceGraph([], []), minRequests: 20 });
+    const stock = r.candidates.find((x) => x.service === 'stock')!;
+    expect(stock.exemplars.length).toBeGreaterThanOrEqual(2);
+    const span = (id: string) => window.spans.find((sp) => sp.spanId === id)!;
+    for (const e of stock.exemplars) {
+      expect(span(e.spanId).service).toBe('stock');
+      expect(span(e.spanId).traceId).toBe(e.traceId);
+    }
+    const failed = stock.exemplars.filter((e) => e.error);
+    expect(failed).toHaveLength(1);
+    expect(span(failed[0]!.spanId).failed).toBe(true);
+    // The chronic failures of recommendations are its own, too.
+    const rec = r.candidates.find((x) => x.service === 'recommendations')!.exemplars.find((e) => e.error)!;
+    expect(span(rec.spanId)).toMatchObject({ service: 'recommendations', failed: true });
+  });
 });

@@ -86,6 +86,22 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     expect(top.reason).toMatch(/storage-s3/);
   });
 
+  it('gives exemplar traces through storage-s3, readable at GET /api/v1/traces/:traceId', async () => {
+    const top = report.candidates[0]!;
+    expect(top.exemplars.length).toBeGreaterThanOrEqual(2);
+    for (const e of top.exemplars) {
+      const trace = (await (await fetch(`${h.api}/api/v1/traces/${e.traceId}`)).json()) as { traceId: string; spans: { spanId: string; service: string; status: string; durationMs: number }[] };
+      expect(trace.traceId).toBe(e.traceId);
+      const span = trace.spans.find((s) => s.spanId === e.spanId)!;
+      expect(span.service).toBe('storage-s3');
+      if (e.error) expect(span.status).toBe('Error');
+      // The slowest ones: each took longer than builder's baseline P99.
+      if (!e.error) expect(e.durationMs).toBeGreaterThan(report.candidates.find((c) => c.service === 'builder')!.evidence.p99Ms.baseline!);
+    }
+    expect((await fetch(`${h.api}/api/v1/traces/${'0'.repeat(31)}1`)).status).toBe(404);
+    expect((await fetch(`${h.api}/api/v1/traces/not-a-trace`)).status).toBe(400);
+  });
+
   it('ranks git-proxy and builder below it as victims', () => {
     const rank = (s: string) => report.candidates.find((c) => c.service === s)!;
     for (const victim of ['git-proxy', 'builder']) {
