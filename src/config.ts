@@ -27,6 +27,10 @@ export interface Config {
   tls: { cert: Buffer; key: Buffer } | undefined;
   retentionDays: number;
   logLevel: LogLevel;
+  /** Where people reach faultline's pages (links in hand-offs), e.g. https://faultline.example.com. */
+  publicUrl: string | undefined;
+  /** A trace UI URL with `{traceId}` (Grafana, Jaeger) that exemplar links point to. */
+  traceUrlTemplate: string | undefined;
   ingest: {
     /** Largest accepted OTLP request, compressed or not. */
     maxMessageBytes: number;
@@ -84,6 +88,8 @@ export function loadConfig(env: Env = process.env): Config {
     otlpToken: secret(env, 'FAULTLINE_OTLP_TOKEN'),
     tls: tlsFiles(env),
     retentionDays: int(env, 'FAULTLINE_RETENTION_DAYS', 7, 1, 3650),
+    publicUrl: optionalUrl(env, 'FAULTLINE_PUBLIC_URL')?.replace(/\/+$/, ''),
+    traceUrlTemplate: traceTemplate(env),
     logLevel: logLevel(env, 'FAULTLINE_LOG_LEVEL', 'info'),
     ingest: {
       maxMessageBytes: int(env, 'FAULTLINE_MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -201,6 +207,13 @@ function optionalUrl(env: Env, name: string): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${name} must be an http:// or https:// URL, got ${url.protocol}`);
   }
+  return raw;
+}
+
+function traceTemplate(env: Env): string | undefined {
+  const raw = env.FAULTLINE_TRACE_URL_TEMPLATE;
+  if (!raw) return undefined;
+  if (!raw.includes('{traceId}') || !/^https?:\/\//.test(raw)) throw new ConfigError('FAULTLINE_TRACE_URL_TEMPLATE must be an http(s) URL containing {traceId}');
   return raw;
 }
 

@@ -6,6 +6,7 @@ import type { IncidentService } from '../rca/incident-service.js';
 import { readJsonBody } from './json-body.js';
 import { apiResponse, type Router } from './router.js';
 import { summarizeIncident } from '../rca/incident-summary.js';
+import { incidentMarkdown, incidentSlack } from './incident-formats.js';
 import { allowParams, checkWindow, parseTime } from './time-window.js';
 
 const STATUSES = new Set(['pending', 'running', 'done', 'failed', 'firing', 'resolved']);
@@ -46,10 +47,20 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     return view === 'full' ? reports : reports.map(summarizeIncident);
   });
 
-  router.get('/api/v1/incidents/:id', async ({ params, query }) => {
-    allowParams(query, []);
+  // format=markdown (a ticket) or slack (Block Kit JSON) hand the incident to people; json is the report itself.
+  router.get('/api/v1/incidents/:id', async ({ params, query, res }) => {
+    allowParams(query, ['format']);
+    const format = query.get('format') ?? 'json';
+    if (!['json', 'markdown', 'slack'].includes(format)) throw new InputError('format must be json, markdown or slack');
     const report = await incidents.get(params.id!);
     if (!report) throw new NotFoundError(`no incident ${params.id}`);
+    const links = { ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(config.traceUrlTemplate ? { traceUrlTemplate: config.traceUrlTemplate } : {}) };
+    if (format === 'slack') return incidentSlack(report, links);
+    if (format === 'markdown') {
+      res.writeHead(200, { 'Content-Type': 'text/markdown; charset=utf-8' });
+      res.end(incidentMarkdown(report, links));
+      return undefined;
+    }
     return report;
   });
 

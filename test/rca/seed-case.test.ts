@@ -102,6 +102,22 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     expect((await fetch(`${h.api}/api/v1/traces/not-a-trace`)).status).toBe(400);
   });
 
+  it('hands off to people: Markdown for a ticket and Slack Block Kit within Slack limits, both naming storage-s3', async () => {
+    const md = await fetch(`${h.api}/api/v1/incidents/${report.id}?format=markdown`);
+    expect(md.headers.get('content-type')).toMatch(/text\/markdown/);
+    const text = await md.text();
+    expect(text).toMatch(/^## ServiceP99LatencyHigh on builder/);
+    expect(text).toMatch(/\*\*Root cause: storage-s3 \(service, confidence \d+%\)\.\*\*/);
+    expect(text).toMatch(/path: builder -> git-proxy -> storage-s3/);
+    expect(text).toContain(`/api/v1/traces/${report.candidates[0]!.exemplars[0]!.traceId}`);
+    const slack = (await (await fetch(`${h.api}/api/v1/incidents/${report.id}?format=slack`)).json()) as { text: string; blocks: { type: string; text?: { text: string } }[] };
+    expect(slack.text).toMatch(/Root cause: storage-s3/);
+    expect(slack.blocks.length).toBeLessThanOrEqual(50);
+    for (const b of slack.blocks) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+    expect(slack.blocks.some((b) => b.text?.text.includes('storage-s3'))).toBe(true);
+    expect((await fetch(`${h.api}/api/v1/incidents/${report.id}?format=pdf`)).status).toBe(400);
+  });
+
   it('ranks git-proxy and builder below it as victims', () => {
     const rank = (s: string) => report.candidates.find((c) => c.service === s)!;
     for (const victim of ['git-proxy', 'builder']) {

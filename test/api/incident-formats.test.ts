@@ -1,0 +1,51 @@
+/** The hand-off formats stay within Slack's limits whatever the report, and links follow the configured URLs. */
+import { describe, expect, it } from 'vitest';
+import { incidentMarkdown, incidentSlack } from '../../src/api/incident-formats.js';
+import { loadConfig } from '../../src/config.js';
+import type { Candidate, Report } from '../../src/rca/report.js';
+
+const candidate = (i: number): Candidate => ({
+  rank: i + 1,
+  service: `svc-${i}`,
+  kind: 'service',
+  score: 1 / (i + 1),
+  confidence: i === 0 ? 0.93 : 0.01,
+  exemplars: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), durationMs: 1234, error: i === 0 }],
+  path: ['frontend', `svc-${i}`],
+  evidence: { spanCount: 1, baselineSpanCount: 1, p99Ms: { baseline: 1, current: 2 }, p99ChangePct: 100, p50Ms: { baseline: 1, current: 1 }, errorRate: { baseline: 0, current: 0 }, selfTimeP99Ms: { baseline: 1, current: 2 } },
+  verdict: i === 0 ? 'origin' : 'normal',
+  reason: 'x'.repeat(5000),
+});
+
+const report: Report = {
+  id: 'inc_1',
+  status: 'done',
+  service: 'frontend',
+  verdict: 'origin_found',
+  window: { start: '2026-11-26T08:00:00.000Z', end: '2026-11-26T08:15:00.000Z' },
+  baseline: { start: '2026-11-26T07:00:00.000Z', end: '2026-11-26T08:00:00.000Z' },
+  candidates: Array.from({ length: 80 }, (_, i) => candidate(i)),
+  graph: { nodes: [], edges: [] },
+  alsoPaging: ['checkout', 'cart'],
+  createdAt: '2026-11-26T08:15:00.000Z',
+  updatedAt: '2026-11-26T08:15:01.000Z',
+};
+
+describe('incident hand-off formats', () => {
+  it('Slack: at most 50 blocks, 3000 characters per section, the root cause in the fallback text', () => {
+    const s = incidentSlack(report);
+    expect(s.blocks.length).toBeLessThanOrEqual(50);
+    for (const b of s.blocks) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+    expect(s.text).toBe('Incident on frontend: Root cause: svc-0 (service, confidence 93%).');
+    expect(JSON.stringify(s.blocks)).toContain('Also paging: checkout, cart');
+  });
+
+  it('links go to the trace UI template and the public URL when configured', () => {
+    const c = loadConfig({ FAULTLINE_PUBLIC_URL: 'https://faultline.example.com/', FAULTLINE_TRACE_URL_TEMPLATE: 'https://grafana.example.com/explore?traceId={traceId}' });
+    const md = incidentMarkdown(report, { publicUrl: c.publicUrl!, traceUrlTemplate: c.traceUrlTemplate! });
+    expect(md).toContain(`https://grafana.example.com/explore?traceId=${'ab'.repeat(16)} (failed there)`);
+    expect(md).toContain('- Incident: https://faultline.example.com/incidents/inc_1');
+    expect(md.split('\n').filter((l) => /^\d+\. /.test(l))).toHaveLength(3);
+    expect(() => loadConfig({ FAULTLINE_TRACE_URL_TEMPLATE: 'https://grafana.example.com/explore' })).toThrow(/containing \{traceId\}/);
+  });
+});
