@@ -119,26 +119,21 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
     const tolerance = 0.1 + 0.001 * (span.end - span.start);
     const awaited = childrenOf(span.spanId).filter((c) => isCaller(span.kind) || c.end <= span.end + tolerance);
     for (const c of awaited) if (isCallee(c.kind) && c.service !== span.service) count(c.service);
-    const used = new Set<TraceSpan>();
+    // Latest end first: walking back, the first child that started before `cur` is the one the span waited for,
+    // and a child skipped once (started at or after `cur`) never qualifies again, as `cur` only moves back. One
+    // pass, so a span with thousands of children (a batch job) stays linear after the sort.
+    const byEnd = [...awaited].sort((x, y) => y.end - x.end);
+    let next = 0;
     let cur = hi;
     let later: TraceSpan | undefined;
     while (cur > lo) {
-      let best: TraceSpan | undefined;
-      let bestEnd = -Infinity;
-      for (const c of awaited) {
-        if (used.has(c) || c.start >= cur) continue;
-        const e = Math.min(c.end, cur);
-        if (e > bestEnd) {
-          best = c;
-          bestEnd = e;
-        }
-      }
+      while (next < byEnd.length && byEnd[next]!.start >= cur) next++;
+      const best = byEnd[next++];
       if (!best) {
         charge(owner, cur - lo);
         break;
       }
-      used.add(best);
-      const e = Math.max(bestEnd, lo);
+      const e = Math.max(Math.min(best.end, cur), lo);
       const s = Math.max(best.start, lo);
       const retried = isRetried(best, later);
       if (retried !== undefined) {
