@@ -67,6 +67,16 @@ describe('rankCandidates over hand-written request trees', () => {
     expect(total / profile.requests).toBeCloseTo(profile.meanMs, 6);
   });
 
+  it('walks a batch job with 5000 sequential calls: every call on the path, the time adding up', () => {
+    const job = layoutRequests([{ count: 2, trace: { service: 'batch', kind: 'server', self: 10, children: [{ service: 'batch', kind: 'client', self: 0.1, times: 5000, peer: { 'db.system': 'postgresql', 'server.address': 'pg' } }] } }]);
+    const profile = profileRequests(job);
+    expect(profile.candidates.get('pg')!.calls).toBe(10_000);
+    let total = 0;
+    for (const t of profile.candidates.values()) total += t.sum;
+    expect(total / profile.requests).toBeCloseTo(profile.meanMs, 6);
+    expect(profile.candidates.get('pg')!.sum / profile.requests).toBeCloseTo(500, 6);
+  });
+
   it('gives exemplars that pass through the candidate, and one that failed there', () => {
     const { c } = cases.find((x) => x.file === 'chronic-errors-herring.json')!;
     const window = layoutRequests(c.window, 1_000_000);
