@@ -87,11 +87,23 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
     calls.set(key, (calls.get(key) ?? 0) + 1);
   };
 
-  /** The node a client span calls: its server span's service, or the peer it names. */
-  const targetOf = (client: TraceSpan): string | undefined => {
-    const server = childrenOf(client.spanId).find((c) => isCallee(c.kind));
-    return server ? server.service : client.peer?.name;
+  /** A client span's instrumented counterpart, if any. */
+  const serverOf = (client: TraceSpan): TraceSpan | undefined => childrenOf(client.spanId).find((c) => isCallee(c.kind));
+
+  /** Slack for clock rounding when a child ends "after" its parent. */
+  const toleranceOf = (span: TraceSpan): number => 0.1 + 0.001 * (span.end - span.start);
+
+  /**
+   * The children a span waited for: all of a client's (its server span, up to the moment it gave up), and a
+   * non-client's that ended before it did (one that outlives it was fire and forget).
+   */
+  const awaitedOf = (span: TraceSpan): TraceSpan[] => {
+    const limit = span.end + toleranceOf(span);
+    return childrenOf(span.spanId).filter((c) => isCaller(span.kind) || c.end <= limit);
   };
+
+  /** The node a client span calls: its server span's service, or the peer it names. */
+  const targetOf = (client: TraceSpan): string | undefined => serverOf(client)?.service ?? client.peer?.name;
 
   /** Who owns a span's own time: the service, the edge to its callee, or the virtual node it names. */
   const ownerOf = (span: TraceSpan, path: string[]): string => {
@@ -99,7 +111,7 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
       note(span.service, 'service', path, span.spanId);
       return span.service;
     }
-    const server = childrenOf(span.spanId).find((c) => isCallee(c.kind));
+    const server = serverOf(span);
     if (server) {
       const key = edgeKey(span.service, server.service);
       note(key, 'edge', [...path, server.service], span.spanId);
@@ -115,9 +127,8 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
 
   const walk = (span: TraceSpan, lo: number, hi: number, path: string[]): void => {
     const owner = ownerOf(span, path);
-    if (isCaller(span.kind) && !childrenOf(span.spanId).some((c) => isCallee(c.kind))) count(owner);
-    const tolerance = 0.1 + 0.001 * (span.end - span.start);
-    const awaited = childrenOf(span.spanId).filter((c) => isCaller(span.kind) || c.end <= span.end + tolerance);
+    if (isCaller(span.kind) && !serverOf(span)) count(owner);
+    const awaited = awaitedOf(span);
     for (const c of awaited) if (isCallee(c.kind) && c.service !== span.service) count(c.service);
     // Latest end first: walking back, the first child that started before `cur` is the one the span waited for,
     // and a child skipped once (started at or after `cur`) never qualifies again, as `cur` only moves back. One
@@ -159,17 +170,15 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
   const childPath = (path: string[], child: TraceSpan): string[] => (child.service !== path[path.length - 1] ? [...path, child.service] : path);
 
   const errorOrigin = (span: TraceSpan, path: string[]): string => {
-    const kids = childrenOf(span.spanId);
-    const tolerance = 0.1 + 0.001 * (span.end - span.start);
-    const failedKids = kids.filter((c) => c.failed && (isCaller(span.kind) || c.end <= span.end + tolerance));
+    const failedKids = awaitedOf(span).filter((c) => c.failed);
     if (failedKids.length > 0) {
       const last = failedKids.reduce((a, b) => (b.end > a.end ? b : a));
       return errorOrigin(last, childPath(path, last));
     }
     if (isCaller(span.kind)) {
-      const server = kids.find((c) => isCallee(c.kind));
+      const server = serverOf(span);
       // The callee outlasted the client's patience: a timeout, which is the callee's.
-      if (server && server.end >= span.end - tolerance) {
+      if (server && server.end >= span.end - toleranceOf(span)) {
         note(server.service, 'service', childPath(path, server), server.spanId);
         return server.service;
       }
