@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../log.js';
 import type { IncidentRepository } from './incident-repository.js';
+import { reportDedupKey } from './new-incident.js';
 import type { Report } from './report.js';
 
 /** Alerts that start this close together may be one fault. */
@@ -59,8 +60,7 @@ export async function joinGroup(report: Report, repo: IncidentRepository, busy: 
     const m = await repo.get(id).catch(() => undefined);
     if (!m || m.groupId === g.groupId || (m.groupId !== undefined && m.groupId < g.groupId)) continue;
     const also = [...new Set([...(m.alsoPaging ?? []), report.service])].filter((x) => x !== m.service).sort();
-    const dedupKey = `${m.alert?.fingerprint ?? m.id}|${m.alert?.startsAt ?? ''}`;
-    await repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, dedupKey).catch((err: unknown) => log.warn('could not update grouped incident', { id, err }));
+    await repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, reportDedupKey(m)).catch((err: unknown) => log.warn('could not update grouped incident', { id, err }));
   }
   if (report.groupId !== g.groupId) log.info('incident grouped', { id: report.id, groupId: g.groupId, alsoPaging: g.alsoPaging });
   const summary = report.summary ? `${report.summary} Also paging: ${g.alsoPaging.join(', ')}.` : report.summary;

@@ -5,7 +5,7 @@
  * report's history. Reports live in the store, so any replica serves them after a restart.
  */
 import { createHash } from 'node:crypto';
-import { incidentPeriods, newIncidentReport } from './new-incident.js';
+import { alertDedupKey, incidentPeriods, newIncidentReport, reportDedupKey as dedupKeyOf } from './new-incident.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Store } from '../store/clickhouse-store.js';
@@ -44,7 +44,6 @@ export interface SkippedAlert {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const dedupKeyOf = (r: Report): string => `${r.alert?.fingerprint ?? r.id}|${r.alert?.startsAt ?? ''}`;
 
 export class IncidentService {
   private readonly repo: IncidentRepository;
@@ -80,11 +79,11 @@ export class IncidentService {
     const skipped: SkippedAlert[] = [];
     // One read for the whole call, one presence check per service, one insert for the new incidents: a webhook with
     // a thousand alerts must answer well within Alertmanager's 10 s timeout.
-    const known = await this.repo.findByDedupKeys(alerts.map((a) => `${a.info.fingerprint}|${a.info.startsAt}`));
+    const known = await this.repo.findByDedupKeys(alerts.map((a) => alertDedupKey(a.info)));
     const presence = new Map<string, boolean>();
     const opened: { report: Report; dedupKey: string; alert: ParsedAlert }[] = [];
     for (const a of alerts) {
-      const dedupKey = `${a.info.fingerprint}|${a.info.startsAt}`;
+      const dedupKey = alertDedupKey(a.info);
       const existing = known.get(dedupKey) ?? opened.find((o) => o.dedupKey === dedupKey)?.report;
       if (a.info.status === 'resolved') {
         if (!existing) {

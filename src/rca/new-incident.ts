@@ -15,6 +15,12 @@ export interface IncidentPeriods {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** What makes two alerts one incident: Alertmanager's fingerprint and the alert's start. */
+export const alertDedupKey = (info: { fingerprint: string; startsAt: string }): string => `${info.fingerprint}|${info.startsAt}`;
+
+/** The dedup key a stored incident was saved under (its id for incidents without an alert). */
+export const reportDedupKey = (r: Report): string => (r.alert ? alertDedupKey(r.alert) : `${r.id}|`);
+
 export function incidentPeriods(a: ParsedAlert, now: number, lookbackMs: number, baselineMs: number): IncidentPeriods {
   const windowEndMs = a.endsAtMs ?? now;
   const windowStartMs = Math.min(a.startsAtMs - lookbackMs, windowEndMs - 60_000);
