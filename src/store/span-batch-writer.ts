@@ -126,12 +126,7 @@ export class SpanBatchWriter<S = never> {
     const deadline = Date.now() + graceMs;
     while (this.queue.length > 0 || this.writes.size > 0) {
       if (Date.now() > deadline && this.queue.length > 0) {
-        for (const p of this.queue.splice(0)) {
-          this.queuedSpans -= p.rows;
-          this.waitingSpans -= p.rows;
-          p.reject(new NotReadyError('faultline is shutting down; retry against another instance'));
-        }
-        this.metrics.queueSpans.set(this.queuedSpans);
+        for (const p of this.queue.splice(0)) this.drop(p, new NotReadyError('faultline is shutting down; retry against another instance'));
       }
       while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) this.startWrite();
       if (this.writes.size > 0) await Promise.race(this.writes);
@@ -160,6 +155,14 @@ export class SpanBatchWriter<S = never> {
     }
   }
 
+  /** Takes a request (already out of the queue) off the books and refuses it; it was never written. */
+  private drop(p: Pending<S>, err: Error): void {
+    this.queuedSpans -= p.rows;
+    this.waitingSpans -= p.rows;
+    this.metrics.queueSpans.set(this.queuedSpans);
+    p.reject(err);
+  }
+
   private startWrite(): void {
     if (this.queue.length === 0) return;
     // Whole requests only, so one request is never split across two inserts. A request whose client has given up
@@ -170,15 +173,12 @@ export class SpanBatchWriter<S = never> {
     while (this.queue.length > 0 && (batch.length === 0 || n + this.queue[0]!.rows <= this.opts.batchMaxSpans)) {
       const p = this.queue.shift()!;
       if (p.deadlineMs < now) {
-        this.queuedSpans -= p.rows;
-        this.waitingSpans -= p.rows;
-        p.reject(new OverloadedError('the export waited past its deadline before it could be written; retry later', 1));
+        this.drop(p, new OverloadedError('the export waited past its deadline before it could be written; retry later', 1));
         continue;
       }
       batch.push(p);
       n += p.rows;
     }
-    this.metrics.queueSpans.set(this.queuedSpans);
     if (batch.length === 0) return;
     this.waitingSpans -= n;
     this.writing.add(batch);
