@@ -6,15 +6,11 @@
  * long after the overload the queue is empty and a probe export is acknowledged again.
  * Targets (issue 14): accepted within 20% of capacity, P99 ack <= 2 s, RSS < 1.5 GiB.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { freePort } from '../test/helpers/free-port.js';
 import { encodeProto } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
+import { procStats, startFaultlineProcess } from './faultline-process.js';
 
 const DURATION = Number(process.env.DURATION ?? 60);
 const CAPACITY_SECONDS = Number(process.env.CAPACITY_SECONDS ?? 15);
@@ -22,7 +18,7 @@ const SPANS_PER_REQUEST = 1000;
 const DEADLINE_MS = 5000;
 const EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
-const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const rssOf = (pid: number): number => procStats(pid).rssBytes;
 
 function makeRequests(n: number): Buffer[] {
   const spans = simulate(shop, { seed: 5, startMs: Date.now() - 30 * 60_000, durationMs: 20 * 60_000, requests: Math.ceil((Math.min(n, 400) * SPANS_PER_REQUEST) / 12) + 10 }).spans;
@@ -44,16 +40,10 @@ function send(client: grpc.Client, body: Buffer, deadlineMs: number): Promise<Ou
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'faultline-overload-'));
-  const [grpcPort, apiPort] = [await freePort(), await freePort()];
-  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
-    env: { ...process.env, FAULTLINE_DATA_DIR: dir, FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`, FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`, FAULTLINE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const fl = await startFaultlineProcess('overload');
+  const { grpcPort, apiPort, pid } = fl;
   const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
   try {
-    while (!(await fetch(`http://127.0.0.1:${apiPort}/readyz`).then((r) => r.ok).catch(() => false))) await new Promise((r) => setTimeout(r, 100));
-    const pid = child.pid!;
     const requests = makeRequests(4000);
 
     // 1. Capacity: closed loop.
@@ -120,9 +110,7 @@ async function main(): Promise<void> {
     console.log(`recovery                   ${Number.isNaN(recoveredMs) ? 'not within 120 s' : `${(recoveredMs / 1000).toFixed(1)} s`} until the queue is empty and a probe is acked in < 500 ms`);
   } finally {
     client.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    await fl.stop();
   }
 }
 

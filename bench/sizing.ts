@@ -5,43 +5,20 @@
  * rates so a request goes out every 100 ms), and prints the spans/s acknowledged, ack latency P50/P99, the
  * process's CPU (cores) and peak and final RSS (from /proc), and the data directory's size.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
-import { freePort } from '../test/helpers/free-port.js';
 import { encodeProto } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
+import { procStats, startFaultlineProcess } from './faultline-process.js';
 
 const RATES = (process.env.RATES ?? '100,1000,10000,100000').split(',').map(Number);
 const DURATION = Number(process.env.DURATION ?? 60);
-/** USER_HZ: the unit of utime/stime in /proc/<pid>/stat on Linux. */
-const TICKS_PER_SECOND = 100;
-
-function procStats(pid: number): { rssBytes: number; cpuSeconds: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rssBytes: rssKb * 1024, cpuSeconds: ticks / TICKS_PER_SECOND };
-}
 
 async function runRate(rate: number): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'faultline-sizing-'));
-  const [grpcPort, httpPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
-    env: { ...process.env, FAULTLINE_DATA_DIR: dir, FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`, FAULTLINE_OTLP_HTTP_ADDR: `127.0.0.1:${httpPort}`, FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`, FAULTLINE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const fl = await startFaultlineProcess('sizing');
+  const { grpcPort, pid } = fl;
   try {
-    const deadline = Date.now() + 60_000;
-    while (!(await fetch(`http://127.0.0.1:${apiPort}/readyz`).then((r) => r.ok).catch(() => false))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('faultline did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const perRequest = Math.max(1, Math.min(1000, Math.round(rate / 10)));
     const intervalMs = (perRequest / rate) * 1000;
     const total = Math.round(rate * DURATION);
@@ -52,7 +29,6 @@ async function runRate(rate: number): Promise<string> {
     const latencies: number[] = [];
     let acked = 0;
     let failed = 0;
-    const pid = child.pid!;
     const before = procStats(pid);
     let peakRss = before.rssBytes;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, procStats(pid).rssBytes)), 250);
@@ -83,7 +59,7 @@ async function runRate(rate: number): Promise<string> {
     client.close();
     latencies.sort((a, b) => a - b);
     const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-    const dataMb = Number(execFileSync('du', ['-sm', dir]).toString().split('\t')[0]);
+    const dataMb = Number(execFileSync('du', ['-sm', fl.dataDir]).toString().split('\t')[0]);
     return [
       String(rate).padStart(7),
       (acked / seconds).toFixed(0).padStart(9),
@@ -96,9 +72,7 @@ async function runRate(rate: number): Promise<string> {
       String(dataMb).padStart(8),
     ].join(' ');
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    await fl.stop();
   }
 }
 

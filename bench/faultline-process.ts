@@ -1,0 +1,51 @@
+/** faultline as its own process on a fresh embedded store, for benches that measure it from outside (CPU, RSS). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../test/helpers/free-port.js';
+
+export interface FaultlineProcess {
+  pid: number;
+  grpcPort: number;
+  apiPort: number;
+  dataDir: string;
+  /** SIGTERM, wait for the exit, remove the data dir. */
+  stop(): Promise<void>;
+}
+
+export async function startFaultlineProcess(name: string): Promise<FaultlineProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), `faultline-${name}-`));
+  const [grpcPort, apiPort] = [await freePort(), await freePort()];
+  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
+    env: { ...process.env, FAULTLINE_DATA_DIR: dataDir, FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`, FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`, FAULTLINE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`http://127.0.0.1:${apiPort}/readyz`).then((r) => r.ok).catch(() => false))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop();
+      throw new Error('faultline did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { pid: child.pid!, grpcPort, apiPort, dataDir, stop };
+}
+
+/** USER_HZ: the unit of utime/stime in /proc/<pid>/stat on Linux. */
+const TICKS_PER_SECOND = 100;
+
+/** Resident memory and CPU seconds used so far, from /proc. */
+export function procStats(pid: number): { rssBytes: number; cpuSeconds: number } {
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { rssBytes: rssKb * 1024, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
+}
