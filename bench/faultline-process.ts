@@ -17,7 +17,9 @@ export interface FaultlineProcess {
 export async function startFaultlineProcess(name: string): Promise<FaultlineProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), `faultline-${name}-`));
   const [grpcPort, apiPort] = [await freePort(), await freePort()];
-  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
+  // BENCH_NODE_ARGS (say, "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles faultline under the bench's load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
     env: { ...process.env, FAULTLINE_DATA_DIR: dataDir, FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`, FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`, FAULTLINE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

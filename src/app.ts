@@ -8,6 +8,7 @@ import type { Logger } from './log.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
 import { faultlineVersion } from './build-info.js';
 import { startIngestSummary } from './ingest-summary.js';
+import { AdmissionLimit } from './otlp/admission-limit.js';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { startHttpReceiver, type HttpReceiver } from './otlp/http-receiver.js';
 import { openStore, type Store } from './store/clickhouse-store.js';
@@ -118,9 +119,11 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     });
     started.push(api);
     const timePolicy = { maxAgeMs: config.retentionDays * 86_400_000, maxFutureMs: 24 * 3_600_000 };
-    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log: log.child('otlp'), token: config.otlpToken, tls: config.tls, timePolicy });
+    // Half the wait bound: admitted calls then answer well within it, and the writer's own bound stays the backstop.
+    const admission = config.ingest.queueMaxWaitMs > 0 ? new AdmissionLimit({ targetMs: config.ingest.queueMaxWaitMs / 2 }) : undefined;
+    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log: log.child('otlp'), token: config.otlpToken, tls: config.tls, timePolicy, admission });
     started.push(grpc);
-    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log: log.child('otlp'), token: config.otlpToken, tls: config.tls, timePolicy });
+    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log: log.child('otlp'), token: config.otlpToken, tls: config.tls, timePolicy, admission });
     started.push(http);
     const stopSummary = startIngestSummary(metrics, () => ({ queuedSpans: writer.depth, pairerSpans: pairer.pendingCount }), log.child('otlp'));
     started.push({ close: async () => stopSummary() });

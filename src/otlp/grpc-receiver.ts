@@ -1,5 +1,6 @@
 /** OTLP/gRPC receiver: opentelemetry.proto.collector.trace.v1.TraceService/Export, raw bytes in, our decoder on them. */
 import * as grpc from '@grpc/grpc-js';
+import * as http2 from 'node:http2';
 import { formatAddress, type ListenAddress } from '../config.js';
 import { checkBearerToken } from '../bearer-token.js';
 import { FaultlineError, GrpcCode, asFaultlineError } from '../errors.js';
@@ -10,6 +11,7 @@ import { handleDecodedExport, type TimePolicy } from './export-handler.js';
 import { encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
 import type { SpanSink } from './span-sink.js';
+import { tooManyInFlight, type AdmissionLimit } from './admission-limit.js';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -35,6 +37,8 @@ export interface GrpcReceiverOptions {
   token?: string | undefined;
   timePolicy?: TimePolicy;
   tls?: { cert: Buffer; key: Buffer } | undefined;
+  /** Bounds the export calls in flight; shared with the HTTP receiver. */
+  admission?: AdmissionLimit | undefined;
 }
 
 export interface GrpcReceiver {
@@ -48,26 +52,11 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
   const server = new grpc.Server({
     'grpc.max_receive_message_length': opts.maxMessageBytes,
     'grpc.max_send_message_length': 4 * 1024 * 1024,
+    interceptors: [admitOnHeaders(opts)],
   });
   server.addService(TRACE_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
-      if (opts.token !== undefined) {
-        try {
-          const header = call.metadata.get('authorization')[0];
-          checkBearerToken(typeof header === 'string' ? header : header?.toString(), opts.token);
-        } catch (err) {
-          callback(toGrpcError(err, opts.log));
-          return;
-        }
-      }
-      const deadline = call.getDeadline();
-      const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? deadline : undefined;
-      const refused = opts.sink.refusal?.(deadlineMs);
-      if (refused) {
-        opts.metrics.exportRequests.inc({ transport: 'grpc', outcome: 'refused_early' });
-        callback(toGrpcError(refused, opts.log));
-        return;
-      }
+      const deadlineMs = deadlineOf(call.getDeadline());
       void exportCall(call.request, opts, deadlineMs).then(
         (response) => callback(null, response),
         (err: unknown) => callback(toGrpcError(err, opts.log)),
@@ -91,6 +80,73 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
         });
       }),
   };
+}
+
+/**
+ * Decides on a call when its headers arrive, before its body: a caller without the token, or a call the ingest
+ * queue would make wait past its deadline, is answered at once and its body is never read. Under overload this is
+ * what keeps the refused calls cheap: otherwise every in-flight body shares the connection's flow-control window,
+ * all of them arrive late, and admitted and refused calls alike miss their deadlines (measured: at 2x capacity,
+ * deciding after the body left 3,635 of 11,600 calls to time out in transit).
+ */
+function admitOnHeaders(opts: GrpcReceiverOptions): grpc.ServerInterceptor {
+  return (_method, call) => {
+    let admittedAt: number | undefined;
+    const release = (): void => {
+      if (admittedAt === undefined) return;
+      opts.admission?.release(admittedAt);
+      admittedAt = undefined;
+    };
+    return new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, accept) => {
+            const refused = admissionRefusal(metadata, deadlineOf(call.getDeadline()), opts);
+            if (refused) {
+              const err = toGrpcError(refused, opts.log);
+              call.sendStatus({ code: err.code, details: err.details, metadata: err.metadata });
+              stopBody(call);
+              return;
+            }
+            if (opts.admission) admittedAt = performance.now();
+            accept(metadata);
+          },
+          onCancel: release,
+        }),
+      sendStatus: (status, next) => {
+        release();
+        next(status);
+      },
+    });
+  };
+}
+
+/**
+ * After a complete response, asks the client to stop sending the request body (RST_STREAM NO_ERROR, as RFC 9113
+ * 8.1 allows and grpc-go does), so a refused call does not keep costing bandwidth and CPU. grpc-js keeps the
+ * HTTP/2 stream private; where its shape differs, the body is read and discarded as before.
+ */
+function stopBody(call: grpc.ServerInterceptingCallInterface): void {
+  const stream = (call as unknown as { stream?: { close?: (code: number) => void; closed?: boolean } }).stream;
+  if (stream && typeof stream.close === 'function' && !stream.closed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+}
+
+function admissionRefusal(metadata: grpc.Metadata, deadlineMs: number | undefined, opts: GrpcReceiverOptions): Error | undefined {
+  if (opts.token !== undefined) {
+    try {
+      const header = metadata.get('authorization')[0];
+      checkBearerToken(typeof header === 'string' ? header : header?.toString(), opts.token);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+  const refused = opts.sink.refusal?.(deadlineMs) ?? (opts.admission && !opts.admission.tryAcquire() ? tooManyInFlight(opts.admission) : undefined);
+  if (refused) opts.metrics.exportRequests.inc({ transport: 'grpc', outcome: 'refused_early' });
+  return refused;
+}
+
+function deadlineOf(deadline: grpc.Deadline): number | undefined {
+  return deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? deadline : undefined;
 }
 
 async function exportCall(body: Buffer, opts: GrpcReceiverOptions, deadlineMs: number | undefined): Promise<Buffer> {

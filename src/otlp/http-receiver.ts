@@ -14,6 +14,7 @@ import { handleDecodedExport, type TimePolicy } from './export-handler.js';
 import { encodeExportResponseJson, encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
 import type { SpanSink } from './span-sink.js';
+import { tooManyInFlight, type AdmissionLimit } from './admission-limit.js';
 
 export interface HttpReceiverOptions {
   address: ListenAddress;
@@ -25,6 +26,8 @@ export interface HttpReceiverOptions {
   token?: string | undefined;
   timePolicy?: TimePolicy;
   tls?: { cert: Buffer; key: Buffer } | undefined;
+  /** Bounds the export calls in flight; shared with the gRPC receiver. */
+  admission?: AdmissionLimit | undefined;
 }
 
 export interface HttpReceiver {
@@ -57,13 +60,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
     req.resume();
     return reply(res, 415, 'json', JSON.stringify({ code: GrpcCode.INVALID_ARGUMENT, message: `unsupported Content-Type ${JSON.stringify(contentType)}: use application/x-protobuf or application/json` }));
   }
+  let admittedAt: number | undefined;
   try {
     if (opts.token !== undefined) checkBearerToken(req.headers.authorization, opts.token);
-    const refused = opts.sink.refusal?.();
+    const refused = opts.sink.refusal?.() ?? (opts.admission && !opts.admission.tryAcquire() ? tooManyInFlight(opts.admission) : undefined);
     if (refused) {
       req.resume();
       throw refused;
     }
+    if (opts.admission) admittedAt = performance.now();
     const body = await readBody(req, opts.maxMessageBytes);
     const decoded = format === 'proto' ? decodeExportRequestProto(body) : decodeExportRequestJson(body);
     const outcome = await handleDecodedExport(decoded, 'http', opts.sink, opts.metrics, opts.timePolicy);
@@ -82,6 +87,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
     }
     // OTLP/HTTP: the error body is a google.rpc.Status in the request's encoding.
     reply(res, status, format, format === 'proto' ? encodeRpcStatus(code, message) : JSON.stringify({ code, message }));
+  } finally {
+    if (admittedAt !== undefined) opts.admission?.release(admittedAt);
   }
 }
 

@@ -66,6 +66,7 @@ export class SpanBatchWriter<S = never> {
     if (refused) return Promise.reject(refused);
     const now = Date.now();
     const rows = spans.length;
+    this.typicalRows = 0.9 * this.typicalRows + 0.1 * rows;
     const columns = encodeSpanColumns(spans);
     const summary = this.opts.summarize?.(spans);
     return new Promise<void>((resolve, reject) => {
@@ -87,7 +88,7 @@ export class SpanBatchWriter<S = never> {
    * a signal, not as latency) a commit expected later than the bound or than the client waits, so the client
    * retries with backoff instead of timing out and sending the same spans twice.
    */
-  refusal(deadlineMs = Infinity, rows = 0): Error | undefined {
+  refusal(deadlineMs = Infinity, rows = this.typicalRows): Error | undefined {
     if (this.closed) return new NotReadyError('faultline is shutting down; retry against another instance');
     if (this.queuedSpans > 0 && this.queuedSpans + rows > this.opts.queueMaxSpans) {
       return new OverloadedError(`ingest queue is full (${this.queuedSpans} spans waiting for the store); retry later`, 1);
@@ -101,6 +102,9 @@ export class SpanBatchWriter<S = never> {
     }
     return undefined;
   }
+
+  /** Spans per request recently (an exponential average), for deciding on a request before its body is read. */
+  private typicalRows = 0;
 
   /** Spans committed per ms recently (an exponential average over commits), for the expected wait. */
   private commitRate = 0;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import * as http2 from 'node:http2';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { rawGrpcExport } from '../helpers/raw-grpc-export.js';
 import { simulate } from '../sim/simulate.js';
@@ -32,6 +33,30 @@ describe('overload', () => {
     expect((await first).status).toBe(200);
     const [row] = await h.app.store.query<{ count: number }>('span_count', { service: '' });
     expect(row!.count).toBe(simulate(ciPipeline, { seed: 1, startMs: 0, durationMs: 10_000, requests: 3 }).spans.length);
+  });
+});
+
+describe('overload decided on the headers', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ FAULTLINE_QUEUE_MAX_SPANS: '1', FAULTLINE_BATCH_MAX_DELAY_MS: '1000' });
+  });
+  afterAll(() => h.stop());
+
+  it('a gRPC call the queue cannot take is answered RESOURCE_EXHAUSTED before its body is sent, and asked to stop sending it', async () => {
+    const first = httpExport(h, body(1));
+    await new Promise((r) => setTimeout(r, 100));
+    // A raw HTTP/2 client sends the call's headers and holds the body back: a server that decides only once the
+    // message has arrived would never answer.
+    const session = http2.connect(`http://127.0.0.1:${h.app.ports.grpc}`);
+    const stream = session.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+    const headers = await new Promise<http2.IncomingHttpHeaders>((resolve) => stream.on('response', resolve));
+    const closedWith = await new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode ?? -1)));
+    session.close();
+    expect(headers['grpc-status']).toBe(String(grpc.status.RESOURCE_EXHAUSTED));
+    expect(headers['grpc-status-details-bin']).toBeDefined();
+    expect(closedWith).toBe(http2.constants.NGHTTP2_NO_ERROR);
+    expect((await first).status).toBe(200);
   });
 });
 
