@@ -13,6 +13,8 @@ export interface ListenAddress {
 export interface Config {
   dataDir: string;
   clickhouseUrl: string | undefined;
+  /** Memory one store operation (read or insert) may use (the engine's max_memory_usage). */
+  storeMaxMemoryBytes: number;
   clickhouseCluster: string | undefined;
   otlpGrpcAddr: ListenAddress;
   otlpHttpAddr: ListenAddress;
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     dataDir: str(env, 'FAULTLINE_DATA_DIR', './data'),
     clickhouseUrl: optionalUrl(env, 'FAULTLINE_CLICKHOUSE_URL'),
+    storeMaxMemoryBytes: int(env, 'FAULTLINE_STORE_MAX_MEMORY_BYTES', 2 * 1024 ** 3, 0, 1024 ** 4),
     clickhouseCluster: optionalIdentifier(env, 'FAULTLINE_CLICKHOUSE_CLUSTER'),
     otlpGrpcAddr: address(env, 'FAULTLINE_OTLP_GRPC_ADDR', '0.0.0.0:4317'),
     otlpHttpAddr: address(env, 'FAULTLINE_OTLP_HTTP_ADDR', '0.0.0.0:4318'),

@@ -21,6 +21,11 @@ interface RawInserter {
 export interface StoreOptions {
   dataDir: string;
   clickhouseUrl: string | undefined;
+  /**
+   * Memory one store operation (a read or an insert) may use in the engine (max_memory_usage); beyond it the
+   * operation fails as retryable. 0: no bound.
+   */
+  maxMemoryBytes?: number;
 }
 
 export interface Store {
@@ -40,7 +45,8 @@ export interface Store {
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  if (opts.clickhouseUrl) return wrap(createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }), 'server', redact(opts.clickhouseUrl), undefined);
+  const limits = { max_memory_usage: String(opts.maxMemoryBytes ?? 0) };
+  if (opts.clickhouseUrl) return wrap(createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }), 'server', redact(opts.clickhouseUrl), undefined, limits);
   const path = resolve(opts.dataDir);
   mkdirSync(path, { recursive: true });
   // Loaded lazily so a server deployment never maps the 500 MB engine.
@@ -50,7 +56,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const staging = join(path, 'staged-inserts');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
-  return wrap(createClient({ connection } as never), 'chdb', path, { raw: connection.chdb as unknown as RawInserter, staging });
+  return wrap(createClient({ connection } as never), 'chdb', path, { raw: connection.chdb as unknown as RawInserter, staging }, limits);
 }
 
 // Text inserts are small (incidents, migration records): parallel parsing would only add thread setup.
@@ -62,9 +68,12 @@ interface Embedded {
   staging: string;
 }
 
-function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, embedded: Embedded | undefined): Store {
+function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, embedded: Embedded | undefined, limits: { max_memory_usage: string }): Store {
   const raw = embedded?.raw;
-  const settings = { output_format_json_quote_64bit_integers: 0, date_time_input_format: 'best_effort' } as const;
+  // Every operation is bounded, so one wide API query cannot take the memory the engine shares with ingest. (chDB
+  // applies a call's settings to its session, so one bound for all operations is also the only consistent one.)
+  const settings = { output_format_json_quote_64bit_integers: 0, date_time_input_format: 'best_effort', ...limits } as const;
+  const insertSettings = { ...INSERT_SETTINGS, ...limits };
   return {
     kind,
     location,
@@ -79,7 +88,7 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
     },
     async command(sql: string, params: QueryParams = {}): Promise<void> {
       try {
-        await client.command({ query: sql, query_params: params });
+        await client.command({ query: sql, query_params: params, clickhouse_settings: limits });
       } catch (err) {
         throw storeError(err, 'command');
       }
@@ -87,8 +96,8 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
     async insertJson(table: string, rows: string): Promise<void> {
       if (rows === '') return;
       try {
-        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format: 'JSONEachRow', settings: RAW_INSERT_SETTINGS });
-        else await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: INSERT_SETTINGS });
+        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format: 'JSONEachRow', settings: { ...RAW_INSERT_SETTINGS, ...limits } });
+        else await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings });
       } catch (err) {
         throw storeError(err, `insert into ${table}`);
       }
@@ -96,14 +105,14 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
     async insertNative(table: string, block: Buffer): Promise<void> {
       try {
         if (!embedded) {
-          await client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: Readable.from([block]) });
+          await client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: Readable.from([block]), clickhouse_settings: limits });
           return;
         }
         const path = join(embedded.staging, `${randomUUID()}.native`);
         // The write itself is inside the try: a half-written file (disk full) is removed too.
         try {
           await writeFile(path, block);
-          await client.command({ query: loadQuery('insert_native_file'), query_params: { table, path } });
+          await client.command({ query: loadQuery('insert_native_file'), query_params: { table, path }, clickhouse_settings: limits });
         } finally {
           await unlink(path).catch(() => undefined);
         }
