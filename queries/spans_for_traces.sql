@@ -1,4 +1,4 @@
--- Every stored span of the given traces.
+-- Every stored span of the given traces (a scan: for checks over many traces; one trace is trace_spans.sql).
 SELECT
     TraceId AS traceId,
     SpanId AS spanId,
@@ -9,7 +9,10 @@ SELECT
     toString(toUnixTimestamp64Nano(Timestamp)) AS startNs,
     Duration AS durationNs,
     StatusCode AS statusCode,
-    SpanAttributes AS attributes
+    SpanAttributes AS attributes,
+    arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS eventTimesNs,
+    Events.Name AS eventNames,
+    Links.TraceId AS linkTraceIds
 FROM otel_traces
 WHERE TraceId IN {traceIds:Array(String)}
 ORDER BY TraceId, SpanId

@@ -33,6 +33,26 @@ export interface Span {
   scopeName: string;
   scopeVersion: string;
   attributes: Attributes;
+  /** Absent when the span has none, as most do: no empty arrays on the hot path. */
+  events?: SpanEvent[] | undefined;
+  links?: SpanLink[] | undefined;
+}
+
+/** A span event (an exception, a log line), as the exporter's `Events` nested column holds it. */
+export interface SpanEvent {
+  timeNs: bigint;
+  name: string;
+  attributes: Attributes;
+}
+
+/** A link to another span (a batch consumer's producers, a follow-up trace), as the `Links` nested column holds it. */
+export interface SpanLink {
+  /** 32 hex chars. */
+  traceId: string;
+  /** 16 hex chars. */
+  spanId: string;
+  traceState: string;
+  attributes: Attributes;
 }
 
 /** Names used in the store, as the clickhouseexporter spells them. */

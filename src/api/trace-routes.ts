@@ -1,7 +1,7 @@
 /** GET /api/v1/traces/:traceId: a trace's spans (exemplars link here when no FAULTLINE_TRACE_URL_TEMPLATE is set). */
 import { InputError, NotFoundError } from '../errors.js';
 import type { Store } from '../store/clickhouse-store.js';
-import { loadTrace } from '../store/trace-lookup.js';
+import { loadTrace, MAX_TRACE_SPANS } from '../store/trace-lookup.js';
 import type { Router } from './router.js';
 import { allowParams } from './time-window.js';
 
@@ -23,8 +23,13 @@ export function addTraceRoutes(router: Router, store: Store): void {
         startNs: s.startNs,
         durationMs: Math.round(Number(s.durationNs) / 1e3) / 1e3,
         status: s.statusCode,
+        ...(s.statusMessage ? { statusMessage: s.statusMessage } : {}),
         attributes: s.attributes,
+        resource: s.resource,
+        ...(s.events.length ? { events: s.events } : {}),
+        ...(s.links.length ? { links: s.links } : {}),
       })),
+      ...(spans.length >= MAX_TRACE_SPANS ? { truncated: true, note: `only the first ${MAX_TRACE_SPANS} spans by start` } : {}),
     };
   });
 }

@@ -3,9 +3,9 @@
  * lowerCamelCase names, hex trace/span ids, enums as integers, 64-bit integers as strings or numbers.
  */
 import { InputError } from '../errors.js';
-import { UNKNOWN_SERVICE, type Attributes, type Span, type SpanKindNumber, type StatusCodeNumber } from '../span.js';
+import { UNKNOWN_SERVICE, type Attributes, type Span, type SpanEvent, type SpanKindNumber, type SpanLink, type StatusCodeNumber } from '../span.js';
 import { RejectionLog, type DecodedExport } from './decoded-export.js';
-import { invalidSpanReason, MAX_ATTRIBUTE_DEPTH, NestingTooDeepError } from './span-validation.js';
+import { invalidSpanReason, MAX_ATTRIBUTE_DEPTH, NestingTooDeepError, parentIdOf } from './span-validation.js';
 
 type Obj = Record<string, unknown>;
 
@@ -65,7 +65,7 @@ function spanOf(raw: unknown, resource: Attributes, serviceName: string, scopeNa
   return {
     traceId,
     spanId,
-    parentSpanId,
+    parentSpanId: parentIdOf(parentSpanId),
     traceState: typeof raw.traceState === 'string' ? raw.traceState : '',
     name: typeof raw.name === 'string' ? raw.name : '',
     kind: kind as SpanKindNumber,
@@ -79,6 +79,32 @@ function spanOf(raw: unknown, resource: Attributes, serviceName: string, scopeNa
     scopeName,
     scopeVersion,
     attributes: attributesOf(raw.attributes, 'attributes'),
+    events: listOf(raw.events, 'events', eventOf),
+    links: listOf(raw.links, 'links', linkOf),
+  };
+}
+
+/** A repeated message field: undefined when absent or empty, as the protobuf decoder leaves it. */
+function listOf<T>(v: unknown, field: string, one: (o: Obj, where: string) => T): T[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw new InputError(`${field} must be an array`);
+  if (v.length === 0) return undefined;
+  return v.map((o, i) => {
+    if (!isObj(o)) throw new InputError(`${field}[${i}] must be an object`);
+    return one(o, `${field}[${i}]`);
+  });
+}
+
+function eventOf(o: Obj, where: string): SpanEvent {
+  return { timeNs: uint64(o.timeUnixNano, `${where}.timeUnixNano`), name: typeof o.name === 'string' ? o.name : '', attributes: attributesOf(o.attributes, `${where}.attributes`) };
+}
+
+function linkOf(o: Obj, where: string): SpanLink {
+  return {
+    traceId: hexId(o.traceId, `${where}.traceId`),
+    spanId: hexId(o.spanId, `${where}.spanId`),
+    traceState: typeof o.traceState === 'string' ? o.traceState : '',
+    attributes: attributesOf(o.attributes, `${where}.attributes`),
   };
 }
 

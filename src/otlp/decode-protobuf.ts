@@ -1,12 +1,12 @@
 /**
  * Decodes an OTLP ExportTraceServiceRequest (protobuf) straight into internal spans.
  * Field numbers follow opentelemetry/proto/trace/v1/trace.proto and common/v1/common.proto (see proto/).
- * Events and links are skipped: neither the graph nor RCA use them.
+ * Events and links are kept for the store (Grafana's trace view shows them); the graph and RCA do not read them.
  */
-import { UNKNOWN_SERVICE, type Attributes, type Span, type SpanKindNumber, type StatusCodeNumber } from '../span.js';
+import { UNKNOWN_SERVICE, type Attributes, type Span, type SpanEvent, type SpanKindNumber, type SpanLink, type StatusCodeNumber } from '../span.js';
 import { RejectionLog, type DecodedExport } from './decoded-export.js';
 import { ProtoReader, WireType } from './proto-reader.js';
-import { invalidSpanReason, MAX_ATTRIBUTE_DEPTH, NestingTooDeepError } from './span-validation.js';
+import { invalidSpanReason, MAX_ATTRIBUTE_DEPTH, NestingTooDeepError, parentIdOf } from './span-validation.js';
 
 export function decodeExportRequestProto(buf: Buffer): DecodedExport {
   const r = new ProtoReader(buf);
@@ -116,6 +116,8 @@ function decodeSpan(
   let statusCode = 0;
   let statusMessage = '';
   const attributes: Attributes = {};
+  let events: SpanEvent[] | undefined;
+  let links: SpanLink[] | undefined;
   const spanEnd = r.end;
   try {
     while (r.pos < r.end) {
@@ -130,6 +132,8 @@ function decodeSpan(
         case (7 << 3) | WireType.I64: startNs = r.fixed64(); break;
         case (8 << 3) | WireType.I64: endNs = r.fixed64(); break;
         case (9 << 3) | WireType.LEN: decodeKeyValueInto(r, attributes); break;
+        case (11 << 3) | WireType.LEN: (events ??= []).push(decodeEvent(r)); break;
+        case (13 << 3) | WireType.LEN: (links ??= []).push(decodeLink(r)); break;
         case (15 << 3) | WireType.LEN: {
           const end = r.lengthDelimitedEnd();
           const s = new ProtoReader(r.buf, r.pos, end);
@@ -162,7 +166,7 @@ function decodeSpan(
   return {
     traceId,
     spanId,
-    parentSpanId,
+    parentSpanId: parentIdOf(parentSpanId),
     traceState,
     name,
     kind: (kind <= 5 ? kind : 0) as SpanKindNumber,
@@ -176,7 +180,44 @@ function decodeSpan(
     scopeName,
     scopeVersion,
     attributes,
+    events,
+    links,
   };
+}
+
+/** Span.Event { 1: time_unix_nano fixed64, 2: name, 3: attributes }. */
+function decodeEvent(r: ProtoReader): SpanEvent {
+  const end = r.lengthDelimitedEnd();
+  const saved = r.end;
+  r.end = end;
+  const event: SpanEvent = { timeNs: 0n, name: '', attributes: {} };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | WireType.I64)) event.timeNs = r.fixed64();
+    else if (tag === ((2 << 3) | WireType.LEN)) event.name = r.repeatedString();
+    else if (tag === ((3 << 3) | WireType.LEN)) decodeKeyValueInto(r, event.attributes);
+    else r.skip(tag & 7);
+  }
+  r.end = saved;
+  return event;
+}
+
+/** Span.Link { 1: trace_id, 2: span_id, 3: trace_state, 4: attributes }. */
+function decodeLink(r: ProtoReader): SpanLink {
+  const end = r.lengthDelimitedEnd();
+  const saved = r.end;
+  r.end = end;
+  const link: SpanLink = { traceId: '', spanId: '', traceState: '', attributes: {} };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | WireType.LEN)) link.traceId = r.hex();
+    else if (tag === ((2 << 3) | WireType.LEN)) link.spanId = r.hex();
+    else if (tag === ((3 << 3) | WireType.LEN)) link.traceState = r.string();
+    else if (tag === ((4 << 3) | WireType.LEN)) decodeKeyValueInto(r, link.attributes);
+    else r.skip(tag & 7);
+  }
+  r.end = saved;
+  return link;
 }
 
 /** KeyValue { 1: key, 2: AnyValue }, stored as strings. */

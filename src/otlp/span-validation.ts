@@ -27,3 +27,8 @@ export function invalidSpanReason(traceId: string, spanId: string, parentSpanId:
   if (endNs >= MAX_TIME_NS) return 'end_time_unix_nano is after 2262-04-11 (beyond what the store can hold)';
   return undefined;
 }
+
+/** Some SDKs send a root span's parent as eight zero bytes; the exporter stores a root's parent as '' (so do we). */
+export function parentIdOf(hex: string): string {
+  return hex === ZERO_SPAN ? '' : hex;
+}

@@ -34,6 +34,8 @@ export interface Store {
   readonly location: string;
   /** Runs `queries/<name>.sql` with typed `{param:Type}` bindings and returns its rows. */
   query<T>(name: string, params?: QueryParams): Promise<T[]>;
+  /** Runs SQL read from elsewhere (tests run other tools' SQL through it); `what` names it in errors. */
+  querySql<T>(sql: string, params: QueryParams, what: string): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, INSERT ... SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Inserts JSONEachRow rows (one object per line): small, rare inserts such as incidents and migration records. */
@@ -77,13 +79,15 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
   return {
     kind,
     location,
-    async query<T>(name: string, params: QueryParams = {}): Promise<T[]> {
-      const sql = loadQuery(name);
+    query<T>(name: string, params: QueryParams = {}): Promise<T[]> {
+      return this.querySql<T>(loadQuery(name), params, `query ${name}`);
+    },
+    async querySql<T>(sql: string, params: QueryParams, what: string): Promise<T[]> {
       try {
         const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings });
         return await rs.json<T>();
       } catch (err) {
-        throw storeError(err, `query ${name}`);
+        throw storeError(err, what);
       }
     },
     async command(sql: string, params: QueryParams = {}): Promise<void> {

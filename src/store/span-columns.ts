@@ -7,27 +7,100 @@ import { SPAN_KIND_NAMES, STATUS_CODE_NAMES, type Attributes, type Span } from '
 import { NativeBlockWriter } from './native-block.js';
 
 type Spans = readonly Span[];
+type Writer = NativeBlockWriter;
 
 /**
- * The table's columns in order, each with how to write one request's values (a loop per column, so the hot path
- * calls no function per value). A Map column is three sections: cumulative entry offsets, keys, values.
+ * A column's data is one or more sections. `offsets` sections (of Arrays and Maps) hold cumulative UInt64 counts,
+ * which joinSpanColumns shifts when it puts several requests' sections together; `data` sections are copied as they are.
  */
-const COLUMNS: readonly ({ name: string; type: string } & ({ write: (w: NativeBlockWriter, spans: Spans) => void } | { map: (s: Span) => Attributes }))[] = [
-  { name: 'Timestamp', type: 'DateTime64(9)', write: (w, spans) => { for (const s of spans) w.int64(s.startNs); } },
-  { name: 'TraceId', type: 'String', write: (w, spans) => { for (const s of spans) w.ascii(s.traceId); } },
-  { name: 'SpanId', type: 'String', write: (w, spans) => { for (const s of spans) w.ascii(s.spanId); } },
-  { name: 'ParentSpanId', type: 'String', write: (w, spans) => { for (const s of spans) w.ascii(s.parentSpanId); } },
-  { name: 'TraceState', type: 'String', write: (w, spans) => { for (const s of spans) w.string(s.traceState); } },
-  { name: 'SpanName', type: 'String', write: (w, spans) => { for (const s of spans) w.string(s.name); } },
-  { name: 'SpanKind', type: 'String', write: (w, spans) => { for (const s of spans) w.ascii(SPAN_KIND_NAMES[s.kind]); } },
-  { name: 'ServiceName', type: 'String', write: (w, spans) => { for (const s of spans) w.string(s.serviceName); } },
-  { name: 'ResourceAttributes', type: 'Map(String, String)', map: (s) => s.resource },
-  { name: 'ScopeName', type: 'String', write: (w, spans) => { for (const s of spans) w.string(s.scopeName); } },
-  { name: 'ScopeVersion', type: 'String', write: (w, spans) => { for (const s of spans) w.string(s.scopeVersion); } },
-  { name: 'SpanAttributes', type: 'Map(String, String)', map: (s) => s.attributes },
-  { name: 'Duration', type: 'UInt64', write: (w, spans) => { for (const s of spans) w.uint64(s.durationNs); } },
-  { name: 'StatusCode', type: 'String', write: (w, spans) => { for (const s of spans) w.ascii(STATUS_CODE_NAMES[s.statusCode]); } },
-  { name: 'StatusMessage', type: 'String', write: (w, spans) => { for (const s of spans) w.string(s.statusMessage); } },
+type Section = 'offsets' | 'data';
+
+interface Column {
+  name: string;
+  type: string;
+  sections: readonly Section[];
+  /** Writes this column for one request's spans, calling `end` after each section. */
+  write(w: Writer, spans: Spans, end: () => void): void;
+}
+
+/** A plain column: one section, a loop per column, so the hot path calls no function per value. */
+const plain = (name: string, type: string, write: (w: Writer, spans: Spans) => void): Column => ({
+  name,
+  type,
+  sections: ['data'],
+  write: (w, spans, end) => {
+    write(w, spans);
+    end();
+  },
+});
+
+/** Map(String, String) as three sections: cumulative entry offsets, keys, values. */
+const mapColumn = (name: string, get: (s: Span) => Attributes): Column => ({
+  name,
+  type: 'Map(String, String)',
+  sections: ['offsets', 'data', 'data'],
+  write: (w, spans, end) => writeMaps(w, spans.map(get), end),
+});
+
+/**
+ * One field of a Nested column (Events.Name, Links.TraceId, ...): an Array per span, a span without events or links
+ * having an empty one. Most spans have none, so the common cost is one offset per span and field.
+ */
+function nestedField<T>(name: string, type: string, list: (s: Span) => readonly T[] | undefined, write: (w: Writer, items: readonly T[]) => void): Column {
+  return { name, type: `Array(${type})`, sections: ['offsets', 'data'], write: (w, spans, end) => { write(w, flatten(w, spans, list, end)); end(); } };
+}
+
+/** The Attributes field of a Nested column: Array(Map(String, String)). */
+function nestedMaps<T>(name: string, list: (s: Span) => readonly T[] | undefined, get: (item: T) => Attributes): Column {
+  return { name, type: 'Array(Map(String, String))', sections: ['offsets', 'offsets', 'data', 'data'], write: (w, spans, end) => writeMaps(w, flatten(w, spans, list, end).map(get), end) };
+}
+
+/** Writes the Array offsets of every span's list and returns all their items, in order. */
+function flatten<T>(w: Writer, spans: Spans, list: (s: Span) => readonly T[] | undefined, end: () => void): T[] {
+  let offset = 0;
+  const items: T[] = [];
+  for (const s of spans) {
+    const l = list(s);
+    if (l) for (const x of l) items.push(x);
+    offset += l?.length ?? 0;
+    w.uint64(offset);
+  }
+  end();
+  return items;
+}
+
+const strings =
+  <T>(get: (x: T) => string) =>
+  (w: Writer, items: readonly T[]): void => {
+    for (const x of items) w.string(get(x));
+  };
+const events = (s: Span) => s.events;
+const links = (s: Span) => s.links;
+
+/** The table's columns in order. */
+const COLUMNS: readonly Column[] = [
+  plain('Timestamp', 'DateTime64(9)', (w, spans) => { for (const s of spans) w.int64(s.startNs); }),
+  plain('TraceId', 'String', (w, spans) => { for (const s of spans) w.ascii(s.traceId); }),
+  plain('SpanId', 'String', (w, spans) => { for (const s of spans) w.ascii(s.spanId); }),
+  plain('ParentSpanId', 'String', (w, spans) => { for (const s of spans) w.ascii(s.parentSpanId); }),
+  plain('TraceState', 'String', (w, spans) => { for (const s of spans) w.string(s.traceState); }),
+  plain('SpanName', 'String', (w, spans) => { for (const s of spans) w.string(s.name); }),
+  plain('SpanKind', 'String', (w, spans) => { for (const s of spans) w.ascii(SPAN_KIND_NAMES[s.kind]); }),
+  plain('ServiceName', 'String', (w, spans) => { for (const s of spans) w.string(s.serviceName); }),
+  mapColumn('ResourceAttributes', (s) => s.resource),
+  plain('ScopeName', 'String', (w, spans) => { for (const s of spans) w.string(s.scopeName); }),
+  plain('ScopeVersion', 'String', (w, spans) => { for (const s of spans) w.string(s.scopeVersion); }),
+  mapColumn('SpanAttributes', (s) => s.attributes),
+  plain('Duration', 'UInt64', (w, spans) => { for (const s of spans) w.uint64(s.durationNs); }),
+  plain('StatusCode', 'String', (w, spans) => { for (const s of spans) w.ascii(STATUS_CODE_NAMES[s.statusCode]); }),
+  plain('StatusMessage', 'String', (w, spans) => { for (const s of spans) w.string(s.statusMessage); }),
+  nestedField('Events.Timestamp', 'DateTime64(9)', events, (w, items) => { for (const e of items) w.int64(e.timeNs); }),
+  nestedField('Events.Name', 'String', events, strings((e) => e.name)),
+  nestedMaps('Events.Attributes', events, (e) => e.attributes),
+  nestedField('Links.TraceId', 'String', links, strings((l) => l.traceId)),
+  nestedField('Links.SpanId', 'String', links, strings((l) => l.spanId)),
+  nestedField('Links.TraceState', 'String', links, strings((l) => l.traceState)),
+  nestedMaps('Links.Attributes', links, (l) => l.attributes),
 ];
 
 export interface SpanColumns {
@@ -42,29 +115,20 @@ export function encodeSpanColumns(spans: Spans): SpanColumns {
   const w = new NativeBlockWriter(undefined, spans.length, 256);
   const ends: number[] = [];
   const end = () => ends.push(w.length);
-  for (const col of COLUMNS) {
-    if ('map' in col) writeMaps(w, spans, col.map, end);
-    else {
-      col.write(w, spans);
-      end();
-    }
-  }
+  for (const col of COLUMNS) col.write(w, spans, end);
   return { rows: spans.length, data: Buffer.from(w.finish()), ends };
 }
 
-function writeMaps(w: NativeBlockWriter, spans: Spans, map: (s: Span) => Attributes, end: () => void): void {
+function writeMaps(w: Writer, maps: readonly Attributes[], end: () => void): void {
   let offset = 0;
-  for (const s of spans) {
-    for (const k in map(s)) if (k !== undefined) offset++;
+  for (const m of maps) {
+    for (const k in m) if (k !== undefined) offset++;
     w.uint64(offset);
   }
   end();
-  for (const s of spans) for (const k in map(s)) w.string(k);
+  for (const m of maps) for (const k in m) w.string(k);
   end();
-  for (const s of spans) {
-    const m = map(s);
-    for (const k in m) w.string(m[k]!);
-  }
+  for (const m of maps) for (const k in m) w.string(m[k]!);
   end();
 }
 
@@ -79,30 +143,25 @@ export function joinSpanColumns(chunks: readonly SpanColumns[]): Buffer {
   // Room for every chunk's bytes plus the column headers: no regrowth while copying.
   const w = new NativeBlockWriter(COLUMNS.length, rows, Math.ceil((bytes + 1024) / Math.max(1, rows)));
   let section = 0;
-  const copySection = () => {
-    for (const c of chunks) w.bytes(c.data.subarray(section === 0 ? 0 : c.ends[section - 1]!, c.ends[section]!));
-    section++;
-  };
   for (const col of COLUMNS) {
     w.column(col.name, col.type);
-    if (!('map' in col)) {
-      copySection();
-      continue;
-    }
-    // Offsets are cumulative across the whole block: shift each chunk's by the entries before it.
-    let base = 0;
-    for (const c of chunks) {
-      const from = section === 0 ? 0 : c.ends[section - 1]!;
-      let last = 0;
-      for (let at = from; at < c.ends[section]!; at += 8) {
-        last = c.data.readUInt32LE(at) + c.data.readUInt32LE(at + 4) * 0x1_0000_0000;
-        w.uint64(base + last);
+    for (const kind of col.sections) {
+      if (kind === 'data') {
+        for (const c of chunks) w.bytes(c.data.subarray(section === 0 ? 0 : c.ends[section - 1]!, c.ends[section]!));
+      } else {
+        // Offsets are cumulative across the whole block: shift each chunk's by the entries before it.
+        let base = 0;
+        for (const c of chunks) {
+          let last = 0;
+          for (let at = section === 0 ? 0 : c.ends[section - 1]!; at < c.ends[section]!; at += 8) {
+            last = c.data.readUInt32LE(at) + c.data.readUInt32LE(at + 4) * 0x1_0000_0000;
+            w.uint64(base + last);
+          }
+          base += last;
+        }
       }
-      base += last;
+      section++;
     }
-    section++;
-    copySection();
-    copySection();
   }
   return w.finish();
 }

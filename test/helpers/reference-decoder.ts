@@ -25,6 +25,8 @@ export interface RefSpan {
   scopeName: string;
   attributes: Record<string, string>;
   resource: Record<string, string>;
+  events?: { timeNs: string; name: string; attributes: Record<string, string> }[];
+  links?: { traceId: string; spanId: string; traceState: string; attributes: Record<string, string> }[];
 }
 
 type AnyV = Record<string, unknown>;
@@ -69,7 +71,8 @@ export function referenceDecode(root: protobuf.Root, buf: Buffer): RefSpan[] {
         out.push({
           traceId: hex(s.traceId),
           spanId: hex(s.spanId),
-          parentSpanId: hex(s.parentSpanId),
+          // A parent of eight zero bytes is no parent (the exporter stores '').
+          parentSpanId: /^0+$/.test(hex(s.parentSpanId)) ? '' : hex(s.parentSpanId),
           name: s.name ?? '',
           kind: s.kind ?? 0,
           startNs: String(s.startTimeUnixNano ?? '0'),
@@ -80,6 +83,10 @@ export function referenceDecode(root: protobuf.Root, buf: Buffer): RefSpan[] {
           scopeName: ss.scope?.name ?? '',
           attributes: attrs(s.attributes),
           resource,
+          ...(s.events?.length ? { events: s.events.map((e: { timeUnixNano?: string; name?: string; attributes?: [] }) => ({ timeNs: String(e.timeUnixNano ?? '0'), name: e.name ?? '', attributes: attrs(e.attributes) })) } : {}),
+          ...(s.links?.length
+            ? { links: s.links.map((l: { traceId?: Uint8Array; spanId?: Uint8Array; traceState?: string; attributes?: [] }) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId), traceState: l.traceState ?? '', attributes: attrs(l.attributes) })) }
+            : {}),
         });
       }
     }

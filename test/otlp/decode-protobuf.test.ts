@@ -26,6 +26,8 @@ function comparable(s: Span) {
     scopeName: s.scopeName,
     attributes: s.attributes,
     resource: s.resource,
+    ...(s.events ? { events: s.events.map((e) => ({ ...e, timeNs: e.timeNs.toString() })) } : {}),
+    ...(s.links ? { links: s.links } : {}),
   };
 }
 
@@ -54,14 +56,15 @@ function randomRequest(rnd: Random): Buffer {
         return {
           traceId: Buffer.from(rnd.hex(rnd.chance(0.95) ? 16 : 8), 'hex'),
           spanId: Buffer.from(rnd.hex(8), 'hex'),
-          parentSpanId: rnd.chance(0.5) ? Buffer.from(rnd.hex(8), 'hex') : Buffer.alloc(0),
+          parentSpanId: rnd.chance(0.5) ? Buffer.from(rnd.hex(8), 'hex') : rnd.chance(0.3) ? Buffer.alloc(8) : Buffer.alloc(0),
           name: rnd.chance(0.9) ? `op ${rnd.int(100)}` : '',
           kind: rnd.int(6),
           startTimeUnixNano: start.toString(),
           endTimeUnixNano: (rnd.chance(0.95) ? start + BigInt(rnd.int(1e9)) : start - 1n).toString(),
           attributes: Array.from({ length: rnd.int(4) }, (_, i) => ({ key: `a${i}`, value: randomAnyValue(rnd, 2) })),
           status: rnd.chance(0.5) ? { code: rnd.int(3), message: rnd.chance(0.5) ? 'boom' : '' } : undefined,
-          events: rnd.chance(0.3) ? [{ timeUnixNano: start.toString(), name: 'ev', attributes: [] }] : [],
+          events: rnd.chance(0.3) ? Array.from({ length: 1 + rnd.int(3) }, (_, i) => ({ timeUnixNano: (start + BigInt(i)).toString(), name: rnd.chance(0.8) ? 'exception' : '', attributes: [{ key: 'exception.message', value: randomAnyValue(rnd, 1) }] })) : [],
+          links: rnd.chance(0.2) ? [{ traceId: Buffer.from(rnd.hex(16), 'hex'), spanId: Buffer.from(rnd.hex(8), 'hex'), traceState: rnd.chance(0.5) ? 'k=v' : '', attributes: [{ key: 'link.kind', value: randomAnyValue(rnd, 1) }] }] : [],
           flags: 1,
         };
       }),

@@ -20,7 +20,7 @@ import { Random } from '../sim/random.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ FAULTLINE_MAX_MESSAGE_BYTES: '200000' });
+  h = await startHarness({ FAULTLINE_MAX_MESSAGE_BYTES: '400000' });
 });
 afterAll(async () => {
   await h.stop();
@@ -40,6 +40,9 @@ interface StoredSpan {
   startNs: string;
   durationNs: number;
   statusCode: string;
+  eventTimesNs: string[];
+  eventNames: string[];
+  linkTraceIds: string[];
 }
 
 async function stored(spans: Span[]): Promise<StoredSpan[]> {
@@ -61,12 +64,17 @@ function expected(spans: Span[]) {
       durationNs: s.durationNs,
       statusCode: ['Unset', 'Ok', 'Error'][s.statusCode],
       attributes: s.attributes,
+      eventTimesNs: (s.events ?? []).map((e) => e.timeNs.toString()),
+      eventNames: (s.events ?? []).map((e) => e.name),
+      linkTraceIds: (s.links ?? []).map((l) => l.traceId),
     }))
     .sort((a, b) => (a.traceId + a.spanId).localeCompare(b.traceId + b.spanId));
 }
 
+/** Simulated spans (failed ones carry an exception event); every seventh also links to the span before it. */
 function sim(seed: number, requests = 30): Span[] {
-  return simulate(ciPipeline, { seed, startMs: Date.now() - 10 * 60_000, durationMs: 60_000, requests }).spans;
+  const spans = simulate(ciPipeline, { seed, startMs: Date.now() - 10 * 60_000, durationMs: 60_000, requests }).spans;
+  return spans.map((s, i) => (i % 7 === 6 ? { ...s, links: [{ traceId: spans[i - 1]!.traceId, spanId: spans[i - 1]!.spanId, traceState: '', attributes: { 'link.kind': 'follows' } }] } : s));
 }
 
 describe('official OTel exporters -> faultline -> store', () => {
@@ -134,11 +142,11 @@ describe('OTLP/HTTP error paths', () => {
   });
 
   it('oversized body -> 413, also when only the gunzipped size is too large', async () => {
-    const big = encodeProto(sim(12, 200));
-    expect(big.length).toBeGreaterThan(200_000);
+    const big = encodeProto(sim(12, 400));
+    expect(big.length).toBeGreaterThan(400_000);
     expect((await post(big, { 'content-type': 'application/x-protobuf' })).status).toBe(413);
     const zipped = gzipSync(big);
-    expect(zipped.length).toBeLessThan(200_000);
+    expect(zipped.length).toBeLessThan(400_000);
     expect((await post(zipped, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' })).status).toBe(413);
   });
 
@@ -156,7 +164,7 @@ describe('OTLP/gRPC error paths', () => {
   });
 
   it('oversized message -> RESOURCE_EXHAUSTED', async () => {
-    const r = await call(encodeProto(sim(13, 200)));
+    const r = await call(encodeProto(sim(13, 400)));
     expect(r?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
   });
 });

@@ -223,6 +223,8 @@ function makeSpan(ctx: Ctx, service: string, name: string, kind: SpanKindNumber,
     scopeName: 'faultline-sim',
     scopeVersion: '1',
     attributes,
+    // As SDKs record an exception: an event at the end of the failed span.
+    events: failed ? [{ timeNs: endNs, name: 'exception', attributes: { 'exception.type': 'SimulatedError', 'exception.message': 'simulated failure' } }] : undefined,
   };
 }
 

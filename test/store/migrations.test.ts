@@ -9,6 +9,7 @@ import { runMigrations } from '../../src/store/migrations.js';
 import { loadMigrationFiles } from '../../src/store/query-files.js';
 import { renderDdl } from '../../src/store/render-ddl.js';
 import { spansToNative } from '../../src/store/span-rows.js';
+import { loadTrace } from '../../src/store/trace-lookup.js';
 import { SpanPairer } from '../../src/graph/span-pairer.js';
 import { createSelfMetrics } from '../../src/self-metrics.js';
 import { DerivedRowWriter } from '../../src/store/derived-row-writer.js';
@@ -28,7 +29,7 @@ describe('store migrations', () => {
     const spans = simulate(ciPipeline, { seed: 5, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 10 }).spans;
     let store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
     await store.insertNative('otel_traces', spansToNative(spans));
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
@@ -47,7 +48,7 @@ describe('store migrations', () => {
     await store.close();
   });
 
-  it('upgrade: a store left at version 4 with data is rebuilt (0005), switched to grouped derived rows (0006), the ingest codecs (0007) and environment-keyed rollups (0008) without losing a span or a rollup row', async () => {
+  it('upgrade: a store left at version 4 with data is rebuilt (0005), switched to grouped derived rows (0006), the ingest codecs (0007), environment-keyed rollups (0008), events, links and the trace lookup (0009, 0010) without losing a span or a rollup row', async () => {
     const spans = simulate(ciPipeline, { seed: 6, startMs: Date.now() - 600_000, durationMs: 300_000, requests: 200 }).spans;
     let store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     // The tables as version 4 of the files created them (sorted by operation and time; rollups service first).
@@ -81,13 +82,18 @@ describe('store migrations', () => {
 
     store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(upgrade.applied).toEqual([5, 6, 7, 8]);
+    expect(upgrade.applied).toEqual([5, 6, 7, 8, 9, 10]);
     expect(await snapshot(store)).toEqual(before);
     const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toContain('ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)');
     expect(ddl!.statement).toContain('INDEX idx_trace_id TraceId TYPE bloom_filter');
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
     expect(ddl!.statement).toMatch(/`TraceId` String CODEC\(ZSTD\(1\)\)/); // 0007
+    expect(ddl!.statement).toMatch(/`Events\.Attributes` Array\(Map\(LowCardinality\(String\), String\)\)/); // 0009
+    expect(ddl!.statement).toContain('INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter');
+    // 0010: a trace stored before the lookup table existed is found through it.
+    const trace = spans[0]!.traceId;
+    expect((await loadTrace(store, trace)).map((s) => s.spanId).sort()).toEqual(spans.filter((s) => s.traceId === trace).map((s) => s.spanId).sort());
     const [rollup] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
     expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute, Environment)'); // 0008
     // The new views feed the swapped-in rollups.
