@@ -59,7 +59,9 @@ async function drive(port: number, requests: Buffer[]): Promise<{ seconds: numbe
 }
 
 async function run(label: string, args: string[], env: Record<string, string>, port: number, probe: () => Promise<boolean>, requests: Buffer[]): Promise<number> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_NODE_ARGS (say, "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under this load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await waitReady(child, probe);
     const { seconds, failed } = await drive(port, requests);

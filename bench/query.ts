@@ -14,6 +14,7 @@ import { openStore, type Store } from '../src/store/clickhouse-store.js';
 import { DerivedRowWriter } from '../src/store/derived-row-writer.js';
 import { edgeLatency, listServices, serviceLatency } from '../src/store/latency-queries.js';
 import { runMigrations } from '../src/store/migrations.js';
+import { loadTrace } from '../src/store/trace-lookup.js';
 import { loadQuery } from '../src/store/query-files.js';
 import { spansToNative } from '../src/store/span-rows.js';
 import type { Span } from '../src/span.js';
@@ -98,6 +99,11 @@ async function main(): Promise<void> {
     const e = edge[Math.floor(edge.length / 2)]!;
     await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () => edgeLatency(store, e.source, e.target, end - 24 * HOUR, end));
     await time('(a\') one service P50/P99, 24 h (rollup)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
+    const traceIds = (await store.query<{ traceId: string }>('trace_ids_sample', { limit: 200 })).map((r) => r.traceId);
+    let next = 0;
+    await time('(t) one trace by id (lookup table)', async () => {
+      if ((await loadTrace(store, traceIds[next++ % traceIds.length]!)).length === 0) throw new Error('trace not found');
+    });
     await store.close();
     await webhookToDone(dir, end);
   } finally {

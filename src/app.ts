@@ -39,7 +39,7 @@ export interface Faultline {
 export async function startFaultline(config: Config, log: Logger): Promise<Faultline> {
   const metrics = createSelfMetrics(undefined, { version: faultlineVersion() });
   let ready = false;
-  const store = await openStore({ dataDir: config.dataDir, clickhouseUrl: config.clickhouseUrl, maxMemoryBytes: config.storeMaxMemoryBytes });
+  const store = await openStore({ dataDir: config.dataDir, clickhouseUrl: config.clickhouseUrl, maxMemoryBytes: config.storeMaxMemoryBytes, tracesTable: config.tracesTable });
   const started: { close(): Promise<void> }[] = [];
   try {
     const ddl = { cluster: config.clickhouseCluster, retentionDays: config.retentionDays };

@@ -16,6 +16,8 @@ export interface Config {
   /** Memory one store operation (read or insert) may use (the engine's max_memory_usage). */
   storeMaxMemoryBytes: number;
   clickhouseCluster: string | undefined;
+  /** The raw-span table's name (default otel_traces). */
+  tracesTable: string;
   otlpGrpcAddr: ListenAddress;
   otlpHttpAddr: ListenAddress;
   apiAddr: ListenAddress;
@@ -83,6 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
     clickhouseUrl: optionalUrl(env, 'FAULTLINE_CLICKHOUSE_URL'),
     storeMaxMemoryBytes: int(env, 'FAULTLINE_STORE_MAX_MEMORY_BYTES', 2 * 1024 ** 3, 0, 1024 ** 4),
     clickhouseCluster: optionalIdentifier(env, 'FAULTLINE_CLICKHOUSE_CLUSTER'),
+    tracesTable: tableName(env, 'FAULTLINE_TRACES_TABLE', 'otel_traces'),
     otlpGrpcAddr: address(env, 'FAULTLINE_OTLP_GRPC_ADDR', '0.0.0.0:4317'),
     otlpHttpAddr: address(env, 'FAULTLINE_OTLP_HTTP_ADDR', '0.0.0.0:4318'),
     apiAddr: address(env, 'FAULTLINE_API_ADDR', '0.0.0.0:8080'),
@@ -224,6 +227,14 @@ function optionalIdentifier(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a valid cluster name`);
+  return raw;
+}
+
+function tableName(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  // Lowercase letters, digits and _: the tables named after it (<name>_trace_id_ts) stay plain identifiers.
+  if (!/^[a-z_][a-z0-9_]{0,100}$/.test(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} must be a table name of lowercase letters, digits and _`);
   return raw;
 }
 

@@ -3,3 +3,4 @@
 ALTER TABLE {{local:otel_traces}} {{on_cluster}} MODIFY TTL toDateTime(Timestamp) + toIntervalDay({{retention_days}});
 ALTER TABLE {{local:span_rollup_1m}} {{on_cluster}} MODIFY TTL Minute + toIntervalDay({{retention_days}});
 ALTER TABLE {{local:edge_rollup_1m}} {{on_cluster}} MODIFY TTL Minute + toIntervalDay({{retention_days}});
+ALTER TABLE {{local:otel_traces_trace_id_ts}} {{on_cluster}} MODIFY TTL Start + toIntervalDay({{retention_days}});

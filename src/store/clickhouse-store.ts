@@ -26,12 +26,19 @@ export interface StoreOptions {
    * operation fails as retryable. 0: no bound.
    */
   maxMemoryBytes?: number;
+  /**
+   * The raw-span table's name (FAULTLINE_TRACES_TABLE). The SQL in queries/ says `otel_traces`; the store renames it,
+   * and the tables named after it (`otel_traces_trace_id_ts`, `otel_traces_local`), in every statement it runs.
+   */
+  tracesTable?: string;
 }
 
 export interface Store {
   readonly kind: 'chdb' | 'server';
   /** Where the data lives, without credentials (safe to log). */
   readonly location: string;
+  /** The name a table of queries/ (`otel_traces`, ...) has in this store. */
+  tableName(name: string): string;
   /** Runs `queries/<name>.sql` with typed `{param:Type}` bindings and returns its rows. */
   query<T>(name: string, params?: QueryParams): Promise<T[]>;
   /** Runs SQL read from elsewhere (tests run other tools' SQL through it); `what` names it in errors. */
@@ -48,7 +55,8 @@ export interface Store {
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const limits = { max_memory_usage: String(opts.maxMemoryBytes ?? 0) };
-  if (opts.clickhouseUrl) return wrap(createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }), 'server', redact(opts.clickhouseUrl), undefined, limits);
+  const tables = tableRenamer(opts.tracesTable ?? TRACES_TABLE);
+  if (opts.clickhouseUrl) return wrap(createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }), 'server', redact(opts.clickhouseUrl), undefined, limits, tables);
   const path = resolve(opts.dataDir);
   mkdirSync(path, { recursive: true });
   // Loaded lazily so a server deployment never maps the 500 MB engine.
@@ -58,7 +66,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const staging = join(path, 'staged-inserts');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
-  return wrap(createClient({ connection } as never), 'chdb', path, { raw: connection.chdb as unknown as RawInserter, staging }, limits);
+  return wrap(createClient({ connection } as never), 'chdb', path, { raw: connection.chdb as unknown as RawInserter, staging }, limits, tables);
 }
 
 // Text inserts are small (incidents, migration records): parallel parsing would only add thread setup.
@@ -70,7 +78,7 @@ interface Embedded {
   staging: string;
 }
 
-function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, embedded: Embedded | undefined, limits: { max_memory_usage: string }): Store {
+function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, embedded: Embedded | undefined, limits: { max_memory_usage: string }, tables: (sql: string) => string): Store {
   const raw = embedded?.raw;
   // Every operation is bounded, so one wide API query cannot take the memory the engine shares with ingest. (chDB
   // applies a call's settings to its session, so one bound for all operations is also the only consistent one.)
@@ -79,12 +87,13 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
   return {
     kind,
     location,
+    tableName: tables,
     query<T>(name: string, params: QueryParams = {}): Promise<T[]> {
       return this.querySql<T>(loadQuery(name), params, `query ${name}`);
     },
     async querySql<T>(sql: string, params: QueryParams, what: string): Promise<T[]> {
       try {
-        const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings });
+        const rs = await client.query({ query: tables(sql), query_params: params, format: 'JSONEachRow', clickhouse_settings: settings });
         return await rs.json<T>();
       } catch (err) {
         throw storeError(err, what);
@@ -92,13 +101,14 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
     },
     async command(sql: string, params: QueryParams = {}): Promise<void> {
       try {
-        await client.command({ query: sql, query_params: params, clickhouse_settings: limits });
+        await client.command({ query: tables(sql), query_params: params, clickhouse_settings: limits });
       } catch (err) {
         throw storeError(err, 'command');
       }
     },
-    async insertJson(table: string, rows: string): Promise<void> {
+    async insertJson(name: string, rows: string): Promise<void> {
       if (rows === '') return;
+      const table = tables(name);
       try {
         if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format: 'JSONEachRow', settings: { ...RAW_INSERT_SETTINGS, ...limits } });
         else await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings });
@@ -106,7 +116,8 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
         throw storeError(err, `insert into ${table}`);
       }
     },
-    async insertNative(table: string, block: Buffer): Promise<void> {
+    async insertNative(name: string, block: Buffer): Promise<void> {
+      const table = tables(name);
       try {
         if (!embedded) {
           await client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: Readable.from([block]), clickhouse_settings: limits });
@@ -154,6 +165,14 @@ function storeError(err: unknown, what: string): Error {
   const refused = typeof code === 'number' && (!RETRYABLE_CODES.has(code) || /partitions for single INSERT block/i.test(String((err as Error).message)));
   if (refused) return new StoreRefusedError(`${what} failed (ClickHouse error ${code})`, { cause: err });
   return new StoreUnavailableError(`the store is unavailable (${what}); retry later`, { cause: err });
+}
+
+/** The raw-span table's name in queries/ (and its default). */
+export const TRACES_TABLE = 'otel_traces';
+
+function tableRenamer(tracesTable: string): (sql: string) => string {
+  if (tracesTable === TRACES_TABLE) return (sql) => sql;
+  return (sql) => sql.replace(/\botel_traces(?=_|\b)/g, tracesTable);
 }
 
 function redact(url: string): string {

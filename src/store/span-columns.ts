@@ -151,14 +151,7 @@ export function joinSpanColumns(chunks: readonly SpanColumns[]): Buffer {
       } else {
         // Offsets are cumulative across the whole block: shift each chunk's by the entries before it.
         let base = 0;
-        for (const c of chunks) {
-          let last = 0;
-          for (let at = section === 0 ? 0 : c.ends[section - 1]!; at < c.ends[section]!; at += 8) {
-            last = c.data.readUInt32LE(at) + c.data.readUInt32LE(at + 4) * 0x1_0000_0000;
-            w.uint64(base + last);
-          }
-          base += last;
-        }
+        for (const c of chunks) base += w.shiftedOffsets(c.data, section === 0 ? 0 : c.ends[section - 1]!, c.ends[section]!, base);
       }
       section++;
     }

@@ -83,6 +83,23 @@ describe('deploy/', () => {
     checkExpressions(dash.panels.flatMap((p) => p.targets.map((t) => t.expr)), new Set());
   });
 
+  it("Grafana's provisioned datasources point at compose's ClickHouse (faultline's trace tables) and Prometheus", () => {
+    type Ds = { name: string; type: string; url?: string; jsonData?: Record<string, unknown> & { traces?: Record<string, unknown> }; secureJsonData?: Record<string, string> };
+    const { datasources } = load(read('deploy/grafana/provisioning/datasources/faultline.yml')) as { datasources: Ds[] };
+    const compose = load(read('docker-compose.yml')) as { services: Record<string, { environment?: Record<string, string>; volumes?: string[]; image?: string }> };
+    const ch = datasources.find((d) => d.type === 'grafana-clickhouse-datasource')!;
+    const env = compose.services.clickhouse!.environment!;
+    expect(compose.services[ch.jsonData!.host as string]).toBeDefined();
+    expect([ch.jsonData!.username, ch.secureJsonData!.password, ch.jsonData!.defaultDatabase]).toEqual([env.CLICKHOUSE_USER, env.CLICKHOUSE_PASSWORD, env.CLICKHOUSE_DB]);
+    expect(compose.services.faultline!.environment!.FAULTLINE_CLICKHOUSE_URL).toContain(`/${env.CLICKHOUSE_DB}`);
+    // The names faultline's migrations create, and Grafana's OTel mode with the trace-id lookup table.
+    expect(ch.jsonData!.traces).toMatchObject({ defaultTable: 'otel_traces', otelEnabled: true, traceTimestampTableSuffix: '_trace_id_ts', traceEventsColumnPrefix: 'Events', traceLinksColumnPrefix: 'Links' });
+    expect(datasources.find((d) => d.type === 'prometheus')!.url).toBe('http://prometheus:9090');
+    const grafana = compose.services.grafana!;
+    expect(grafana.environment!.GF_INSTALL_PLUGINS).toContain('grafana-clickhouse-datasource');
+    expect(grafana.volumes).toContain('./deploy/grafana/provisioning:/etc/grafana/provisioning:ro');
+  });
+
   it('prometheus.yml loads both rule files, and docker-compose mounts them', () => {
     const prom = load(read('deploy/prometheus.yml')) as { rule_files: string[] };
     expect(prom.rule_files).toEqual(['/etc/prometheus/faultline-rules.yml', '/etc/prometheus/faultline-self-rules.yml']);

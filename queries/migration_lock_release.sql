@@ -1,0 +1,1 @@
+DELETE FROM faultline_migration_lock WHERE Holder = {holder:String}

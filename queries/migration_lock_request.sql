@@ -1,0 +1,1 @@
+INSERT INTO faultline_migration_lock SELECT {holder:String}, now64(3)
