@@ -8,6 +8,7 @@ import type { Logger } from './log.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
 import { faultlineVersion } from './build-info.js';
 import { startIngestSummary } from './ingest-summary.js';
+import { metricsFlavor } from './graph/metrics-flavor.js';
 import { AdmissionLimit } from './otlp/admission-limit.js';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { startHttpReceiver, type HttpReceiver } from './otlp/http-receiver.js';
@@ -46,7 +47,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const storeLog = log.child('store');
     const migrated = await runMigrations(store, ddl, storeLog);
     await applyRetention(store, ddl, storeLog);
-    const graphMetrics = new GraphMetrics(metrics.registry, config.graph.metricsMaxSeries);
+    const graphMetrics = new GraphMetrics(metrics.registry, config.graph.metricsMaxSeries, metricsFlavor(config.graph.metricsFlavor, config.graph.latencyBucketsMs));
     const derived = new DerivedRowWriter(store, { flushIntervalMs: 1000, flushRows: 50_000, maxBuffered: 2_000_000 }, metrics.registry, log.child('graph'));
     const pairer = new SpanPairer(
       { waitMs: config.graph.pairWaitMs, maxPending: config.graph.pairMaxPending },

@@ -54,6 +54,10 @@ export interface Config {
     pairMaxPending: number;
     /** Most label combinations per Prometheus metric before new ones collapse into `other`. */
     metricsMaxSeries: number;
+    /** Whose metric names and buckets the graph metrics follow (metrics-flavor.ts). */
+    metricsFlavor: 'connector' | 'tempo';
+    /** Replaces both latency bucket lists when set. */
+    latencyBucketsMs: number[] | undefined;
   };
   api: {
     maxBodyBytes: number;
@@ -108,6 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
       pairWaitMs: int(env, 'FAULTLINE_PAIR_WAIT_MS', 10_000, 0, 600_000),
       pairMaxPending: int(env, 'FAULTLINE_PAIR_MAX_PENDING', 500_000, 1, 100_000_000),
       metricsMaxSeries: int(env, 'FAULTLINE_METRICS_MAX_SERIES', 2_000, 10, 1_000_000),
+      metricsFlavor: oneOf(env, 'FAULTLINE_METRICS_FLAVOR', ['connector', 'tempo'] as const, 'connector'),
+      latencyBucketsMs: bucketList(env, 'FAULTLINE_METRICS_LATENCY_BUCKETS'),
     },
     api: {
       maxBodyBytes: int(env, 'FAULTLINE_API_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
@@ -193,6 +199,24 @@ function list(env: Env, name: string, fallback: string[]): string[] {
   const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (items.length === 0) throw new ConfigError(`${name} must list at least one name`);
   return items;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
+/** Histogram bounds as durations (`2ms,10ms,1s,1m`), strictly increasing. */
+function bucketList(env: Env, name: string): number[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = raw.split(',').map((s) => parseDuration(s));
+  if (ms.some((v) => v === undefined || v <= 0) || ms.some((v, i) => i > 0 && v! <= ms[i - 1]!)) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} must be increasing durations like 5ms,50ms,1s,1m`);
+  }
+  return ms as number[];
 }
 
 function logLevel(env: Env, name: string, fallback: LogLevel): LogLevel {

@@ -40,6 +40,10 @@ describe('loadConfig', () => {
     ['FAULTLINE_CLICKHOUSE_CLUSTER', "c'; DROP"],
     ['FAULTLINE_LOG_LEVEL', 'loud'],
     ['FAULTLINE_RCA_LOOKBACK', '15 minutes'],
+    ['FAULTLINE_METRICS_FLAVOR', 'jaeger'],
+    ['FAULTLINE_METRICS_LATENCY_BUCKETS', '1s,500ms'],
+    ['FAULTLINE_TRACES_TABLE', 'otel-traces'],
+    ['FAULTLINE_STORE_MAX_MEMORY_BYTES', '-1'],
   ])('%s=%s is refused with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

@@ -9,17 +9,17 @@ import type { EdgeCall } from './edge-call.js';
 import { LabelLimiter } from './label-limiter.js';
 import { childMap } from '../nested-map.js';
 import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './metric-families.js';
+import { metricsFlavor, type MetricsFlavor } from './metrics-flavor.js';
 
 const SPAN_KIND_LABELS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_LABELS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
-const SECONDS_BUCKETS = [0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384, 32.768, 65.536];
-const MS_BUCKETS = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000];
+/** Tempo and the servicegraph connector name the client of an entry service's root server span `user`. */
+const USER = 'user';
 const OTHER = 'other';
 // The deployment environment is a dimension, as the connectors' `dimensions` add it: present only when set.
 const EDGE_ENV_LABELS = ['client_deployment_environment', 'server_deployment_environment'];
 const EDGE_LABELS = ['client', 'server', 'connection_type', ...EDGE_ENV_LABELS];
 const SPAN_ENV_LABELS = ['deployment_environment'];
-const SPAN_LABELS = ['service_name', 'span_name', 'span_kind', 'status_code', ...SPAN_ENV_LABELS];
 
 interface SpanSeries {
   calls: CounterSeries;
@@ -52,16 +52,22 @@ export class GraphMetrics {
   /** Series handles by client, client environment, server, server environment and connection type. */
   private readonly edgeSeries = new Map<string, Map<string, Map<string, Map<string, Map<string, EdgeSeries>>>>>();
 
-  constructor(registry: Registry, maxSeries: number) {
+  /** Span durations are observed in this unit's divisor of ns (1e6 for ms, 1e9 for s). */
+  private readonly spanDurationDivisor: number;
+
+  constructor(registry: Registry, maxSeries: number, flavor: MetricsFlavor = metricsFlavor('connector')) {
     const registers = [registry];
+    const SECONDS_BUCKETS = [...flavor.edgeBucketsSeconds];
+    const SPAN_LABELS = [flavor.span.serviceLabel, 'span_name', 'span_kind', 'status_code', ...SPAN_ENV_LABELS];
+    this.spanDurationDivisor = flavor.span.unit === 'ms' ? 1e6 : 1e9;
     this.requests = new CounterFamily(registry, 'traces_service_graph_request_total', 'Requests between two nodes.', EDGE_LABELS, EDGE_ENV_LABELS);
     this.failed = new CounterFamily(registry, 'traces_service_graph_request_failed_total', 'Failed requests between two nodes.', EDGE_LABELS, EDGE_ENV_LABELS);
     this.serverSeconds = new HistogramFamily(registry, 'traces_service_graph_request_server_seconds', 'Server-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
     this.clientSeconds = new HistogramFamily(registry, 'traces_service_graph_request_client_seconds', 'Client-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
     this.unpaired = new Counter({ name: 'traces_service_graph_unpaired_spans_total', help: 'Client or server spans that found no counterpart within the wait.', labelNames: ['client', 'server'], registers });
     this.dropped = new Counter({ name: 'traces_service_graph_dropped_spans_total', help: 'Spans evicted from pairing because too many were pending.', registers });
-    this.spanCalls = new CounterFamily(registry, 'traces_span_metrics_calls_total', 'Spans by service, name, kind and status.', SPAN_LABELS, SPAN_ENV_LABELS);
-    this.spanDuration = new HistogramFamily(registry, 'traces_span_metrics_duration_milliseconds', 'Span durations in milliseconds.', SPAN_LABELS, MS_BUCKETS, SPAN_ENV_LABELS);
+    this.spanCalls = new CounterFamily(registry, flavor.span.calls, 'Spans by service, name, kind and status.', SPAN_LABELS, SPAN_ENV_LABELS);
+    this.spanDuration = new HistogramFamily(registry, flavor.span.duration, `Span durations in ${flavor.span.unit === 'ms' ? 'milliseconds' : 'seconds'}.`, SPAN_LABELS, [...flavor.span.buckets], SPAN_ENV_LABELS);
     this.edgeLimit = new LabelLimiter(maxSeries);
     this.spanLimit = new LabelLimiter(maxSeries);
   }
@@ -71,8 +77,11 @@ export class GraphMetrics {
       this.edgeSeries.get(call.client)?.get(call.clientEnvironment)?.get(call.server)?.get(call.serverEnvironment)?.get(call.connectionType) ?? this.bindEdgeSeries(call);
     series.requests.inc();
     if (call.failed) (series.failed ??= this.failed.series(series.labels)).inc();
-    series.client.observe(call.clientDurationNs / 1e9);
-    if (call.serverDurationNs > 0) (series.server ??= this.serverSeconds.series(series.labels)).observe(call.serverDurationNs / 1e9);
+    if (call.clientDurationNs > 0) series.client.observe(call.clientDurationNs / 1e9);
+    // A virtual node (database, queue, external API) has no server span: its caller's view is the only latency
+    // there is, and the generators record it on both sides, so Grafana's server-side panels are not NaN.
+    const serverNs = call.serverDurationNs > 0 ? call.serverDurationNs : call.serverKind !== 'service' ? call.clientDurationNs : 0;
+    if (serverNs > 0) (series.server ??= this.serverSeconds.series(series.labels)).observe(serverNs / 1e9);
   }
 
   private bindEdgeSeries(call: EdgeCall): EdgeSeries {
@@ -102,7 +111,11 @@ export class GraphMetrics {
       // service -> environment -> span name -> [kind * 3 + status]: no per-span key string to build and hash.
       const series = this.spanSeries.get(service)?.get(env)?.get(name)?.[d.kind[i]! * 3 + d.statusCode[i]!] ?? this.bindSpanSeries(service, env, name, d.kind[i]!, d.statusCode[i]!);
       series.calls.inc();
-      series.duration.observe(d.duration[i]! / 1e6);
+      series.duration.observe(d.duration[i]! / this.spanDurationDivisor);
+      // An entry service's root server span: the edge user -> service, server side only (there is no client span).
+      if (d.parentKey[i] === -1 && d.kind[i] === SpanKind.SERVER) {
+        this.observeEdge({ minute: 0, client: USER, server: service, clientEnvironment: env, serverEnvironment: env, serverKind: 'service', connectionType: '', clientDurationNs: 0, serverDurationNs: d.duration[i]!, failed: d.statusCode[i] === 2 });
+      }
     }
   }
 

@@ -86,8 +86,9 @@ describe('GET /api/v1/graph', () => {
     const families = parsePrometheusTextFormat(text);
     const family = (name: string) => families.find((f) => f.name === name)!;
     const requests = Object.fromEntries(family('traces_service_graph_request_total').metrics.map((m) => [`${m.labels!.client}->${m.labels!.server}`, Number(m.value)]));
-    expect(requests).toEqual(Object.fromEntries([...sim.edges].map(([k, v]) => [k, v.calls])));
-    const failed = Object.fromEntries(family('traces_service_graph_request_failed_total').metrics.map((m) => [`${m.labels!.client}->${m.labels!.server}`, Number(m.value)]));
+    // Plus the edge from `user` to the entry service, one per trace (its root server span), as Tempo and the connector add.
+    expect(requests).toEqual({ ...Object.fromEntries([...sim.edges].map(([k, v]) => [k, v.calls])), 'user->frontend': sim.traces });
+    const failed = Object.fromEntries(family('traces_service_graph_request_failed_total').metrics.filter((m) => m.labels!.client !== 'user').map((m) => [`${m.labels!.client}->${m.labels!.server}`, Number(m.value)]));
     expect(failed).toEqual(Object.fromEntries([...sim.edges].filter(([, v]) => v.errors > 0).map(([k, v]) => [k, v.errors])));
     const conn = family('traces_service_graph_request_total').metrics.find((m) => m.labels!.server === 'redis-cart')!.labels!.connection_type;
     expect(conn).toBe('database');
@@ -96,6 +97,13 @@ describe('GET /api/v1/graph', () => {
     // The parser loses histogram labels, so histogram counts are read from the *_count lines directly.
     const histCount = (name: string, labels: string) => Number(new RegExp(`^${name}_count\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1]);
     expect(histCount('traces_service_graph_request_server_seconds', 'client="checkout",server="payment",connection_type=""')).toBe(sim.edges.get('checkout->payment')!.calls);
+    // The user edge has server-side latency only; a virtual node's server side is its callers' view.
+    expect(histCount('traces_service_graph_request_server_seconds', 'client="user",server="frontend",connection_type=""')).toBe(sim.traces);
+    expect(histCount('traces_service_graph_request_client_seconds', 'client="user",server="frontend",connection_type=""')).toBe(0);
+    const [dbEdge, db] = [...sim.edges].find(([k]) => k.endsWith('->redis-cart'))!;
+    const dbLabels = `client="${dbEdge.split('->')[0]}",server="redis-cart",connection_type="database"`;
+    expect(histCount('traces_service_graph_request_server_seconds', dbLabels)).toBe(db.calls);
+    expect(histCount('traces_service_graph_request_client_seconds', dbLabels)).toBe(db.calls);
     const frontendServer = [...text.matchAll(/^traces_span_metrics_duration_milliseconds_count\{service_name="frontend",span_name="[^"]*",span_kind="SPAN_KIND_SERVER",status_code="[^"]*"\} (\d+)$/gm)];
     expect(frontendServer.reduce((n, m) => n + Number(m[1]), 0)).toBe(sim.traces);
   });
