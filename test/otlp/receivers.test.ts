@@ -3,6 +3,7 @@
  * and we read the spans back from the chDB store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -17,6 +18,16 @@ import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 import { encodeJson, encodeProto, toReadableSpan } from '../sim/otlp-encode.js';
 import { Random } from '../sim/random.js';
+import { zstdFrame } from '../helpers/zstd-frame.js';
+
+const hasZstdProgram = (): boolean => {
+  try {
+    execFileSync('zstd', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 let h: Harness;
 beforeAll(async () => {
@@ -148,6 +159,23 @@ describe('OTLP/HTTP error paths', () => {
     const zipped = gzipSync(big);
     expect(zipped.length).toBeLessThan(400_000);
     expect((await post(zipped, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' })).status).toBe(413);
+  });
+
+  it('Content-Encoding: zstd (as the Collector can send): decoded and stored; a zstd bomb -> 413; garbage -> 400', async () => {
+    const zstdPost = (b: Buffer) => post(b, { 'content-type': 'application/x-protobuf', 'content-encoding': 'zstd' });
+    const spans = sim(14, 10);
+    expect((await zstdPost(zstdFrame([{ raw: encodeProto(spans) }]))).status).toBe(200);
+    expect(await stored(spans)).toEqual(expected(spans));
+    // Where the zstd program is installed (Debian's zstd), a frame it compressed too.
+    if (hasZstdProgram()) {
+      const more = sim(15, 10);
+      expect((await zstdPost(execFileSync('zstd', ['-q', '-c', '-3'], { input: encodeProto(more) }))).status).toBe(200);
+      expect(await stored(more)).toEqual(expected(more));
+    }
+    const bomb = zstdFrame([{ rle: 0, size: 50_000_000 }]);
+    expect(bomb.length).toBeLessThan(2_000);
+    expect((await zstdPost(bomb)).status).toBe(413);
+    expect((await zstdPost(Buffer.from('not zstd at all'))).status).toBe(400);
   });
 
   it('unsupported content type -> 415', async () => {
