@@ -111,7 +111,7 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
       const table = tables(name);
       try {
         if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format: 'JSONEachRow', settings: { ...RAW_INSERT_SETTINGS, ...limits } });
-        else await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings });
+        else await drained(client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings }));
       } catch (err) {
         throw storeError(err, `insert into ${table}`);
       }
@@ -120,7 +120,7 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
       const table = tables(name);
       try {
         if (!embedded) {
-          await client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: Readable.from([block]), clickhouse_settings: limits });
+          await drained(client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: Readable.from([block]), clickhouse_settings: limits }));
           return;
         }
         const path = join(embedded.staging, `${randomUUID()}.native`);
@@ -165,6 +165,14 @@ function storeError(err: unknown, what: string): Error {
   const refused = typeof code === 'number' && (!RETRYABLE_CODES.has(code) || /partitions for single INSERT block/i.test(String((err as Error).message)));
   if (refused) return new StoreRefusedError(`${what} failed (ClickHouse error ${code})`, { cause: err });
   return new StoreUnavailableError(`the store is unavailable (${what}); retry later`, { cause: err });
+}
+
+/**
+ * Waits for an exec's response to end: the client leaves it to the caller, and an unread response holds the socket
+ * (the client warns of ECONNRESET). Read through, it also means the server has finished the insert.
+ */
+async function drained(result: Promise<{ stream: Readable }>): Promise<void> {
+  for await (const chunk of (await result).stream) void chunk;
 }
 
 /** The raw-span table's name in queries/ (and its default). */
