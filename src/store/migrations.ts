@@ -60,17 +60,21 @@ async function applyPending(store: Store, opts: DdlOptions, log: Logger, untilVe
 
 /**
  * A store faultline never migrated must not already hold the raw-span table: the Collector's clickhouseexporter makes
- * one named otel_traces, and faultline's migrations would rebuild and alter it. Refuse, and say how to share.
+ * one named otel_traces, and faultline's migrations would rebuild and alter it. Refuse, and say how to share. (A table
+ * with faultline's own sort key is ours from a first start that stopped before it recorded migration 1.)
  */
 async function refuseForeignTracesTable(store: Store, opts: DdlOptions): Promise<void> {
   const table = store.tableName(opts.cluster ? 'otel_traces_local' : 'otel_traces');
-  const [row] = await store.query<{ exists: number | boolean }>('table_exists', { table });
-  if (!row || !Number(row.exists)) return;
+  const [row] = await store.query<{ statement: string }>('show_create_table', { table });
+  if (!row || row.statement.includes(FAULTLINE_SORT_KEY)) return;
   throw new StoreRefusedError(
     `table ${table} already exists and faultline did not create it (the Collector's clickhouseexporter makes one of that name); ` +
       `faultline will not alter a table it does not own: set FAULTLINE_TRACES_TABLE to another name (e.g. faultline_traces) or use another database`,
   );
 }
+
+/** How migration 1 sorts the raw-span table (no other writer uses it). */
+const FAULTLINE_SORT_KEY = 'ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)';
 
 async function acquireLock(store: Store, holder: string, lock: MigrationLockOptions, log: Logger): Promise<void> {
   await store.command(loadQuery('migration_lock_request'), { holder });

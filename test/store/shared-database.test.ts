@@ -8,12 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/clickhouse-store.js';
+import { loadMigrationFiles } from '../../src/store/query-files.js';
+import { renderDdl } from '../../src/store/render-ddl.js';
 import { startHarness } from '../helpers/harness.js';
 import { sendSpans } from '../helpers/load-spans.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 
 describe('a database the exporter already writes to', () => {
+  it('a first start that stopped after creating its own otel_traces (before recording it) starts again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'faultline-interrupted-'));
+    const store = await openStore({ dataDir, clickhouseUrl: undefined });
+    const [first] = loadMigrationFiles();
+    for (const stmt of renderDdl(first!.sql, { cluster: undefined, retentionDays: 7 })) await store.command(stmt);
+    await store.close();
+    const h = await startHarness({}, dataDir);
+    expect((await h.app.store.query<{ version: number }>('schema_migrations_applied')).length).toBe(loadMigrationFiles().length);
+    await h.stop();
+  });
+
   it('refuses to start on an exporter-made otel_traces, then runs beside it under FAULTLINE_TRACES_TABLE', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'faultline-shared-'));
     const exporterDdl = readFileSync(join(import.meta.dirname, 'testdata/exporter/otel_traces.sql'), 'utf8');
