@@ -2,10 +2,11 @@
  * Wires the data flow: OTLP receivers -> batch writer (store) -> graph pairer -> derived rows; API on top.
  * main.ts runs it as a process; tests start it in-process on free ports.
  */
-import { Gauge } from 'prom-client';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
+import type { Gauge } from 'prom-client';
+import { SELF_METRICS } from './metric-catalog.js';
+import { createSelfMetrics, gaugeOf, type SelfMetrics } from './self-metrics.js';
 import { faultlineVersion } from './build-info.js';
 import { startIngestSummary } from './ingest-summary.js';
 import { metricsFlavor } from './graph/metrics-flavor.js';
@@ -48,7 +49,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const migrated = await runMigrations(store, ddl, storeLog);
     await applyRetention(store, ddl, storeLog);
     const graphMetrics = new GraphMetrics(metrics.registry, config.graph.metricsMaxSeries, metricsFlavor(config.graph.metricsFlavor, config.graph.latencyBucketsMs));
-    const derived = new DerivedRowWriter(store, { flushIntervalMs: 1000, flushRows: 50_000, maxBuffered: 2_000_000 }, metrics.registry, log.child('graph'));
+    const derived = new DerivedRowWriter(store, config.graph.derived, metrics.registry, log.child('graph'));
     const pairer = new SpanPairer(
       { waitMs: config.graph.pairWaitMs, maxPending: config.graph.pairMaxPending },
       {
@@ -61,13 +62,8 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         onEvicted: (n) => graphMetrics.observeEvicted(n),
       },
     );
-    new Gauge({
-      name: 'faultline_graph_pending_spans',
-      help: 'Spans waiting in the pairer for their parent or children (bounded by FAULTLINE_PAIR_MAX_PENDING).',
-      registers: [metrics.registry],
-      collect() {
-        this.set(pairer.pendingCount);
-      },
+    gaugeOf(metrics.registry, SELF_METRICS.graphPendingSpans, function (this: Gauge) {
+      this.set(pairer.pendingCount);
     });
     // Graph and span metrics see only committed spans, so they never count what an exporter will resend.
     const writer = new SpanBatchWriter<SpanDigest>(
@@ -100,7 +96,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         lookbackMs: config.rca.lookbackMs,
         baselineMs: config.rca.baselineMs,
         concurrency: config.rca.concurrency,
-        analysis: { minRequests: 20, sampleRequests: 600, maxSpans: 400_000 },
+        analysis: config.rca.analysis,
         reanalysis: DEFAULT_REANALYSIS,
         awaitSettled,
       },

@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-/** The faultline command: `faultline serve` runs the worker until SIGTERM/SIGINT. */
+/** The faultline command: `faultline serve` runs the worker until SIGTERM/SIGINT; `faultline config` lists the settings. */
 import { ConfigError, loadConfig } from './config.js';
+import { settingsMarkdown } from './settings.js';
 import { createLogger } from './log.js';
 import { startFaultline } from './app.js';
 
-const USAGE = `usage: faultline serve
+const USAGE = `usage: faultline serve | faultline config
 
-Runs the OTLP receivers, the store, the graph, root-cause analysis and the API.
-Configuration comes from FAULTLINE_* environment variables; see the README.`;
+serve    runs the OTLP receivers, the store, the graph, root-cause analysis and the API
+config   prints every setting (FAULTLINE_* environment variables) with its default and meaning, as Markdown`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'serve';
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (command === 'config') {
+    process.stdout.write(settingsMarkdown() + '\n');
     return 0;
   }
   if (command !== 'serve') {

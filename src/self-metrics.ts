@@ -1,5 +1,6 @@
 /** Faultline's own Prometheus metrics (faultline_*), on one registry that /metrics also serves the graph metrics from. */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { SELF_METRICS, type MetricSpec } from './metric-catalog.js';
 
 export interface SelfMetrics {
   registry: Registry;
@@ -22,60 +23,36 @@ export interface BuildInfo {
 }
 
 export function createSelfMetrics(registry = new Registry(), build: BuildInfo = { version: 'dev' }): SelfMetrics {
-  const r = [registry];
   // process_* and nodejs_* (CPU, memory, heap, event-loop lag, GC): what an operator checks first.
   collectDefaultMetrics({ register: registry });
-  new Gauge({ name: 'faultline_build_info', help: 'Always 1; the labels say which faultline runs.', labelNames: ['version', 'node'], registers: r }).set({ version: build.version, node: process.version }, 1);
+  const M = SELF_METRICS;
+  gaugeOf(registry, M.buildInfo).set({ version: build.version, node: process.version }, 1);
   return {
     registry,
-    spansReceived: new Counter({ name: 'faultline_spans_received_total', help: 'Spans received over OTLP, before validation.', labelNames: ['transport'], registers: r }),
-    spansAccepted: new Counter({ name: 'faultline_spans_accepted_total', help: 'Spans committed to the store and acknowledged.', labelNames: ['transport'], registers: r }),
-    spansRejected: new Counter({
-      name: 'faultline_spans_rejected_total',
-      help: 'Spans not accepted: invalid (partial success) or refused (overload, store down, shutdown).',
-      labelNames: ['transport', 'reason'],
-      registers: r,
-    }),
-    exportRequests: new Counter({ name: 'faultline_export_requests_total', help: 'OTLP export requests by outcome.', labelNames: ['transport', 'outcome'], registers: r }),
-    batchSpans: new Histogram({
-      name: 'faultline_store_batch_spans',
-      help: 'Spans per store insert batch.',
-      buckets: [1, 10, 100, 1000, 5000, 10000, 20000, 50000],
-      registers: r,
-    }),
-    storeWriteSeconds: new Histogram({
-      name: 'faultline_store_write_seconds',
-      help: 'Latency of store inserts.',
-      labelNames: ['table'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: r,
-    }),
-    queueSpans: new Gauge({ name: 'faultline_ingest_queue_spans', help: 'Spans accepted for writing but not yet committed.', registers: r }),
-    incidents: new Counter({ name: 'faultline_incidents_total', help: 'Incidents by final analysis status.', labelNames: ['status'], registers: r }),
-    alertsSkipped: new Counter({
-      name: 'faultline_alerts_skipped_total',
-      help: 'Alerts that opened no incident: no_service_label, no_spans (not a traced service), unknown_resolved, invalid, truncated (by Alertmanager).',
-      labelNames: ['reason'],
-      registers: r,
-    }),
-    apiRequests: new Counter({
-      name: 'faultline_api_requests_total',
-      help: 'API, webhook and page requests by route pattern, method and status.',
-      labelNames: ['route', 'method', 'status'],
-      registers: r,
-    }),
-    apiRequestSeconds: new Histogram({
-      name: 'faultline_api_request_seconds',
-      help: 'API, webhook and page request latency by route pattern.',
-      labelNames: ['route'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: r,
-    }),
-    rcaSeconds: new Histogram({
-      name: 'faultline_rca_seconds',
-      help: 'Time to compute one root-cause report.',
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: r,
-    }),
+    spansReceived: counterOf(registry, M.spansReceived),
+    spansAccepted: counterOf(registry, M.spansAccepted),
+    spansRejected: counterOf(registry, M.spansRejected),
+    exportRequests: counterOf(registry, M.exportRequests),
+    batchSpans: histogramOf(registry, M.batchSpans),
+    storeWriteSeconds: histogramOf(registry, M.storeWriteSeconds),
+    queueSpans: gaugeOf(registry, M.queueSpans),
+    incidents: counterOf(registry, M.incidents),
+    alertsSkipped: counterOf(registry, M.alertsSkipped),
+    apiRequests: counterOf(registry, M.apiRequests),
+    apiRequestSeconds: histogramOf(registry, M.apiRequestSeconds),
+    rcaSeconds: histogramOf(registry, M.rcaSeconds),
   };
+}
+
+/** A metric of the catalog, registered. (Label names are typed loosely here; SelfMetrics pins them.) */
+export function counterOf<L extends string = string>(registry: Registry, spec: MetricSpec): Counter<L> {
+  return new Counter<L>({ name: spec.name, help: spec.help, labelNames: spec.labels as L[], registers: [registry] });
+}
+
+export function gaugeOf<L extends string = string>(registry: Registry, spec: MetricSpec, collect?: (this: Gauge<L>) => void): Gauge<L> {
+  return new Gauge<L>({ name: spec.name, help: spec.help, labelNames: spec.labels as L[], registers: [registry], ...(collect ? { collect } : {}) });
+}
+
+export function histogramOf<L extends string = string>(registry: Registry, spec: MetricSpec): Histogram<L> {
+  return new Histogram<L>({ name: spec.name, help: spec.help, labelNames: spec.labels as L[], buckets: [...(spec.buckets ?? [])], registers: [registry] });
 }

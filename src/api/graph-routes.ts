@@ -6,10 +6,10 @@ import { loadServiceGraph } from '../store/graph-queries.js';
 import type { Router } from './router.js';
 import { allowParams, environmentParam, toIso, windowFromQuery } from './time-window.js';
 
-export function addGraphRoutes(router: Router, store: Store, maxWindowMs: number): void {
+export function addGraphRoutes(router: Router, store: Store, windows: { maxWindowMs: number; defaultWindowMs: number }): void {
   router.get('/api/v1/graph', async ({ query, res }) => {
     allowParams(query, ['start', 'end', 'format', 'environment']);
-    const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
+    const w = windowFromQuery(query, windows.defaultWindowMs, windows.maxWindowMs);
     const format = query.get('format') ?? 'json';
     if (format !== 'json' && format !== 'dot') throw new InputError('format must be json or dot');
     const g = await loadServiceGraph(store, w.startMs, w.endMs, environmentParam(query));

@@ -16,7 +16,7 @@ export interface RouteDeps {
 
 export function buildRoutes(deps: RouteDeps): Router {
   const router = new Router();
-  addGraphRoutes(router, deps.store, deps.config.api.maxWindowMs);
+  addGraphRoutes(router, deps.store, deps.config.api);
   addServiceRoutes(router, deps.store, deps.config);
   addIncidentRoutes(router, deps.incidents, deps.config);
   addTraceRoutes(router, deps.store);

@@ -20,11 +20,11 @@ export function parseQuantiles(raw: string | null): number[] {
 }
 
 export function addServiceRoutes(router: Router, store: Store, config: Config): void {
-  const { maxWindowMs, rawMaxWindowMs } = config.api;
+  const { maxWindowMs, rawMaxWindowMs, defaultWindowMs } = config.api;
 
   router.get('/api/v1/services', async ({ query }) => {
     allowParams(query, ['start', 'end', 'environment']);
-    const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
+    const w = windowFromQuery(query, defaultWindowMs, maxWindowMs);
     const services = await listServices(store, w.startMs, w.endMs, rawMaxWindowMs, environmentParam(query));
     return services.map((s) => ({
       name: s.name,
@@ -40,7 +40,7 @@ export function addServiceRoutes(router: Router, store: Store, config: Config): 
 
   router.get('/api/v1/services/:name/latency', async ({ params, query }) => {
     allowParams(query, ['start', 'end', 'quantiles', 'operation', 'environment']);
-    const w = windowFromQuery(query, 15 * 60_000, maxWindowMs);
+    const w = windowFromQuery(query, defaultWindowMs, maxWindowMs);
     const quantiles = parseQuantiles(query.get('quantiles'));
     const operation = query.get('operation') ?? '';
     if (params.name!.length > 512 || operation.length > 1024) throw new InputError('service or operation name too long');

@@ -10,6 +10,7 @@ import { LabelLimiter } from './label-limiter.js';
 import { childMap } from '../nested-map.js';
 import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './metric-families.js';
 import { metricsFlavor, type MetricsFlavor } from './metrics-flavor.js';
+import { GRAPH_METRICS } from '../metric-catalog.js';
 
 const SPAN_KIND_LABELS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_LABELS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
@@ -60,14 +61,15 @@ export class GraphMetrics {
     const SECONDS_BUCKETS = [...flavor.edgeBucketsSeconds];
     const SPAN_LABELS = [flavor.span.serviceLabel, 'span_name', 'span_kind', 'status_code', ...SPAN_ENV_LABELS];
     this.spanDurationDivisor = flavor.span.unit === 'ms' ? 1e6 : 1e9;
-    this.requests = new CounterFamily(registry, 'traces_service_graph_request_total', 'Requests between two nodes.', EDGE_LABELS, EDGE_ENV_LABELS);
-    this.failed = new CounterFamily(registry, 'traces_service_graph_request_failed_total', 'Failed requests between two nodes.', EDGE_LABELS, EDGE_ENV_LABELS);
-    this.serverSeconds = new HistogramFamily(registry, 'traces_service_graph_request_server_seconds', 'Server-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
-    this.clientSeconds = new HistogramFamily(registry, 'traces_service_graph_request_client_seconds', 'Client-side latency of requests between two nodes.', EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
-    this.unpaired = new Counter({ name: 'traces_service_graph_unpaired_spans_total', help: 'Client or server spans that found no counterpart within the wait.', labelNames: ['client', 'server'], registers });
-    this.dropped = new Counter({ name: 'traces_service_graph_dropped_spans_total', help: 'Spans evicted from pairing because too many were pending.', registers });
-    this.spanCalls = new CounterFamily(registry, flavor.span.calls, 'Spans by service, name, kind and status.', SPAN_LABELS, SPAN_ENV_LABELS);
-    this.spanDuration = new HistogramFamily(registry, flavor.span.duration, `Span durations in ${flavor.span.unit === 'ms' ? 'milliseconds' : 'seconds'}.`, SPAN_LABELS, [...flavor.span.buckets], SPAN_ENV_LABELS);
+    const G = GRAPH_METRICS;
+    this.requests = new CounterFamily(registry, G.requests.name, G.requests.help, EDGE_LABELS, EDGE_ENV_LABELS);
+    this.failed = new CounterFamily(registry, G.failed.name, G.failed.help, EDGE_LABELS, EDGE_ENV_LABELS);
+    this.serverSeconds = new HistogramFamily(registry, G.serverSeconds.name, G.serverSeconds.help, EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
+    this.clientSeconds = new HistogramFamily(registry, G.clientSeconds.name, G.clientSeconds.help, EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
+    this.unpaired = new Counter({ name: G.unpaired.name, help: G.unpaired.help, labelNames: ['client', 'server'], registers });
+    this.dropped = new Counter({ name: G.dropped.name, help: G.dropped.help, registers });
+    this.spanCalls = new CounterFamily(registry, flavor.span.calls.name, flavor.span.calls.help, SPAN_LABELS, SPAN_ENV_LABELS);
+    this.spanDuration = new HistogramFamily(registry, flavor.span.duration.name, flavor.span.duration.help, SPAN_LABELS, [...flavor.span.buckets], SPAN_ENV_LABELS);
     this.edgeLimit = new LabelLimiter(maxSeries);
     this.spanLimit = new LabelLimiter(maxSeries);
   }

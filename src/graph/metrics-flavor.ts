@@ -9,6 +9,8 @@
  *   `traces_spanmetrics_calls_total` and `traces_spanmetrics_latency` in seconds, label `service`), which is what
  *   the service table of Grafana's Tempo datasource reads.
  */
+import { GRAPH_METRICS, type MetricSpec } from '../metric-catalog.js';
+
 export type MetricsFlavorName = 'connector' | 'tempo';
 
 export interface MetricsFlavor {
@@ -16,8 +18,8 @@ export interface MetricsFlavor {
   /** Service-graph latency histograms (client and server side), seconds. */
   edgeBucketsSeconds: readonly number[];
   span: {
-    calls: string;
-    duration: string;
+    calls: MetricSpec;
+    duration: MetricSpec;
     /** Unit of the duration histogram: its buckets and observations. */
     unit: 'ms' | 's';
     buckets: readonly number[];
@@ -34,8 +36,8 @@ const exponential = (start: number, factor: number, count: number): number[] => 
 export function metricsFlavor(name: MetricsFlavorName, latencyBucketsMs?: readonly number[]): MetricsFlavor {
   const flavor: MetricsFlavor =
     name === 'tempo'
-      ? { name, edgeBucketsSeconds: exponential(0.1, 2, 8), span: { calls: 'traces_spanmetrics_calls_total', duration: 'traces_spanmetrics_latency', unit: 's', buckets: exponential(0.002, 2, 12), serviceLabel: 'service' } }
-      : { name, edgeBucketsSeconds: CONNECTOR_MS.map((ms) => ms / 1000), span: { calls: 'traces_span_metrics_calls_total', duration: 'traces_span_metrics_duration_milliseconds', unit: 'ms', buckets: CONNECTOR_MS, serviceLabel: 'service_name' } };
+      ? { name, edgeBucketsSeconds: exponential(0.1, 2, 8), span: { calls: GRAPH_METRICS.tempoSpanCalls, duration: GRAPH_METRICS.tempoSpanLatency, unit: 's', buckets: exponential(0.002, 2, 12), serviceLabel: 'service' } }
+      : { name, edgeBucketsSeconds: CONNECTOR_MS.map((ms) => ms / 1000), span: { calls: GRAPH_METRICS.spanCalls, duration: GRAPH_METRICS.spanDuration, unit: 'ms', buckets: CONNECTOR_MS, serviceLabel: 'service_name' } };
   // FAULTLINE_METRICS_LATENCY_BUCKETS replaces both bucket lists (say, for builds that run for minutes), as the
   // generators' own settings do; set it to the same list there when both feed one Prometheus.
   if (!latencyBucketsMs) return flavor;

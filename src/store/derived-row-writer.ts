@@ -3,7 +3,9 @@
  * once a second or every `flushRows` rows. These rows are not part of any export ack, so a failed write is kept and
  * retried on the next flush; beyond `maxBuffered` rows waiting, the oldest blocks are dropped and counted.
  */
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { SELF_METRICS } from '../metric-catalog.js';
+import { counterOf } from '../self-metrics.js';
 import type { EdgeCall, SpanTiming } from '../graph/edge-call.js';
 import type { Logger } from '../log.js';
 import type { Store } from './clickhouse-store.js';
@@ -36,7 +38,7 @@ export class DerivedRowWriter {
     registry: Registry,
     private readonly log: Logger,
   ) {
-    this.dropped = new Counter({ name: 'faultline_derived_rows_dropped_total', help: 'Derived graph rows dropped after the store stayed unavailable.', labelNames: ['table'], registers: [registry] });
+    this.dropped = counterOf<'table'>(registry, SELF_METRICS.derivedRowsDropped);
   }
 
   start(): void {
