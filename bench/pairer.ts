@@ -3,7 +3,7 @@
  * simulated 50k spans/s, settled every 240 ms of simulated time with a 10 s pair wait, four times over. Prints CPU
  * time per span for add + settle (the first pass includes the first touch of the tables' memory).
  */
-import { SpanPairer } from '../src/graph/span-pairer.js';
+import { SpanPairer } from '../src/graph/pairing/index.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
 

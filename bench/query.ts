@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFaultline } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { SpanPairer } from '../src/graph/span-pairer.js';
+import { SpanPairer } from '../src/graph/pairing/index.js';
 import { silentLogger } from '../src/log.js';
 import { createSelfMetrics } from '../src/self-metrics.js';
 import { openStore, type Store } from '../src/store/clickhouse-store.js';

@@ -4,7 +4,7 @@
  */
 import { Counter, type Registry } from 'prom-client';
 import { SpanKind } from '../span.js';
-import type { SpanDigest } from './span-digest.js';
+import type { SpanDigest } from './pairing/index.js';
 import type { EdgeCall } from './edge-call.js';
 import { LabelLimiter } from './label-limiter.js';
 import { childMap } from '../nested-map.js';

@@ -10,7 +10,7 @@ import { loadMigrationFiles, loadQuery } from '../../src/store/query-files.js';
 import { renderDdl } from '../../src/store/render-ddl.js';
 import { spansToNative } from '../../src/store/span-rows.js';
 import { loadTrace } from '../../src/store/trace-lookup.js';
-import { SpanPairer } from '../../src/graph/span-pairer.js';
+import { SpanPairer } from '../../src/graph/pairing/index.js';
 import { createSelfMetrics } from '../../src/self-metrics.js';
 import { DerivedRowWriter } from '../../src/store/derived-row-writer.js';
 import type { Span } from '../../src/span.js';

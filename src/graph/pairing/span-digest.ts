@@ -3,10 +3,10 @@
  * span names), in typed arrays. Taken when an export is accepted, so the decoded spans need not stay alive until
  * their insert commits; the pairer and the span metrics read it after the commit.
  */
-import { SpanKind, type Span } from '../span.js';
+import { SpanKind, type Span } from '../../span.js';
 import { spanKeyOf, traceFingerprintOf } from './span-key.js';
-import { environmentOf } from './environment.js';
-import { virtualPeerOf, type NodeKind } from './virtual-peer.js';
+import { environmentOf } from '../environment.js';
+import { virtualPeerOf, type NodeKind } from '../virtual-peer.js';
 
 export const PEER_KINDS: readonly Exclude<NodeKind, 'service'>[] = ['database', 'messaging', 'external'];
 export const NO_PEER = 255;

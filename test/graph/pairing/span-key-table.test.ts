@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SpanKeyTable } from '../../src/graph/span-key-table.js';
-import { spanKeyOf, traceFingerprintOf } from '../../src/graph/span-key.js';
-import { Random } from '../sim/random.js';
+import { SpanKeyTable } from '../../../src/graph/pairing/span-key-table.js';
+import { spanKeyOf, traceFingerprintOf } from '../../../src/graph/pairing/span-key.js';
+import { Random } from '../../sim/random.js';
 
 describe('SpanKeyTable', () => {
   it('agrees with a Map over random inserts, overwrites and deletes while it grows', () => {

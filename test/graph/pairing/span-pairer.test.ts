@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeCall, PairingListener, SpanTiming } from '../../src/graph/edge-call.js';
-import { selfTime } from '../../src/graph/self-time.js';
-import { SpanPairer } from '../../src/graph/span-pairer.js';
-import { SpanKind, type Span } from '../../src/span.js';
-import { Random } from '../sim/random.js';
-import { simulate, type EdgeTruth } from '../sim/simulate.js';
-import { ciPipeline, platform, shop, type Topology } from '../sim/topology.js';
+import type { EdgeCall, PairingListener, SpanTiming } from '../../../src/graph/edge-call.js';
+import { selfTime } from '../../../src/graph/pairing/self-time.js';
+import { SpanPairer } from '../../../src/graph/pairing/span-pairer.js';
+import { SpanKind, type Span } from '../../../src/span.js';
+import { Random } from '../../sim/random.js';
+import { simulate, type EdgeTruth } from '../../sim/simulate.js';
+import { ciPipeline, platform, shop, type Topology } from '../../sim/topology.js';
 
 function collect() {
   const edges: EdgeCall[] = [];

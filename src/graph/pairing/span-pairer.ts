@@ -8,15 +8,15 @@
  * numeric span keys (pending-spans.ts, span-key-table.ts), not in a Map of objects: the GC then has next to nothing
  * to trace or promote per span, which measured as the largest cost of the graph stage.
  */
-import { SPAN_KIND_NAMES, SpanKind, StatusCode, type Span } from '../span.js';
-import type { PairingListener } from './edge-call.js';
+import { SPAN_KIND_NAMES, SpanKind, StatusCode, type Span } from '../../span.js';
+import type { PairingListener } from '../edge-call.js';
 import { LinkPool, NIL } from './link-pool.js';
 import { FAILED, ORPHAN, PAIRED, PendingSpans } from './pending-spans.js';
 import { selfTime } from './self-time.js';
 import { SpanKeyTable } from './span-key-table.js';
-import { digestSpans, PEER_KINDS, type SpanDigest } from './span-digest.js';
+import { digestSpans, NO_PEER, PEER_KINDS, type SpanDigest } from './span-digest.js';
 import { StringInterner } from './string-interner.js';
-import { connectionTypeOf } from './virtual-peer.js';
+import { connectionTypeOf } from '../virtual-peer.js';
 
 export interface SpanPairerOptions {
   waitMs: number;
@@ -226,8 +226,9 @@ export class SpanPairer {
     });
     const paired = (flags & PAIRED) !== 0;
     if (isCaller(kind) && !paired) {
-      const peerKind = PEER_KINDS[p.peerKind[i]!];
-      if (peerKind) {
+      const peerIndex = p.peerKind[i]!;
+      if (peerIndex !== NO_PEER) {
+        const peerKind = PEER_KINDS[peerIndex]!;
         const server = p.peerName[i]!;
         // Only an HTTP-like peer that is known to serve requests is that service (its server span went missing);
         // a database or queue is never merged into a service of the same name, nor a caller into itself.
