@@ -82,12 +82,12 @@ async function main(): Promise<void> {
   const store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
   try {
     await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
-    const [stored] = await store.query<{ spans: number; lastMs: number }>('span_extent');
+    const [stored] = await store.query('span_extent');
     const reuse = keep !== undefined && Number(stored?.spans ?? 0) > 0;
     const { spans, seconds, end } = reuse ? { spans: Number(stored!.spans), seconds: 0, end: Math.ceil(Number(stored!.lastMs) / 60_000) * 60_000 } : await load(store);
     // A bulk load leaves many small parts; a running store merges them in the background. Measure the merged state.
     for (const table of ['otel_traces', 'span_rollup_1m', 'edge_rollup_1m']) await store.command(loadQuery('optimize_table'), { table });
-    const sizes = await store.query<{ table: string; rows: number; bytes: number }>('storage_per_table');
+    const sizes = await store.query('storage_per_table');
     const traces = sizes.find((s) => s.table === 'otel_traces')!;
     if (reuse) console.log(`reusing ${spans.toLocaleString('en-US')} spans in ${dir}`);
     else console.log(`loaded ${spans.toLocaleString('en-US')} spans (50 services, 500 operations, ${HOURS} h) in ${seconds.toFixed(1)} s (${Math.round(spans / seconds).toLocaleString('en-US')} spans/s)`);
@@ -95,11 +95,11 @@ async function main(): Promise<void> {
     const raw = 6 * HOUR;
     await time('(a) one service P50/P99, 1 h (raw, exact)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
     await time('(b) all services P99, 1 h (raw, exact)', () => listServices(store, end - HOUR, end, raw));
-    const edge = await store.query<{ source: string; target: string }>('graph_edges', { start: end - HOUR, end, environment: '' });
+    const edge = await store.query('graph_edges', { start: end - HOUR, end, environment: '' });
     const e = edge[Math.floor(edge.length / 2)]!;
     await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () => edgeLatency(store, e.source, e.target, end - 24 * HOUR, end));
     await time('(a\') one service P50/P99, 24 h (rollup)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
-    const traceIds = (await store.query<{ traceId: string }>('trace_ids_sample', { limit: 200 })).map((r) => r.traceId);
+    const traceIds = (await store.query('trace_ids_sample', { limit: 200 })).map((r) => r.traceId);
     let next = 0;
     await time('(t) one trace by id (lookup table)', async () => {
       if ((await loadTrace(store, traceIds[next++ % traceIds.length]!)).length === 0) throw new Error('trace not found');

@@ -107,7 +107,7 @@ describe('faultline serve', () => {
 
     const store = await openStore({ dataDir, clickhouseUrl: undefined });
     await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
-    const ids = new Set((await store.query<{ spanId: string }>('spans_for_traces', { traceIds: [...new Set(acked.map((s) => s.traceId))] })).map((r) => r.spanId));
+    const ids = new Set((await store.query('spans_for_traces', { traceIds: [...new Set(acked.map((s) => s.traceId))] })).map((r) => r.spanId));
     await store.close();
     const missing = acked.filter((s) => !ids.has(s.spanId));
     expect(missing).toHaveLength(0);
@@ -152,7 +152,7 @@ describe('faultline serve', () => {
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
     const store = await openStore({ dataDir, clickhouseUrl: undefined });
-    const ids = new Set((await store.query<{ spanId: string }>('spans_for_traces', { traceIds })).map((r) => r.spanId));
+    const ids = new Set((await store.query('spans_for_traces', { traceIds })).map((r) => r.spanId));
     await store.close();
     expect(acked.filter((s) => !ids.has(s.spanId))).toHaveLength(0);
   }, 120_000);

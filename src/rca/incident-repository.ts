@@ -38,14 +38,14 @@ export class IncidentRepository {
   }
 
   async get(id: string): Promise<Report | undefined> {
-    const [row] = await this.store.query<{ report: string }>('incident_get', { id });
+    const [row] = await this.store.query('incident_get', { id });
     return row ? (JSON.parse(row.report) as Report) : undefined;
   }
 
   /** Many reports at once: a webhook call with a thousand alerts is one read, not a thousand. */
   async findByDedupKeys(dedupKeys: string[]): Promise<Map<string, Report>> {
     if (dedupKeys.length === 0) return new Map();
-    const rows = await this.store.query<{ dedupKey: string; report: string }>('incident_by_dedup_keys', { dedupKeys: [...new Set(dedupKeys)] });
+    const rows = await this.store.query('incident_by_dedup_keys', { dedupKeys: [...new Set(dedupKeys)] });
     return new Map(rows.map((r) => [r.dedupKey, JSON.parse(r.report) as Report]));
   }
 
@@ -57,12 +57,12 @@ export class IncidentRepository {
   }
 
   async findByDedupKey(dedupKey: string): Promise<Report | undefined> {
-    const [row] = await this.store.query<{ report: string }>('incident_by_dedup_key', { dedupKey });
+    const [row] = await this.store.query('incident_by_dedup_key', { dedupKey });
     return row ? (JSON.parse(row.report) as Report) : undefined;
   }
 
   async list(filter: IncidentFilter): Promise<Report[]> {
-    const rows = await this.store.query<{ report: string }>('incident_list', {
+    const rows = await this.store.query('incident_list', {
       service: filter.service ?? '',
       status: filter.status ?? '',
       start: filter.startMs ?? 0,
@@ -74,6 +74,6 @@ export class IncidentRepository {
   }
 
   async unfinished(): Promise<Report[]> {
-    return (await this.store.query<{ report: string }>('incident_unfinished')).map((r) => JSON.parse(r.report) as Report);
+    return (await this.store.query('incident_unfinished')).map((r) => JSON.parse(r.report) as Report);
   }
 }

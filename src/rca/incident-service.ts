@@ -109,7 +109,7 @@ export class IncidentService {
       const presenceKey = `${a.service}\u0000${a.environment ?? ''}\u0000${searchFrom}`;
       let traced = presence.get(presenceKey);
       if (traced === undefined) {
-        const [row] = await this.store.query<{ found: number }>('service_has_spans', { service: a.service, environment: a.environment ?? '', start: searchFrom, end: searchTo + 60_000 });
+        const [row] = await this.store.query('service_has_spans', { service: a.service, environment: a.environment ?? '', start: searchFrom, end: searchTo + 60_000 });
         traced = Number(row?.found ?? 0) > 0;
         presence.set(presenceKey, traced);
       }

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { StoreRefusedError, StoreUnavailableError } from '../errors.js';
 import { loadQuery } from './query-files.js';
+import type { QueryName, QueryRows } from './query-catalog.js';
 
 export type QueryParams = Record<string, unknown>;
 
@@ -39,8 +40,8 @@ export interface Store {
   readonly location: string;
   /** The name a table of queries/ (`otel_traces`, ...) has in this store. */
   tableName(name: string): string;
-  /** Runs `queries/<name>.sql` with typed `{param:Type}` bindings and returns its rows. */
-  query<T>(name: string, params?: QueryParams): Promise<T[]>;
+  /** Runs `queries/<name>.sql` with typed `{param:Type}` bindings and returns its rows (typed by query-catalog.ts). */
+  query<N extends QueryName>(name: N, params?: QueryParams): Promise<QueryRows[N][]>;
   /** Runs SQL read from elsewhere (tests run other tools' SQL through it); `what` names it in errors. */
   querySql<T>(sql: string, params: QueryParams, what: string): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, INSERT ... SELECT). */
@@ -88,8 +89,8 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
     kind,
     location,
     tableName: tables,
-    query<T>(name: string, params: QueryParams = {}): Promise<T[]> {
-      return this.querySql<T>(loadQuery(name), params, `query ${name}`);
+    query<N extends QueryName>(name: N, params: QueryParams = {}): Promise<QueryRows[N][]> {
+      return this.querySql<QueryRows[N]>(loadQuery(name), params, `query ${name}`);
     },
     async querySql<T>(sql: string, params: QueryParams, what: string): Promise<T[]> {
       try {

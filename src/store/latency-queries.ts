@@ -3,6 +3,7 @@
  * window edges); longer ones read the per-minute rollups (DDSketch, 0.5% relative error, minute-aligned).
  */
 import type { Store } from './clickhouse-store.js';
+import type { LatencyRow } from './query-catalog.js';
 
 export const MAX_QUANTILES = 5;
 
@@ -40,7 +41,7 @@ export async function serviceLatency(store: Store, req: LatencyRequest, rawMaxWi
   if (req.quantiles.length === 0 || req.quantiles.length > MAX_QUANTILES) throw new Error(`1..${MAX_QUANTILES} quantiles`);
   const slots = Array.from({ length: MAX_QUANTILES }, (_, i) => req.quantiles[Math.min(i, req.quantiles.length - 1)]!);
   const source = useRaw(req.startMs, req.endMs, rawMaxWindowMs) ? 'raw' : 'rollup';
-  const [row] = await store.query<{ count: number; errors: number; quantilesNs: number[] }>(`service_latency_${source}`, {
+  const [row] = await store.query(`service_latency_${source}`, {
     service: req.service,
     operation: req.operation,
     environment: req.environment ?? '',
@@ -64,9 +65,8 @@ export async function serviceLatency(store: Store, req: LatencyRequest, rawMaxWi
 export async function listServices(store: Store, startMs: number, endMs: number, rawMaxWindowMs: number, environment = ''): Promise<ServiceSummary[]> {
   const params = { start: startMs, end: endMs, environment };
   const source = useRaw(startMs, endMs, rawMaxWindowMs) ? 'raw' : 'rollup';
-  type Row = { name: string; kind?: string; spanCount: number; requests?: number; errors: number; quantilesNs: number[] };
-  const [services, virtual] = await Promise.all([store.query<Row>(`services_${source}`, params), store.query<Row>('virtual_nodes', params)]);
-  const toSummary = (r: Row, kind: string): ServiceSummary => ({
+  const [services, virtual] = await Promise.all([store.query(`services_${source}`, params), store.query('virtual_nodes', params)]);
+  const toSummary = (r: LatencyRow, kind: string): ServiceSummary => ({
     name: r.name,
     kind,
     spanCount: Number(r.spanCount),
@@ -89,7 +89,7 @@ export interface EdgeLatency {
 
 /** One edge's calls and latency over a window, from the edge rollup. */
 export async function edgeLatency(store: Store, client: string, server: string, startMs: number, endMs: number, environment = ''): Promise<EdgeLatency> {
-  const [row] = await store.query<EdgeLatency>('edge_latency_rollup', { client, server, start: startMs, end: endMs, environment });
+  const [row] = await store.query('edge_latency_rollup', { client, server, start: startMs, end: endMs, environment });
   return {
     calls: Number(row?.calls ?? 0),
     errors: Number(row?.errors ?? 0),

@@ -36,7 +36,7 @@ export async function runMigrations(store: Store, opts: DdlOptions, log: Logger,
 }
 
 async function applyPending(store: Store, opts: DdlOptions, log: Logger, untilVersion: number): Promise<MigrationResult> {
-  const done = new Set((await store.query<{ version: number }>('schema_migrations_applied')).map((r) => Number(r.version)));
+  const done = new Set((await store.query('schema_migrations_applied')).map((r) => Number(r.version)));
   if (done.size === 0) await refuseForeignTracesTable(store, opts);
   const applied: number[] = [];
   let current = 0;
@@ -65,7 +65,7 @@ async function applyPending(store: Store, opts: DdlOptions, log: Logger, untilVe
  */
 async function refuseForeignTracesTable(store: Store, opts: DdlOptions): Promise<void> {
   const table = store.tableName(opts.cluster ? 'otel_traces_local' : 'otel_traces');
-  const [row] = await store.query<{ statement: string }>('show_create_table', { table });
+  const [row] = await store.query('show_create_table', { table });
   if (!row || row.statement.includes(FAULTLINE_SORT_KEY)) return;
   throw new StoreRefusedError(
     `table ${table} already exists and faultline did not create it (the Collector's clickhouseexporter makes one of that name); ` +
@@ -81,7 +81,7 @@ async function acquireLock(store: Store, holder: string, lock: MigrationLockOpti
   let waitingFor: string | undefined;
   for (;;) {
     await new Promise((r) => setTimeout(r, lock.settleMs));
-    const [first] = await store.query<{ holder: string; atMs: number }>('migration_lock_holder', { leaseSeconds: lock.leaseSeconds });
+    const [first] = await store.query('migration_lock_holder', { leaseSeconds: lock.leaseSeconds });
     // Our own request expired while we waited (a holder took the whole lease): ask again.
     if (!first) {
       await store.command(loadQuery('migration_lock_request'), { holder });

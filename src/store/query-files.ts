@@ -1,6 +1,7 @@
 /** Loads SQL from `queries/` by name. All SQL lives there; TypeScript only names it. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { CommandName, QueryName } from './query-catalog.js';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's `queries/` folder, found from this file whether it runs from src/ or dist/src/. */
@@ -20,7 +21,7 @@ function findQueriesDir(start: string): string {
 const cache = new Map<string, string>();
 
 /** The text of `queries/<name>.sql`, read once. */
-export function loadQuery(name: string): string {
+export function loadQuery(name: QueryName | CommandName): string {
   let sql = cache.get(name);
   if (sql === undefined) {
     if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`invalid query name ${name}`);

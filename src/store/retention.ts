@@ -18,7 +18,7 @@ export function retentionDaysOf(createStatement: string): number | undefined {
 
 export async function applyRetention(store: Store, opts: DdlOptions, log: Logger): Promise<boolean> {
   const table = store.tableName(opts.cluster ? 'otel_traces_local' : 'otel_traces');
-  const [row] = await store.query<{ statement: string }>('show_create_table', { table });
+  const [row] = await store.query('show_create_table', { table });
   const current = row ? retentionDaysOf(row.statement) : undefined;
   if (current === opts.retentionDays) return false;
   log.info('changing data retention', { fromDays: current, toDays: opts.retentionDays });

@@ -24,7 +24,7 @@ export interface TraceSpanRow {
   links: { traceId: string; spanId: string }[];
 }
 
-interface StoredRow extends Omit<TraceSpanRow, 'events' | 'links'> {
+export interface StoredTraceRow extends Omit<TraceSpanRow, 'events' | 'links'> {
   eventTimesNs: string[];
   eventNames: string[];
   eventAttributes: Record<string, string>[];
@@ -36,7 +36,7 @@ interface StoredRow extends Omit<TraceSpanRow, 'events' | 'links'> {
 export const MAX_TRACE_SPANS = 50_000;
 
 export async function loadTrace(store: Store, traceId: string): Promise<TraceSpanRow[]> {
-  const rows = await store.query<StoredRow>('trace_spans', { traceId, maxSpans: MAX_TRACE_SPANS });
+  const rows = await store.query('trace_spans', { traceId, maxSpans: MAX_TRACE_SPANS });
   return rows.map(({ eventTimesNs, eventNames, eventAttributes, linkTraceIds, linkSpanIds, ...span }) => ({
     ...span,
     events: eventTimesNs.map((timeNs, i) => ({ timeNs, name: eventNames[i] ?? '', attributes: eventAttributes[i] ?? {} })),

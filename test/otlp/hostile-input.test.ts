@@ -26,7 +26,7 @@ async function postJson(body: Buffer | string): Promise<{ status: number; json: 
   return { status: res.status, json: JSON.parse(await res.text()) };
 }
 
-const stored = async (traceIds: string[]) => (await h.app.store.query<{ spanId: string }>('spans_for_traces', { traceIds: [...new Set(traceIds)] })).length;
+const stored = async (traceIds: string[]) => (await h.app.store.query('spans_for_traces', { traceIds: [...new Set(traceIds)] })).length;
 
 describe('hostile input', () => {
   it('a request touching 101 days fails alone; the honest requests batched with it are committed', async () => {

@@ -58,7 +58,7 @@ interface StoredSpan {
 
 async function stored(spans: Span[]): Promise<StoredSpan[]> {
   const traceIds = [...new Set(spans.map((s) => s.traceId))];
-  return h.app.store.query<StoredSpan>('spans_for_traces', { traceIds });
+  return h.app.store.query('spans_for_traces', { traceIds });
 }
 
 function expected(spans: Span[]) {

@@ -32,10 +32,10 @@ describe('store migrations', () => {
     expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
     await store.insertNative('otel_traces', spansToNative(spans));
-    const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
+    const [ddl] = await store.query('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
     expect(ddl!.statement).toMatch(/`TraceId` String CODEC\(ZSTD\(1\)\)/); // 0007
-    const [rollupDdl] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
+    const [rollupDdl] = await store.query('show_create_table', { table: 'span_rollup_1m' });
     expect(rollupDdl!.statement).toMatch(/TTL Minute \+ toIntervalDay\(3\)/);
     await store.close();
 
@@ -43,7 +43,7 @@ describe('store migrations', () => {
     const second = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
     expect(second.applied).toEqual([]);
     expect(second.current).toBe(first.current);
-    const [row] = await store.query<{ count: number }>('span_count', { service: '' });
+    const [row] = await store.query('span_count', { service: '' });
     expect(row!.count).toBe(spans.length);
     await store.close();
   });
@@ -61,7 +61,7 @@ describe('store migrations', () => {
       for (const [now, then] of v4) sql = sql.replace(now, then);
       for (const stmt of renderDdl(sql, { cluster: undefined, retentionDays: 3 })) await store.command(stmt);
     }
-    const [oldDdl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
+    const [oldDdl] = await store.query('show_create_table', { table: 'otel_traces' });
     expect(oldDdl!.statement).toContain('ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)');
     // ... and recorded them, as that version did.
     await store.command(loadQuery('schema_migrations_create'));
@@ -87,7 +87,7 @@ describe('store migrations', () => {
     const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
     expect(upgrade.applied).toEqual([5, 6, 7, 8, 9, 10]);
     expect(await snapshot(store)).toEqual(before);
-    const [ddl] = await store.query<{ statement: string }>('show_create_table', { table: 'otel_traces' });
+    const [ddl] = await store.query('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toContain('ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)');
     expect(ddl!.statement).toContain('INDEX idx_trace_id TraceId TYPE bloom_filter');
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
@@ -97,7 +97,7 @@ describe('store migrations', () => {
     // 0010: a trace stored before the lookup table existed is found through it.
     const trace = spans[0]!.traceId;
     expect((await loadTrace(store, trace)).map((s) => s.spanId).sort()).toEqual(spans.filter((s) => s.traceId === trace).map((s) => s.spanId).sort());
-    const [rollup] = await store.query<{ statement: string }>('show_create_table', { table: 'span_rollup_1m' });
+    const [rollup] = await store.query('show_create_table', { table: 'span_rollup_1m' });
     expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute, Environment)'); // 0008
     // The new views feed the swapped-in rollups.
     await writeDerived(store, simulate(ciPipeline, { seed: 7, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 20 }).spans);
@@ -121,6 +121,6 @@ async function writeDerived(store: Store, spans: Span[]): Promise<void> {
 
 /** Counts that a rebuild must keep: spans, and the calls and p99s the rollups hold. */
 async function snapshot(store: Store): Promise<Record<string, number | number[]>> {
-  const [row] = await store.query<Record<string, unknown>>('store_snapshot');
+  const [row] = await store.query('store_snapshot');
   return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Array.isArray(v) ? v.map(Number) : Number(v)]));
 }

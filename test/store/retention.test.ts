@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 const ttlDays = async (table: string) => {
-  const [row] = await h.app.store.query<{ statement: string }>('show_create_table', { table });
+  const [row] = await h.app.store.query('show_create_table', { table });
   return retentionDaysOf(row!.statement);
 };
 

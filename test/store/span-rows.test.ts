@@ -41,7 +41,7 @@ describe('spansToNative', () => {
       attributes: { [`k ${text}`]: text, plain: 'x' },
     }));
     await store.insertNative('otel_traces', spansToNative(spans));
-    const rows = await store.query<{ traceId: string; name: string; serviceName: string; attributes: Record<string, string>; startNs: string }>('spans_for_traces', { traceIds: spans.map((s) => s.traceId) });
+    const rows = await store.query('spans_for_traces', { traceIds: spans.map((s) => s.traceId) });
     await store.close();
     expect(rows).toHaveLength(spans.length);
     for (const s of spans) {

@@ -1,0 +1,70 @@
+/**
+ * Every statement in queries/*.sql by name, once: what a SELECT returns per row, and which files are statements that
+ * return nothing. `store.query('name')` and `loadQuery('name')` take only these names, so a typo fails the build;
+ * test/store/query-catalog.test.ts checks that every file is listed and every listed name is a file.
+ */
+import type { EdgeRow, NodeRow } from '../graph/service-graph.js';
+import type { EdgeLatency } from './latency-queries.js';
+import type { StoredTraceSpan } from './request-traces.js';
+import type { StoredTraceRow } from './trace-lookup.js';
+
+/** A latency summary row: one service (or virtual node) with its counts and quantiles. */
+export interface LatencyRow {
+  name: string;
+  kind?: string;
+  spanCount: number;
+  requests?: number;
+  errors: number;
+  quantilesNs: number[];
+}
+
+type Report = { report: string };
+
+export interface QueryRows {
+  edge_latency_rollup: EdgeLatency;
+  graph_edges: EdgeRow;
+  graph_nodes: NodeRow;
+  incident_by_dedup_key: Report;
+  incident_by_dedup_keys: Report & { dedupKey: string };
+  incident_get: Report;
+  incident_list: Report;
+  incident_unfinished: Report;
+  migration_lock_holder: { holder: string; atMs: number };
+  rca_request_sample: { traceId: string; spanId: string };
+  rca_trace_spans: StoredTraceSpan;
+  schema_migrations_applied: { version: number };
+  service_has_spans: { found: number };
+  service_latency_raw: { count: number; errors: number; quantilesNs: number[] };
+  service_latency_rollup: { count: number; errors: number; quantilesNs: number[] };
+  services_raw: LatencyRow;
+  services_rollup: LatencyRow;
+  show_create_table: { statement: string };
+  span_count: { count: number };
+  span_extent: { spans: number; lastMs: number };
+  /** Every span of some traces, a scan (tests and checks; one trace is trace_spans). */
+  spans_for_traces: { traceId: string; spanId: string; parentSpanId: string; name: string; kind: string; serviceName: string; startNs: string; durationNs: number; statusCode: string; attributes: Record<string, string>; eventTimesNs: string[]; eventNames: string[]; linkTraceIds: string[] };
+  storage_per_table: { table: string; rows: number; bytes: number };
+  store_snapshot: Record<string, unknown>;
+  table_rows: { count: number };
+  trace_ids_sample: { traceId: string };
+  trace_spans: StoredTraceRow;
+  virtual_nodes: LatencyRow;
+}
+
+/** Statements that return no rows (DDL, inserts, deletes), run with store.command(loadQuery(name)). */
+export const COMMANDS = ['insert_native_file', 'migration_lock_create', 'migration_lock_release', 'migration_lock_request', 'optimize_table', 'schema_migrations_create'] as const;
+
+export type QueryName = keyof QueryRows;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** The names of QueryRows at run time (the compiler checks the two lists match). */
+export const QUERY_NAMES = [
+  'edge_latency_rollup', 'graph_edges', 'graph_nodes', 'incident_by_dedup_key', 'incident_by_dedup_keys', 'incident_get', 'incident_list',
+  'incident_unfinished', 'migration_lock_holder', 'rca_request_sample', 'rca_trace_spans', 'schema_migrations_applied', 'service_has_spans',
+  'service_latency_raw', 'service_latency_rollup', 'services_raw', 'services_rollup', 'show_create_table', 'span_count', 'span_extent',
+  'spans_for_traces', 'storage_per_table', 'store_snapshot', 'table_rows', 'trace_ids_sample', 'trace_spans', 'virtual_nodes',
+] as const satisfies readonly QueryName[];
+
+type Unlisted = Exclude<QueryName, (typeof QUERY_NAMES)[number]>;
+/** Fails to compile when QueryRows has a name QUERY_NAMES lacks. */
+export const QUERY_NAMES_COMPLETE: [Unlisted] extends [never] ? true : Unlisted = true;
