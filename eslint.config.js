@@ -16,7 +16,14 @@ const layers = FLOW.map((folder, i) => ({
         patterns: [
           ...FLOW.slice(i + 1).map((later) => ({ group: [`../${later}/*`, `../../${later}/*`], message: message(folder, later) })),
           // The pairer's internals stay behind its entry point.
-          ...(folder === 'graph' ? [] : [{ group: ['../graph/pairing/*', '!../graph/pairing/index.js'], message: 'import the pairer through src/graph/pairing/index.js' }]),
+          ...(folder === 'graph'
+            ? []
+            : [
+                {
+                  group: ['../graph/pairing/*', '!../graph/pairing/index.js'],
+                  message: 'import the pairer through src/graph/pairing/index.js',
+                },
+              ]),
         ],
       },
     ],
@@ -37,13 +44,33 @@ export default tseslint.config(
     files: ['src/*.ts'],
     ignores: ['src/app.ts', 'src/main.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: FLOW.map((f) => `./${f}/*`), message: 'shared files at the top of src/ must not import a stage (otlp, graph, store, rca, api)' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: FLOW.map((f) => `./${f}/*`),
+              message: 'shared files at the top of src/ must not import a stage (otlp, graph, store, rca, api)',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/app.ts', 'src/graph/graph-metrics.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['./graph/pairing/*', './pairing/*', '!./graph/pairing/index.js', '!./pairing/index.js'], message: 'import the pairer through src/graph/pairing/index.js' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./graph/pairing/*', './pairing/*', '!./graph/pairing/index.js', '!./pairing/index.js'],
+              message: 'import the pairer through src/graph/pairing/index.js',
+            },
+          ],
+        },
+      ],
     },
   },
 );

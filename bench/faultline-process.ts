@@ -20,7 +20,14 @@ export async function startFaultlineProcess(name: string): Promise<FaultlineProc
   // BENCH_NODE_ARGS (say, "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles faultline under the bench's load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
-    env: { ...process.env, FAULTLINE_DATA_DIR: dataDir, FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`, FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`, FAULTLINE_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      FAULTLINE_DATA_DIR: dataDir,
+      FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+      FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`,
+      FAULTLINE_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const stop = async (): Promise<void> => {
@@ -31,7 +38,11 @@ export async function startFaultlineProcess(name: string): Promise<FaultlineProc
     rmSync(dataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 60_000;
-  while (!(await fetch(`http://127.0.0.1:${apiPort}/readyz`).then((r) => r.ok).catch(() => false))) {
+  while (
+    !(await fetch(`http://127.0.0.1:${apiPort}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false))
+  ) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await stop();
       throw new Error('faultline did not start');

@@ -20,9 +20,15 @@ const REQUESTS = Number(process.env.REQUESTS ?? 600);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 
 function makeRequests(): Buffer[] {
-  const spans = simulate(shop, { seed: 9, startMs: Date.now() - 30 * 60_000, durationMs: 20 * 60_000, requests: Math.ceil((REQUESTS * SPANS_PER_REQUEST) / 12) }).spans;
+  const spans = simulate(shop, {
+    seed: 9,
+    startMs: Date.now() - 30 * 60_000,
+    durationMs: 20 * 60_000,
+    requests: Math.ceil((REQUESTS * SPANS_PER_REQUEST) / 12),
+  }).spans;
   const out: Buffer[] = [];
-  for (let i = 0; i + SPANS_PER_REQUEST <= spans.length && out.length < REQUESTS; i += SPANS_PER_REQUEST) out.push(encodeProto(spans.slice(i, i + SPANS_PER_REQUEST)));
+  for (let i = 0; i + SPANS_PER_REQUEST <= spans.length && out.length < REQUESTS; i += SPANS_PER_REQUEST)
+    out.push(encodeProto(spans.slice(i, i + SPANS_PER_REQUEST)));
   return out;
 }
 
@@ -39,7 +45,15 @@ async function waitReady(child: ChildProcess, probe: () => Promise<boolean>): Pr
 async function drive(port: number, requests: Buffer[]): Promise<{ seconds: number; failed: number }> {
   const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
   const send = (b: Buffer) =>
-    new Promise<boolean>((resolve) => client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (x: Buffer) => x, (x: Buffer) => x, b, (err) => resolve(!err)));
+    new Promise<boolean>((resolve) =>
+      client.makeUnaryRequest(
+        '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        (x: Buffer) => x,
+        (x: Buffer) => x,
+        b,
+        (err) => resolve(!err),
+      ),
+    );
   // Warm-up, not timed.
   for (const b of requests.slice(0, 4)) await send(b);
   let next = 0;
@@ -58,7 +72,14 @@ async function drive(port: number, requests: Buffer[]): Promise<{ seconds: numbe
   return { seconds, failed };
 }
 
-async function run(label: string, args: string[], env: Record<string, string>, port: number, probe: () => Promise<boolean>, requests: Buffer[]): Promise<number> {
+async function run(
+  label: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  probe: () => Promise<boolean>,
+  requests: Buffer[],
+): Promise<number> {
   // BENCH_NODE_ARGS (say, "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under this load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -66,7 +87,9 @@ async function run(label: string, args: string[], env: Record<string, string>, p
     await waitReady(child, probe);
     const { seconds, failed } = await drive(port, requests);
     const rate = ((requests.length - failed) * SPANS_PER_REQUEST) / seconds;
-    console.log(`${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(10)} spans/s  (${requests.length} requests x ${SPANS_PER_REQUEST} spans in ${seconds.toFixed(2)} s, ${failed} failed)`);
+    console.log(
+      `${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(10)} spans/s  (${requests.length} requests x ${SPANS_PER_REQUEST} spans in ${seconds.toFixed(2)} s, ${failed} failed)`,
+    );
     return rate;
   } finally {
     child.kill('SIGTERM');
@@ -77,14 +100,18 @@ async function run(label: string, args: string[], env: Record<string, string>, p
 async function main(): Promise<void> {
   const requests = makeRequests();
   const totalSpans = requests.length * SPANS_PER_REQUEST;
-  console.log(`bench:ingest on ${process.platform}/${process.arch}, node ${process.version}; ${requests.length} requests of ${SPANS_PER_REQUEST} spans (${(requests.reduce((s, b) => s + b.length, 0) / requests.length / 1024).toFixed(0)} KiB each), ${CONCURRENCY} in flight`);
+  console.log(
+    `bench:ingest on ${process.platform}/${process.arch}, node ${process.version}; ${requests.length} requests of ${SPANS_PER_REQUEST} spans (${(requests.reduce((s, b) => s + b.length, 0) / requests.length / 1024).toFixed(0)} KiB each), ${CONCURRENCY} in flight`,
+  );
 
   for (const b of requests.slice(0, 20)) decodeExportRequestProto(b); // warm-up
   const t = performance.now();
   let decoded = 0;
   for (const b of requests) decoded += decodeExportRequestProto(b).spans.length;
   const decodeRate = decoded / ((performance.now() - t) / 1000);
-  console.log(`${'decode only (protobuf)'.padEnd(34)} ${Math.round(decodeRate).toLocaleString('en-US').padStart(10)} spans/s  (${totalSpans} spans)`);
+  console.log(
+    `${'decode only (protobuf)'.padEnd(34)} ${Math.round(decodeRate).toLocaleString('en-US').padStart(10)} spans/s  (${totalSpans} spans)`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-ingest-'));
   try {
@@ -92,7 +119,13 @@ async function main(): Promise<void> {
     const faultline = await run(
       'end to end, faultline',
       [join(import.meta.dirname, '../src/main.js'), 'serve'],
-      { FAULTLINE_DATA_DIR: join(dir, 'faultline'), FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`, FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`, FAULTLINE_LOG_LEVEL: 'warn' },
+      {
+        FAULTLINE_DATA_DIR: join(dir, 'faultline'),
+        FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+        FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+        FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`,
+        FAULTLINE_LOG_LEVEL: 'warn',
+      },
       grpcPort,
       async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok,
       requests,
@@ -105,7 +138,10 @@ async function main(): Promise<void> {
       {},
       naivePort,
       async () => {
-        if (!ready) ready = await new Promise<boolean>((r) => new grpc.Client(`127.0.0.1:${naivePort}`, grpc.credentials.createInsecure()).waitForReady(Date.now() + 200, (e) => r(!e)));
+        if (!ready)
+          ready = await new Promise<boolean>((r) =>
+            new grpc.Client(`127.0.0.1:${naivePort}`, grpc.credentials.createInsecure()).waitForReady(Date.now() + 200, (e) => r(!e)),
+          );
         return ready;
       },
       requests,

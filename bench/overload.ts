@@ -21,9 +21,15 @@ const EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const rssOf = (pid: number): number => procStats(pid).rssBytes;
 
 function makeRequests(n: number): Buffer[] {
-  const spans = simulate(shop, { seed: 5, startMs: Date.now() - 30 * 60_000, durationMs: 20 * 60_000, requests: Math.ceil((Math.min(n, 400) * SPANS_PER_REQUEST) / 12) + 10 }).spans;
+  const spans = simulate(shop, {
+    seed: 5,
+    startMs: Date.now() - 30 * 60_000,
+    durationMs: 20 * 60_000,
+    requests: Math.ceil((Math.min(n, 400) * SPANS_PER_REQUEST) / 12) + 10,
+  }).spans;
   const distinct: Buffer[] = [];
-  for (let i = 0; i + SPANS_PER_REQUEST <= spans.length && distinct.length < 400; i += SPANS_PER_REQUEST) distinct.push(encodeProto(spans.slice(i, i + SPANS_PER_REQUEST)));
+  for (let i = 0; i + SPANS_PER_REQUEST <= spans.length && distinct.length < 400; i += SPANS_PER_REQUEST)
+    distinct.push(encodeProto(spans.slice(i, i + SPANS_PER_REQUEST)));
   // Re-sent bodies are duplicates the store keeps (it does not dedupe), which is fine for a load test.
   return Array.from({ length: n }, (_, i) => distinct[i % distinct.length]!);
 }
@@ -33,8 +39,13 @@ type Outcome = { ok: boolean; code: number | undefined; ms: number; at: number }
 function send(client: grpc.Client, body: Buffer, deadlineMs: number): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) =>
-    client.makeUnaryRequest(EXPORT, (x: Buffer) => x, (x: Buffer) => x, body, { deadline: Date.now() + deadlineMs }, (err) =>
-      resolve({ ok: !err, code: err?.code, ms: performance.now() - started, at: performance.now() }),
+    client.makeUnaryRequest(
+      EXPORT,
+      (x: Buffer) => x,
+      (x: Buffer) => x,
+      body,
+      { deadline: Date.now() + deadlineMs },
+      (err) => resolve({ ok: !err, code: err?.code, ms: performance.now() - started, at: performance.now() }),
     ),
   );
 }
@@ -96,18 +107,25 @@ async function main(): Promise<void> {
     const lat = ok.map((r) => r.ms).sort((a, b) => a - b);
     const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
     const byCode = new Map<string, number>();
-    for (const r of results.filter((x) => !x.ok)) byCode.set(grpc.status[r.code ?? 2] ?? String(r.code), (byCode.get(grpc.status[r.code ?? 2] ?? String(r.code)) ?? 0) + 1);
+    for (const r of results.filter((x) => !x.ok))
+      byCode.set(grpc.status[r.code ?? 2] ?? String(r.code), (byCode.get(grpc.status[r.code ?? 2] ?? String(r.code)) ?? 0) + 1);
     // Over the time until the last acknowledgement, not the offered window: late acks are part of the cost.
     const ackSeconds = (Math.max(offeredEnd, ...ok.map((r) => r.at)) - started) / 1000;
     const accepted = (ok.length * SPANS_PER_REQUEST) / ackSeconds;
-    console.log(`\noverload at 2x capacity (${DURATION} s, open loop, ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`);
+    console.log(
+      `\noverload at 2x capacity (${DURATION} s, open loop, ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`,
+    );
     console.log(`capacity (closed loop)     ${Math.round(capacity)} spans/s`);
     console.log(`offered                    ${Math.round((total * SPANS_PER_REQUEST) / seconds)} spans/s`);
     console.log(`accepted                   ${Math.round(accepted)} spans/s (${((accepted / capacity) * 100).toFixed(0)}% of capacity)`);
-    console.log(`refused                    ${Math.round(((results.length - ok.length) * SPANS_PER_REQUEST) / seconds)} spans/s  ${[...byCode].map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    console.log(
+      `refused                    ${Math.round(((results.length - ok.length) * SPANS_PER_REQUEST) / seconds)} spans/s  ${[...byCode].map(([c, n]) => `${c} ${n}`).join(', ')}`,
+    );
     console.log(`ack latency (accepted)     p50 ${q(0.5).toFixed(0)} ms, p99 ${q(0.99).toFixed(0)} ms`);
     console.log(`peak RSS                   ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
-    console.log(`recovery                   ${Number.isNaN(recoveredMs) ? 'not within 120 s' : `${(recoveredMs / 1000).toFixed(1)} s`} until the queue is empty and a probe is acked in < 500 ms`);
+    console.log(
+      `recovery                   ${Number.isNaN(recoveredMs) ? 'not within 120 s' : `${(recoveredMs / 1000).toFixed(1)} s`} until the queue is empty and a probe is acked in < 500 ms`,
+    );
   } finally {
     client.close();
     await fl.stop();

@@ -16,7 +16,9 @@ const pairer = new SpanPairer(
   { onEdge: () => edges++, onSpanTiming: () => timings++, onUnpaired: () => undefined, onEvicted: () => undefined },
   () => clock,
 );
-console.log(`bench:pairer on ${process.platform}/${process.arch}, node ${process.version}; ${spans.length.toLocaleString('en-US')} spans per pass`);
+console.log(
+  `bench:pairer on ${process.platform}/${process.arch}, node ${process.version}; ${spans.length.toLocaleString('en-US')} spans per pass`,
+);
 for (let pass = 1; pass <= 4; pass++) {
   const started = process.cpuUsage();
   for (let i = 0; i < spans.length; i += 1000) {
@@ -27,5 +29,7 @@ for (let pass = 1; pass <= 4; pass++) {
   clock += 20_000;
   pairer.settleExpired();
   const cpu = process.cpuUsage(started);
-  console.log(`pass ${pass}: ${((cpu.user + cpu.system) / spans.length).toFixed(2)} CPU-us per span (add + settle); ${edges.toLocaleString('en-US')} edges, ${timings.toLocaleString('en-US')} timings so far, ${pairer.pendingCount} pending`);
+  console.log(
+    `pass ${pass}: ${((cpu.user + cpu.system) / spans.length).toFixed(2)} CPU-us per span (add + settle); ${edges.toLocaleString('en-US')} edges, ${timings.toLocaleString('en-US')} timings so far, ${pairer.pendingCount} pending`,
+  );
 }

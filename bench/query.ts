@@ -29,9 +29,23 @@ const HOUR = 3600_000;
 async function load(store: Store): Promise<{ spans: number; seconds: number; end: number }> {
   const topo = generateTopology(42, 50, 10);
   const metrics = createSelfMetrics();
-  const derived = new DerivedRowWriter(store, { flushIntervalMs: 1_000_000, flushRows: 200_000, maxBuffered: 10_000_000 }, metrics.registry, silentLogger);
+  const derived = new DerivedRowWriter(
+    store,
+    { flushIntervalMs: 1_000_000, flushRows: 200_000, maxBuffered: 10_000_000 },
+    metrics.registry,
+    silentLogger,
+  );
   let clock = 0;
-  const pairer = new SpanPairer({ waitMs: 0, maxPending: 5_000_000 }, { onEdge: (c) => derived.addEdge(c), onSpanTiming: (t) => derived.addSpanTiming(t), onUnpaired: () => undefined, onEvicted: () => undefined }, () => clock);
+  const pairer = new SpanPairer(
+    { waitMs: 0, maxPending: 5_000_000 },
+    {
+      onEdge: (c) => derived.addEdge(c),
+      onSpanTiming: (t) => derived.addSpanTiming(t),
+      onUnpaired: () => undefined,
+      onEvicted: () => undefined,
+    },
+    () => clock,
+  );
   // Calibrate requests per hour on a sample so the total lands near TARGET_SPANS.
   const sample = simulate(topo, { seed: 1, startMs: 0, durationMs: 1000, requests: 200 });
   const perRequest = sample.spans.length / 200;
@@ -72,7 +86,9 @@ async function time(label: string, fn: () => Promise<unknown>): Promise<void> {
     ms.push(performance.now() - t);
   }
   ms.sort((a, b) => a - b);
-  console.log(`${label.padEnd(44)} p50 ${ms[Math.floor(RUNS / 2)]!.toFixed(1).padStart(7)} ms   p99 ${ms[RUNS - 1]!.toFixed(1).padStart(7)} ms`);
+  console.log(
+    `${label.padEnd(44)} p50 ${ms[Math.floor(RUNS / 2)]!.toFixed(1).padStart(7)} ms   p99 ${ms[RUNS - 1]!.toFixed(1).padStart(7)} ms`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -84,21 +100,34 @@ async function main(): Promise<void> {
     await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
     const [stored] = await store.query('span_extent');
     const reuse = keep !== undefined && Number(stored?.spans ?? 0) > 0;
-    const { spans, seconds, end } = reuse ? { spans: Number(stored!.spans), seconds: 0, end: Math.ceil(Number(stored!.lastMs) / 60_000) * 60_000 } : await load(store);
+    const { spans, seconds, end } = reuse
+      ? { spans: Number(stored!.spans), seconds: 0, end: Math.ceil(Number(stored!.lastMs) / 60_000) * 60_000 }
+      : await load(store);
     // A bulk load leaves many small parts; a running store merges them in the background. Measure the merged state.
     for (const table of ['otel_traces', 'span_rollup_1m', 'edge_rollup_1m']) await store.command(loadQuery('optimize_table'), { table });
     const sizes = await store.query('storage_per_table');
     const traces = sizes.find((s) => s.table === 'otel_traces')!;
     if (reuse) console.log(`reusing ${spans.toLocaleString('en-US')} spans in ${dir}`);
-    else console.log(`loaded ${spans.toLocaleString('en-US')} spans (50 services, 500 operations, ${HOURS} h) in ${seconds.toFixed(1)} s (${Math.round(spans / seconds).toLocaleString('en-US')} spans/s)`);
-    console.log(`otel_traces: ${(Number(traces.bytes) / Number(traces.rows)).toFixed(1)} bytes on disk per span; all tables: ${(sizes.reduce((s, t) => s + Number(t.bytes), 0) / spans).toFixed(1)} bytes per span`);
+    else
+      console.log(
+        `loaded ${spans.toLocaleString('en-US')} spans (50 services, 500 operations, ${HOURS} h) in ${seconds.toFixed(1)} s (${Math.round(spans / seconds).toLocaleString('en-US')} spans/s)`,
+      );
+    console.log(
+      `otel_traces: ${(Number(traces.bytes) / Number(traces.rows)).toFixed(1)} bytes on disk per span; all tables: ${(sizes.reduce((s, t) => s + Number(t.bytes), 0) / spans).toFixed(1)} bytes per span`,
+    );
     const raw = 6 * HOUR;
-    await time('(a) one service P50/P99, 1 h (raw, exact)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
+    await time('(a) one service P50/P99, 1 h (raw, exact)', () =>
+      serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw),
+    );
     await time('(b) all services P99, 1 h (raw, exact)', () => listServices(store, end - HOUR, end, raw));
     const edge = await store.query('graph_edges', { start: end - HOUR, end, environment: '' });
     const e = edge[Math.floor(edge.length / 2)]!;
-    await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () => edgeLatency(store, e.source, e.target, end - 24 * HOUR, end));
-    await time('(a\') one service P50/P99, 24 h (rollup)', () => serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw));
+    await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () =>
+      edgeLatency(store, e.source, e.target, end - 24 * HOUR, end),
+    );
+    await time("(a') one service P50/P99, 24 h (rollup)", () =>
+      serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw),
+    );
     const traceIds = (await store.query('trace_ids_sample', { limit: 200 })).map((r) => r.traceId);
     let next = 0;
     await time('(t) one trace by id (lookup table)', async () => {
@@ -115,7 +144,12 @@ async function main(): Promise<void> {
 /** Webhook -> incident `done` latency with the loaded store: faultline started on the same data dir. */
 async function webhookToDone(dir: string, dataEnd: number): Promise<void> {
   const app = await startFaultline(
-    loadConfig({ FAULTLINE_DATA_DIR: dir, FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0', FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: '127.0.0.1:0' }),
+    loadConfig({
+      FAULTLINE_DATA_DIR: dir,
+      FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0',
+      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+      FAULTLINE_API_ADDR: '127.0.0.1:0',
+    }),
     silentLogger,
   );
   const api = `http://127.0.0.1:${app.ports.api}`;
@@ -132,10 +166,23 @@ async function webhookToDone(dir: string, dataEnd: number): Promise<void> {
         version: '4',
         status: 'firing',
         receiver: 'faultline',
-        alerts: [{ status: 'firing', labels: { alertname: 'ServiceP99LatencyHigh', service_name: service }, annotations: {}, startsAt, endsAt: '0001-01-01T00:00:00Z', fingerprint: `bench-${run}-${i}` }],
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'ServiceP99LatencyHigh', service_name: service },
+            annotations: {},
+            startsAt,
+            endsAt: '0001-01-01T00:00:00Z',
+            fingerprint: `bench-${run}-${i}`,
+          },
+        ],
       };
       const t = performance.now();
-      const res = await fetch(`${api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${api}/api/v1/alerts/alertmanager`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const created = ((await res.json()) as { incidents: { id: string; created: boolean }[] }).incidents[0]!;
       if (!created.created) throw new Error(`incident ${created.id} was not new`);
       for (;;) {
@@ -153,7 +200,9 @@ async function webhookToDone(dir: string, dataEnd: number): Promise<void> {
   }
   ms.sort((a, b) => a - b);
   const outcome = [...statuses].map(([s, n]) => `${n} ${s}`).join(', ');
-  console.log(`${'RCA: webhook -> incident done (20 alerts)'.padEnd(44)} p50 ${ms[10]!.toFixed(1).padStart(7)} ms   p99 ${ms[19]!.toFixed(1).padStart(7)} ms   (${outcome})`);
+  console.log(
+    `${'RCA: webhook -> incident done (20 alerts)'.padEnd(44)} p50 ${ms[10]!.toFixed(1).padStart(7)} ms   p99 ${ms[19]!.toFixed(1).padStart(7)} ms   (${outcome})`,
+  );
 }
 
 main().catch((err: unknown) => {

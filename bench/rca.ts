@@ -49,7 +49,11 @@ async function main(): Promise<void> {
   let scenarios = buildScenarios(COUNT, Number(process.env.SEED ?? 2026));
   if (process.env.ONLY) scenarios = scenarios.filter((s) => s.kind === process.env.ONLY);
   const t0 = Math.floor((Date.now() - scenarios.length * SLOT - 2 * HOUR) / HOUR) * HOUR;
-  const slot = (i: number) => ({ baselineStart: t0 + i * SLOT, windowStart: t0 + i * SLOT + HOUR, windowEnd: t0 + i * SLOT + HOUR + 15 * MINUTE });
+  const slot = (i: number) => ({
+    baselineStart: t0 + i * SLOT,
+    windowStart: t0 + i * SLOT + HOUR,
+    windowEnd: t0 + i * SLOT + HOUR + 15 * MINUTE,
+  });
 
   let spans = 0;
   const loadStart = performance.now();
@@ -59,17 +63,43 @@ async function main(): Promise<void> {
     const w = slot(i);
     const window = { startMs: w.windowStart, durationMs: 15 * MINUTE };
     const batch = [
-      ...simulate(s.topology, { seed: 1000 + k, startMs: w.baselineStart, durationMs: HOUR, requests: s.baselineRequests, faults: s.chronic, environment: s.environment }).spans,
-      ...simulate(s.topology, { seed: 2000 + k, ...window, requests: s.windowRequests, faults: [...s.chronic, ...s.faults], environment: s.environment }).spans,
-      ...simulate(s.neighbour.topology, { seed: 3000 + k, startMs: w.baselineStart, durationMs: HOUR, requests: 600, environment: s.neighbour.environment }).spans,
-      ...simulate(s.neighbour.topology, { seed: 4000 + k, ...window, requests: 150, faults: s.neighbour.faults, environment: s.neighbour.environment }).spans,
+      ...simulate(s.topology, {
+        seed: 1000 + k,
+        startMs: w.baselineStart,
+        durationMs: HOUR,
+        requests: s.baselineRequests,
+        faults: s.chronic,
+        environment: s.environment,
+      }).spans,
+      ...simulate(s.topology, {
+        seed: 2000 + k,
+        ...window,
+        requests: s.windowRequests,
+        faults: [...s.chronic, ...s.faults],
+        environment: s.environment,
+      }).spans,
+      ...simulate(s.neighbour.topology, {
+        seed: 3000 + k,
+        startMs: w.baselineStart,
+        durationMs: HOUR,
+        requests: 600,
+        environment: s.neighbour.environment,
+      }).spans,
+      ...simulate(s.neighbour.topology, {
+        seed: 4000 + k,
+        ...window,
+        requests: 150,
+        faults: s.neighbour.faults,
+        environment: s.neighbour.environment,
+      }).spans,
     ];
     spans += batch.length;
     await sendSpans(otlp, batch);
   };
   for (let i = 0; i < scenarios.length; i += 2) {
     await Promise.all([load(i), ...(i + 1 < scenarios.length ? [load(i + 1)] : [])]);
-    if ((i + 2) % 20 === 0) process.stderr.write(`loaded ${Math.min(i + 2, scenarios.length)}/${scenarios.length} scenarios (${spans} spans)\n`);
+    if ((i + 2) % 20 === 0)
+      process.stderr.write(`loaded ${Math.min(i + 2, scenarios.length)}/${scenarios.length} scenarios (${spans} spans)\n`);
   }
   await app.settleGraph();
   const loadSec = (performance.now() - loadStart) / 1000;
@@ -78,19 +108,38 @@ async function main(): Promise<void> {
   for (const [i, s] of scenarios.entries()) {
     const w = slot(i);
     const started = performance.now();
-    const report = await app.incidents.analyzeNow({ service: s.alertService, ...(s.environment ? { environment: s.environment } : {}), windowStartMs: w.windowStart, windowEndMs: w.windowEnd, baselineStartMs: w.baselineStart, baselineEndMs: w.windowStart });
+    const report = await app.incidents.analyzeNow({
+      service: s.alertService,
+      ...(s.environment ? { environment: s.environment } : {}),
+      windowStartMs: w.windowStart,
+      windowEndMs: w.windowEnd,
+      baselineStartMs: w.baselineStart,
+      baselineEndMs: w.windowStart,
+    });
     const ms = performance.now() - started;
     const env = s.environment ?? '';
-    const [cur, base] = await Promise.all([loadServiceGraph(app.store, w.windowStart, w.windowEnd, env), loadServiceGraph(app.store, w.baselineStart, w.windowStart, env)]);
+    const [cur, base] = await Promise.all([
+      loadServiceGraph(app.store, w.windowStart, w.windowEnd, env),
+      loadServiceGraph(app.store, w.baselineStart, w.windowStart, env),
+    ]);
     const nodes = reachable(cur, s.alertService);
     const stat = (id: string) => ({ c: cur.getNodeAttributes(id), b: base.hasNode(id) ? base.getNodeAttributes(id) : undefined });
     // Naive baselines name nodes only; for an edge fault they get credit for naming its callee.
     const target = s.truthKind === 'edge' ? s.truth.split(' -> ')[1]! : s.truth;
     outcomes.push({
       scenario: s,
-      faultline: rankOf(report.candidates.map((c) => c.service), s.truth),
-      p99: rankOf([...nodes].sort((a, b) => ratio(stat(b)) - ratio(stat(a))), target),
-      errors: rankOf([...nodes].sort((a, b) => errRise(stat(b)) - errRise(stat(a))), target),
+      faultline: rankOf(
+        report.candidates.map((c) => c.service),
+        s.truth,
+      ),
+      p99: rankOf(
+        [...nodes].sort((a, b) => ratio(stat(b)) - ratio(stat(a))),
+        target,
+      ),
+      errors: rankOf(
+        [...nodes].sort((a, b) => errRise(stat(b)) - errRise(stat(a))),
+        target,
+      ),
       report,
       ms,
     });
@@ -102,7 +151,9 @@ async function main(): Promise<void> {
 
 function printResults(outcomes: Outcome[], spans: number, loadSec: number): void {
   const topologies = new Set(outcomes.map((o) => o.scenario.topology.name));
-  console.log(`\nRCA accuracy over ${outcomes.length} scenarios (${topologies.size} topologies: ${SCENARIO_TOPOLOGIES.join(', ')}), ${spans} spans loaded in ${loadSec.toFixed(1)} s`);
+  console.log(
+    `\nRCA accuracy over ${outcomes.length} scenarios (${topologies.size} topologies: ${SCENARIO_TOPOLOGIES.join(', ')}), ${spans} spans loaded in ${loadSec.toFixed(1)} s`,
+  );
   const methods = [
     ['faultline', (o: Outcome) => o.faultline],
     ['largest P99 increase', (o: Outcome) => o.p99],
@@ -119,21 +170,37 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
     console.log(`${label.padEnd(16)} ${String(list.length).padStart(4)}   ${cells.join('')}`);
   };
   row('overall', outcomes);
-  for (const k of FAULT_KINDS) row(k, outcomes.filter((o) => o.scenario.kind === k));
+  for (const k of FAULT_KINDS)
+    row(
+      k,
+      outcomes.filter((o) => o.scenario.kind === k),
+    );
 
   console.log('\nfaultline confidence calibration (top candidate):');
   console.log('confidence     reports  top-1 right  verdicts');
-  const bins: [string, number, number][] = [['>= 0.9', 0.9, 1.01], ['0.7 - 0.9', 0.7, 0.9], ['0.5 - 0.7', 0.5, 0.7], ['0.3 - 0.5', 0.3, 0.5], ['< 0.3', -1, 0.3]];
+  const bins: [string, number, number][] = [
+    ['>= 0.9', 0.9, 1.01],
+    ['0.7 - 0.9', 0.7, 0.9],
+    ['0.5 - 0.7', 0.5, 0.7],
+    ['0.3 - 0.5', 0.3, 0.5],
+    ['< 0.3', -1, 0.3],
+  ];
   for (const [label, lo, hi] of bins) {
     const inBin = outcomes.filter((o) => (o.report.candidates[0]?.confidence ?? 0) >= lo && (o.report.candidates[0]?.confidence ?? 0) < hi);
     const right = inBin.filter((o) => o.faultline === 1).length;
     const verdicts = countBy(inBin.map((o) => o.report.verdict ?? 'none'));
-    console.log(`${label.padEnd(14)} ${String(inBin.length).padStart(7)}  ${inBin.length ? (right / inBin.length).toFixed(3).padStart(11) : '          -'}  ${verdicts}`);
+    console.log(
+      `${label.padEnd(14)} ${String(inBin.length).padStart(7)}  ${inBin.length ? (right / inBin.length).toFixed(3).padStart(11) : '          -'}  ${verdicts}`,
+    );
   }
   const found = outcomes.filter((o) => o.report.verdict === 'origin_found');
-  console.log(`verdict origin_found: ${found.length} reports, top-1 right in ${found.filter((o) => o.faultline === 1).length}; inconclusive: ${outcomes.filter((o) => o.report.verdict === 'inconclusive').length}; insufficient_data: ${outcomes.filter((o) => o.report.verdict === 'insufficient_data').length}`);
+  console.log(
+    `verdict origin_found: ${found.length} reports, top-1 right in ${found.filter((o) => o.faultline === 1).length}; inconclusive: ${outcomes.filter((o) => o.report.verdict === 'inconclusive').length}; insufficient_data: ${outcomes.filter((o) => o.report.verdict === 'insufficient_data').length}`,
+  );
   const lat = outcomes.map((o) => o.ms).sort((a, b) => a - b);
-  console.log(`analysis latency: p50 ${lat[Math.floor(lat.length / 2)]!.toFixed(0)} ms, p99 ${lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.99))]!.toFixed(0)} ms`);
+  console.log(
+    `analysis latency: p50 ${lat[Math.floor(lat.length / 2)]!.toFixed(0)} ms, p99 ${lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.99))]!.toFixed(0)} ms`,
+  );
   const shown = process.env.VERBOSE ? outcomes : outcomes.filter((o) => o.faultline !== 1);
   if (shown.length > 0) {
     console.log(process.env.VERBOSE ? '\nall reports:' : '\nfaultline misses:');
@@ -141,9 +208,14 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
       const e = (c: Report['candidates'][number]) => {
         const ev = c.evidence;
         const pair = (p: { baseline: number | null; current: number | null } | undefined) => (p ? `${p.baseline}->${p.current}` : '-');
-        return process.env.VERBOSE ? ` [mean ${pair(ev.addedMsPerRequest)} tail ${pair(ev.tailMsPerRequest)} err ${pair(ev.originErrorRate)}]` : '';
+        return process.env.VERBOSE
+          ? ` [mean ${pair(ev.addedMsPerRequest)} tail ${pair(ev.tailMsPerRequest)} err ${pair(ev.originErrorRate)}]`
+          : '';
       };
-      const top = o.report.candidates.slice(0, Number(process.env.TOP ?? 3)).map((c) => `${c.service} (${c.score}, conf ${c.confidence})${e(c)}`).join(', ');
+      const top = o.report.candidates
+        .slice(0, Number(process.env.TOP ?? 3))
+        .map((c) => `${c.service} (${c.score}, conf ${c.confidence})${e(c)}`)
+        .join(', ');
       console.log(`  ${o.scenario.name}: truth ${o.scenario.truth} at rank ${o.faultline}; ${o.report.verdict}; top ${top}`);
     }
   }
@@ -174,7 +246,8 @@ const rankOf = (list: string[], truth: string) => {
 const acc = (r: number[], k: number) => (r.filter((x) => x <= k).length / r.length).toFixed(3);
 /** Mean of top-1..top-5 accuracy (the RCA literature's Avg@5). */
 const avgAt5 = (r: number[]) => [1, 2, 3, 4, 5].reduce((s, k) => s + r.filter((x) => x <= k).length / r.length, 0) / 5;
-const countBy = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())].map(([k, n]) => `${k} ${n}`).join(', ');
+const countBy = (xs: string[]) =>
+  [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())].map(([k, n]) => `${k} ${n}`).join(', ');
 
 main().catch((err: unknown) => {
   console.error(err);

@@ -22,9 +22,15 @@ async function runRate(rate: number): Promise<string> {
     const perRequest = Math.max(1, Math.min(1000, Math.round(rate / 10)));
     const intervalMs = (perRequest / rate) * 1000;
     const total = Math.round(rate * DURATION);
-    const spans = simulate(shop, { seed: rate, startMs: Date.now() - 5 * 60_000, durationMs: 4 * 60_000, requests: Math.ceil(total / 12) + 10 }).spans;
+    const spans = simulate(shop, {
+      seed: rate,
+      startMs: Date.now() - 5 * 60_000,
+      durationMs: 4 * 60_000,
+      requests: Math.ceil(total / 12) + 10,
+    }).spans;
     const requests: Buffer[] = [];
-    for (let i = 0; i + perRequest <= spans.length && requests.length * perRequest < total; i += perRequest) requests.push(encodeProto(spans.slice(i, i + perRequest)));
+    for (let i = 0; i + perRequest <= spans.length && requests.length * perRequest < total; i += perRequest)
+      requests.push(encodeProto(spans.slice(i, i + perRequest)));
     const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
     const latencies: number[] = [];
     let acked = 0;
@@ -41,14 +47,20 @@ async function runRate(rate: number): Promise<string> {
       const sentAt = performance.now();
       inFlight.push(
         new Promise<void>((resolve) =>
-          client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (x: Buffer) => x, (x: Buffer) => x, requests[i]!, (err) => {
-            if (err) failed++;
-            else {
-              acked += perRequest;
-              latencies.push(performance.now() - sentAt);
-            }
-            resolve();
-          }),
+          client.makeUnaryRequest(
+            '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+            (x: Buffer) => x,
+            (x: Buffer) => x,
+            requests[i]!,
+            (err) => {
+              if (err) failed++;
+              else {
+                acked += perRequest;
+                latencies.push(performance.now() - sentAt);
+              }
+              resolve();
+            },
+          ),
         ),
       );
     }

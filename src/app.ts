@@ -41,14 +41,23 @@ export interface Faultline {
 export async function startFaultline(config: Config, log: Logger): Promise<Faultline> {
   const metrics = createSelfMetrics(undefined, { version: faultlineVersion() });
   let ready = false;
-  const store = await openStore({ dataDir: config.dataDir, clickhouseUrl: config.clickhouseUrl, maxMemoryBytes: config.storeMaxMemoryBytes, tracesTable: config.tracesTable });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    clickhouseUrl: config.clickhouseUrl,
+    maxMemoryBytes: config.storeMaxMemoryBytes,
+    tracesTable: config.tracesTable,
+  });
   const started: { close(): Promise<void> }[] = [];
   try {
     const ddl = { cluster: config.clickhouseCluster, retentionDays: config.retentionDays };
     const storeLog = log.child('store');
     const migrated = await runMigrations(store, ddl, storeLog);
     await applyRetention(store, ddl, storeLog);
-    const graphMetrics = new GraphMetrics(metrics.registry, config.graph.metricsMaxSeries, metricsFlavor(config.graph.metricsFlavor, config.graph.latencyBucketsMs));
+    const graphMetrics = new GraphMetrics(
+      metrics.registry,
+      config.graph.metricsMaxSeries,
+      metricsFlavor(config.graph.metricsFlavor, config.graph.latencyBucketsMs),
+    );
     const derived = new DerivedRowWriter(store, config.graph.derived, metrics.registry, log.child('graph'));
     const pairer = new SpanPairer(
       { waitMs: config.graph.pairWaitMs, maxPending: config.graph.pairMaxPending },
@@ -87,7 +96,11 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     derived.start();
 
     const awaitSettled = createSettlement(
-      { oldestUncommittedAt: () => writer.oldestUncommittedAt(), oldestPendingArrival: () => pairer.oldestPendingArrival(), flushDerived: () => derived.flush() },
+      {
+        oldestUncommittedAt: () => writer.oldestUncommittedAt(),
+        oldestPendingArrival: () => pairer.oldestPendingArrival(),
+        flushDerived: () => derived.flush(),
+      },
       { maxWaitMs: config.graph.pairWaitMs + 2 * settleIntervalMs + 5000 },
     );
     const incidents = new IncidentService(
@@ -118,11 +131,35 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const timePolicy = { maxAgeMs: config.retentionDays * 86_400_000, maxFutureMs: 24 * 3_600_000 };
     // Half the wait bound: admitted calls then answer well within it, and the writer's own bound stays the backstop.
     const admission = config.ingest.queueMaxWaitMs > 0 ? new AdmissionLimit({ targetMs: config.ingest.queueMaxWaitMs / 2 }) : undefined;
-    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log: log.child('otlp'), token: config.otlpToken, tls: config.tls, timePolicy, admission });
+    const grpc: GrpcReceiver = await startGrpcReceiver({
+      address: config.otlpGrpcAddr,
+      maxMessageBytes: config.ingest.maxMessageBytes,
+      sink: writer,
+      metrics,
+      log: log.child('otlp'),
+      token: config.otlpToken,
+      tls: config.tls,
+      timePolicy,
+      admission,
+    });
     started.push(grpc);
-    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, maxMessageBytes: config.ingest.maxMessageBytes, sink: writer, metrics, log: log.child('otlp'), token: config.otlpToken, tls: config.tls, timePolicy, admission });
+    const http: HttpReceiver = await startHttpReceiver({
+      address: config.otlpHttpAddr,
+      maxMessageBytes: config.ingest.maxMessageBytes,
+      sink: writer,
+      metrics,
+      log: log.child('otlp'),
+      token: config.otlpToken,
+      tls: config.tls,
+      timePolicy,
+      admission,
+    });
     started.push(http);
-    const stopSummary = startIngestSummary(metrics, () => ({ queuedSpans: writer.depth, pairerSpans: pairer.pendingCount }), log.child('otlp'));
+    const stopSummary = startIngestSummary(
+      metrics,
+      () => ({ queuedSpans: writer.depth, pairerSpans: pairer.pendingCount }),
+      log.child('otlp'),
+    );
     started.push({ close: async () => stopSummary() });
     const resumed = await incidents.resumeUnfinished();
     if (resumed > 0) log.info('resuming unfinished incident analyses', { count: resumed });

@@ -86,7 +86,8 @@ export function loadConfig(env: Env = process.env): Config {
   const get = <K extends SettingName>(name: K): ReturnType<(typeof SETTINGS)[K]['kind']['read']> =>
     SETTINGS[name].kind.read(env, SETTINGS[name].env) as ReturnType<(typeof SETTINGS)[K]['kind']['read']>;
   const [cert, key] = [get('tlsCert'), get('tlsKey')];
-  if ((cert === undefined) !== (key === undefined)) throw new ConfigError('TLS needs both FAULTLINE_TLS_CERT_FILE and FAULTLINE_TLS_KEY_FILE');
+  if ((cert === undefined) !== (key === undefined))
+    throw new ConfigError('TLS needs both FAULTLINE_TLS_CERT_FILE and FAULTLINE_TLS_KEY_FILE');
   return {
     dataDir: get('dataDir'),
     clickhouseUrl: get('clickhouseUrl'),
@@ -114,7 +115,11 @@ export function loadConfig(env: Env = process.env): Config {
     graph: {
       pairWaitMs: get('pairWaitMs'),
       pairMaxPending: get('pairMaxPending'),
-      derived: { flushIntervalMs: get('derivedFlushIntervalMs'), flushRows: get('derivedFlushRows'), maxBuffered: get('derivedMaxBufferedRows') },
+      derived: {
+        flushIntervalMs: get('derivedFlushIntervalMs'),
+        flushRows: get('derivedFlushRows'),
+        maxBuffered: get('derivedMaxBufferedRows'),
+      },
       metricsMaxSeries: get('metricsMaxSeries'),
       metricsFlavor: get('metricsFlavor'),
       latencyBucketsMs: get('latencyBucketsMs'),

@@ -6,7 +6,10 @@ import { formatAddress, type ListenAddress } from './config.js';
 export type Server = ReturnType<typeof createHttp> | ReturnType<typeof createHttps>;
 
 /** HTTPS when a certificate and key are given, plain HTTP otherwise. */
-export function createServer(handler: (req: IncomingMessage, res: ServerResponse) => void, tls: { cert: Buffer; key: Buffer } | undefined): Server {
+export function createServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  tls: { cert: Buffer; key: Buffer } | undefined,
+): Server {
   return tls ? createHttps({ cert: tls.cert, key: tls.key }, handler) : createHttp(handler);
 }
 

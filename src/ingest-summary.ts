@@ -8,15 +8,34 @@ import type { SelfMetrics } from './self-metrics.js';
 
 const total = async (c: Counter<string>): Promise<number> => (await c.get()).values.reduce((s, v) => s + v.value, 0);
 
-export function startIngestSummary(metrics: SelfMetrics, pending: () => { queuedSpans: number; pairerSpans: number }, log: Logger, intervalMs = 60_000): () => void {
+export function startIngestSummary(
+  metrics: SelfMetrics,
+  pending: () => { queuedSpans: number; pairerSpans: number },
+  log: Logger,
+  intervalMs = 60_000,
+): () => void {
   let last = { received: 0, accepted: 0, rejected: 0 };
   const timer = setInterval(() => {
     void (async () => {
-      const now = { received: await total(metrics.spansReceived), accepted: await total(metrics.spansAccepted), rejected: await total(metrics.spansRejected) };
-      const delta = { received: now.received - last.received, accepted: now.accepted - last.accepted, rejected: now.rejected - last.rejected };
+      const now = {
+        received: await total(metrics.spansReceived),
+        accepted: await total(metrics.spansAccepted),
+        rejected: await total(metrics.spansRejected),
+      };
+      const delta = {
+        received: now.received - last.received,
+        accepted: now.accepted - last.accepted,
+        rejected: now.rejected - last.rejected,
+      };
       last = now;
       if (delta.received === 0 && delta.rejected === 0) return;
-      log.info('ingest summary', { intervalSeconds: intervalMs / 1000, spansReceived: delta.received, spansAccepted: delta.accepted, spansRejected: delta.rejected, ...pending() });
+      log.info('ingest summary', {
+        intervalSeconds: intervalMs / 1000,
+        spansReceived: delta.received,
+        spansAccepted: delta.accepted,
+        spansRejected: delta.rejected,
+        ...pending(),
+      });
     })();
   }, intervalMs);
   timer.unref();

@@ -22,7 +22,9 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   const replacer = min <= ORDER.debug ? debugErrorReplacer : errorReplacer;
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (ORDER[lvl] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...(component ? { component } : {}), msg, ...fields }, replacer) + '\n');
+    write(
+      JSON.stringify({ time: new Date().toISOString(), level: lvl, ...(component ? { component } : {}), msg, ...fields }, replacer) + '\n',
+    );
   };
   return {
     debug: (m, f) => emit('debug', m, f),
@@ -40,7 +42,8 @@ function debugErrorReplacer(key: string, value: unknown): unknown {
 
 function errorReplacer(_key: string, value: unknown): unknown {
   // The cause is what an operator needs (the engine's message behind a generic client-facing one).
-  if (value instanceof Error) return { name: value.name, message: value.message, ...(value.cause !== undefined ? { cause: value.cause } : {}) };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, ...(value.cause !== undefined ? { cause: value.cause } : {}) };
   if (typeof value === 'bigint') return value.toString();
   return value;
 }

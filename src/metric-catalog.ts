@@ -17,39 +17,115 @@ export interface MetricSpec {
 const LATENCY_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const EDGE = ['client', 'server', 'connection_type', 'client_deployment_environment', 'server_deployment_environment'];
 
-const m = (name: string, type: MetricSpec['type'], labels: readonly string[], help: string, extra: Partial<MetricSpec> = {}): MetricSpec => ({ name, type, labels, help, ...extra });
+const m = (
+  name: string,
+  type: MetricSpec['type'],
+  labels: readonly string[],
+  help: string,
+  extra: Partial<MetricSpec> = {},
+): MetricSpec => ({ name, type, labels, help, ...extra });
 
 /** faultline's own health. */
 export const SELF_METRICS = {
   buildInfo: m('faultline_build_info', 'gauge', ['version', 'node'], 'Always 1; the labels say which faultline runs.'),
   spansReceived: m('faultline_spans_received_total', 'counter', ['transport'], 'Spans received over OTLP, before validation.'),
   spansAccepted: m('faultline_spans_accepted_total', 'counter', ['transport'], 'Spans committed to the store and acknowledged.'),
-  spansRejected: m('faultline_spans_rejected_total', 'counter', ['transport', 'reason'], 'Spans not accepted: invalid (partial success) or refused (overload, store down, shutdown).'),
-  exportRequests: m('faultline_export_requests_total', 'counter', ['transport', 'outcome'], 'OTLP export requests by outcome (refused_early: refused on the headers, before the body was read).'),
-  batchSpans: m('faultline_store_batch_spans', 'histogram', [], 'Spans per store insert batch.', { buckets: [1, 10, 100, 1000, 5000, 10000, 20000, 50000] }),
+  spansRejected: m(
+    'faultline_spans_rejected_total',
+    'counter',
+    ['transport', 'reason'],
+    'Spans not accepted: invalid (partial success) or refused (overload, store down, shutdown).',
+  ),
+  exportRequests: m(
+    'faultline_export_requests_total',
+    'counter',
+    ['transport', 'outcome'],
+    'OTLP export requests by outcome (refused_early: refused on the headers, before the body was read).',
+  ),
+  batchSpans: m('faultline_store_batch_spans', 'histogram', [], 'Spans per store insert batch.', {
+    buckets: [1, 10, 100, 1000, 5000, 10000, 20000, 50000],
+  }),
   storeWriteSeconds: m('faultline_store_write_seconds', 'histogram', ['table'], 'Latency of store inserts.', { buckets: LATENCY_S }),
   queueSpans: m('faultline_ingest_queue_spans', 'gauge', [], 'Spans accepted for writing but not yet committed.'),
   graphPendingSpans: m('faultline_graph_pending_spans', 'gauge', [], 'Spans waiting in the pairer for their counterpart.'),
-  derivedRowsDropped: m('faultline_derived_rows_dropped_total', 'counter', ['table'], 'Derived graph rows dropped after the store stayed unavailable.'),
+  derivedRowsDropped: m(
+    'faultline_derived_rows_dropped_total',
+    'counter',
+    ['table'],
+    'Derived graph rows dropped after the store stayed unavailable.',
+  ),
   incidents: m('faultline_incidents_total', 'counter', ['status'], 'Incidents by final analysis status.'),
-  alertsSkipped: m('faultline_alerts_skipped_total', 'counter', ['reason'], 'Alerts that opened no incident: no_service_label, no_spans (not a traced service), unknown_resolved, invalid, truncated (by Alertmanager).'),
-  rcaSeconds: m('faultline_rca_seconds', 'histogram', [], 'Time to compute one root-cause report.', { buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] }),
-  apiRequests: m('faultline_api_requests_total', 'counter', ['route', 'method', 'status'], 'API, webhook and page requests by route pattern, method and status.'),
-  apiRequestSeconds: m('faultline_api_request_seconds', 'histogram', ['route'], 'API, webhook and page request latency by route pattern.', { buckets: LATENCY_S }),
+  alertsSkipped: m(
+    'faultline_alerts_skipped_total',
+    'counter',
+    ['reason'],
+    'Alerts that opened no incident: no_service_label, no_spans (not a traced service), unknown_resolved, invalid, truncated (by Alertmanager).',
+  ),
+  rcaSeconds: m('faultline_rca_seconds', 'histogram', [], 'Time to compute one root-cause report.', {
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  }),
+  apiRequests: m(
+    'faultline_api_requests_total',
+    'counter',
+    ['route', 'method', 'status'],
+    'API, webhook and page requests by route pattern, method and status.',
+  ),
+  apiRequestSeconds: m('faultline_api_request_seconds', 'histogram', ['route'], 'API, webhook and page request latency by route pattern.', {
+    buckets: LATENCY_S,
+  }),
 } as const;
 
 /** The service graph and span metrics, under the names of the generator FAULTLINE_METRICS_FLAVOR follows. */
 export const GRAPH_METRICS = {
-  requests: m('traces_service_graph_request_total', 'counter', EDGE, 'Requests between two nodes (including user -> entry service, one per root server span).'),
+  requests: m(
+    'traces_service_graph_request_total',
+    'counter',
+    EDGE,
+    'Requests between two nodes (including user -> entry service, one per root server span).',
+  ),
   failed: m('traces_service_graph_request_failed_total', 'counter', EDGE, 'Failed requests between two nodes.'),
-  serverSeconds: m('traces_service_graph_request_server_seconds', 'histogram', EDGE, "Server-side latency of requests between two nodes (a virtual node's: its callers' view)."),
+  serverSeconds: m(
+    'traces_service_graph_request_server_seconds',
+    'histogram',
+    EDGE,
+    "Server-side latency of requests between two nodes (a virtual node's: its callers' view).",
+  ),
   clientSeconds: m('traces_service_graph_request_client_seconds', 'histogram', EDGE, 'Client-side latency of requests between two nodes.'),
-  unpaired: m('traces_service_graph_unpaired_spans_total', 'counter', ['client', 'server'], 'Client or server spans that found no counterpart within the wait.'),
+  unpaired: m(
+    'traces_service_graph_unpaired_spans_total',
+    'counter',
+    ['client', 'server'],
+    'Client or server spans that found no counterpart within the wait.',
+  ),
   dropped: m('traces_service_graph_dropped_spans_total', 'counter', [], 'Spans evicted from pairing because too many were pending.'),
-  spanCalls: m('traces_span_metrics_calls_total', 'counter', ['service_name', 'span_name', 'span_kind', 'status_code', 'deployment_environment'], 'Spans by service, name, kind and status.', { flavor: 'connector' }),
-  spanDuration: m('traces_span_metrics_duration_milliseconds', 'histogram', ['service_name', 'span_name', 'span_kind', 'status_code', 'deployment_environment'], 'Span durations in milliseconds.', { flavor: 'connector' }),
-  tempoSpanCalls: m('traces_spanmetrics_calls_total', 'counter', ['service', 'span_name', 'span_kind', 'status_code', 'deployment_environment'], 'Spans by service, name, kind and status.', { flavor: 'tempo' }),
-  tempoSpanLatency: m('traces_spanmetrics_latency', 'histogram', ['service', 'span_name', 'span_kind', 'status_code', 'deployment_environment'], 'Span durations in seconds.', { flavor: 'tempo' }),
+  spanCalls: m(
+    'traces_span_metrics_calls_total',
+    'counter',
+    ['service_name', 'span_name', 'span_kind', 'status_code', 'deployment_environment'],
+    'Spans by service, name, kind and status.',
+    { flavor: 'connector' },
+  ),
+  spanDuration: m(
+    'traces_span_metrics_duration_milliseconds',
+    'histogram',
+    ['service_name', 'span_name', 'span_kind', 'status_code', 'deployment_environment'],
+    'Span durations in milliseconds.',
+    { flavor: 'connector' },
+  ),
+  tempoSpanCalls: m(
+    'traces_spanmetrics_calls_total',
+    'counter',
+    ['service', 'span_name', 'span_kind', 'status_code', 'deployment_environment'],
+    'Spans by service, name, kind and status.',
+    { flavor: 'tempo' },
+  ),
+  tempoSpanLatency: m(
+    'traces_spanmetrics_latency',
+    'histogram',
+    ['service', 'span_name', 'span_kind', 'status_code', 'deployment_environment'],
+    'Span durations in seconds.',
+    { flavor: 'tempo' },
+  ),
 } as const;
 
 /** docs/metrics.md. */
@@ -57,7 +133,10 @@ export function metricsMarkdown(): string {
   const table = (specs: readonly MetricSpec[]) => [
     '| metric | type | labels | meaning |',
     '|---|---|---|---|',
-    ...specs.map((s) => `| \`${s.name}\` | ${s.type} | ${s.labels.map((l) => `\`${l}\``).join(', ') || '-'} | ${s.help}${s.flavor ? ` (flavor \`${s.flavor}\`)` : ''} |`),
+    ...specs.map(
+      (s) =>
+        `| \`${s.name}\` | ${s.type} | ${s.labels.map((l) => `\`${l}\``).join(', ') || '-'} | ${s.help}${s.flavor ? ` (flavor \`${s.flavor}\`)` : ''} |`,
+    ),
   ];
   return [
     '# Metrics',

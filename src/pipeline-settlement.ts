@@ -21,13 +21,18 @@ export interface SettlementOptions {
   commitSlackMs?: number;
 }
 
-export function createSettlement(stages: SettlementStages, opts: SettlementOptions, now: () => number = Date.now): (arrivedBy: number) => Promise<number> {
+export function createSettlement(
+  stages: SettlementStages,
+  opts: SettlementOptions,
+  now: () => number = Date.now,
+): (arrivedBy: number) => Promise<number> {
   const poll = opts.pollMs ?? 100;
   const slack = opts.commitSlackMs ?? 30_000;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   return async (arrivedBy: number): Promise<number> => {
     const deadline = now() + opts.maxWaitMs;
-    const incomplete = (): number => Math.min(stages.oldestUncommittedAt() ?? Infinity, stages.oldestPendingArrival() ?? Infinity, now()) - 1;
+    const incomplete = (): number =>
+      Math.min(stages.oldestUncommittedAt() ?? Infinity, stages.oldestPendingArrival() ?? Infinity, now()) - 1;
     let committedBy = Math.min(now(), arrivedBy + slack);
     if ((stages.oldestUncommittedAt() ?? Infinity) <= arrivedBy) {
       while ((stages.oldestUncommittedAt() ?? Infinity) <= arrivedBy) {

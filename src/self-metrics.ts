@@ -50,9 +50,21 @@ export function counterOf<L extends string = string>(registry: Registry, spec: M
 }
 
 export function gaugeOf<L extends string = string>(registry: Registry, spec: MetricSpec, collect?: (this: Gauge<L>) => void): Gauge<L> {
-  return new Gauge<L>({ name: spec.name, help: spec.help, labelNames: spec.labels as L[], registers: [registry], ...(collect ? { collect } : {}) });
+  return new Gauge<L>({
+    name: spec.name,
+    help: spec.help,
+    labelNames: spec.labels as L[],
+    registers: [registry],
+    ...(collect ? { collect } : {}),
+  });
 }
 
 export function histogramOf<L extends string = string>(registry: Registry, spec: MetricSpec): Histogram<L> {
-  return new Histogram<L>({ name: spec.name, help: spec.help, labelNames: spec.labels as L[], buckets: [...(spec.buckets ?? [])], registers: [registry] });
+  return new Histogram<L>({
+    name: spec.name,
+    help: spec.help,
+    labelNames: spec.labels as L[],
+    buckets: [...(spec.buckets ?? [])],
+    registers: [registry],
+  });
 }

@@ -27,7 +27,13 @@ export function parseDuration(text: string): number | undefined {
 }
 
 function showDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
   return `${ms}ms`;
 }
 
@@ -57,7 +63,8 @@ export function duration(fallbackMs: number, min = 1): SettingKind<number> {
       const v = raw(env, name);
       if (v === undefined) return fallbackMs;
       const ms = parseDuration(v);
-      if (ms === undefined || ms < min) throw new ConfigError(`${name}=${JSON.stringify(v)} is not a duration like 15m, 90s or 2h${min === 0 ? ' (0s: off)' : ''}`);
+      if (ms === undefined || ms < min)
+        throw new ConfigError(`${name}=${JSON.stringify(v)} is not a duration like 15m, 90s or 2h${min === 0 ? ' (0s: off)' : ''}`);
       return ms;
     },
   };
@@ -69,7 +76,10 @@ export function list(fallback: readonly string[]): SettingKind<string[]> {
     read: (env, name) => {
       const v = raw(env, name);
       if (v === undefined) return [...fallback];
-      const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const items = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       if (items.length === 0) throw new ConfigError(`${name} must list at least one name`);
       return items;
     },
@@ -82,7 +92,8 @@ export function oneOf<T extends string>(allowed: readonly T[], fallback: T): Set
     read: (env, name) => {
       const v = raw(env, name);
       if (v === undefined) return fallback;
-      if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(`${name}=${JSON.stringify(v)} must be one of ${allowed.join(', ')}`);
+      if (!(allowed as readonly string[]).includes(v))
+        throw new ConfigError(`${name}=${JSON.stringify(v)} must be one of ${allowed.join(', ')}`);
       return v as T;
     },
   };
@@ -96,7 +107,8 @@ export function durationList(): SettingKind<number[] | undefined> {
       const v = raw(env, name);
       if (v === undefined) return undefined;
       const ms = v.split(',').map((s) => parseDuration(s));
-      if (ms.some((x) => x === undefined || x <= 0) || ms.some((x, i) => i > 0 && x! <= ms[i - 1]!)) throw new ConfigError(`${name}=${JSON.stringify(v)} must be increasing durations like 5ms,50ms,1s,1m`);
+      if (ms.some((x) => x === undefined || x <= 0) || ms.some((x, i) => i > 0 && x! <= ms[i - 1]!))
+        throw new ConfigError(`${name}=${JSON.stringify(v)} must be increasing durations like 5ms,50ms,1s,1m`);
       return ms as number[];
     },
   };

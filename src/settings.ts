@@ -4,7 +4,20 @@
  * (`npm run docs`; test/settings.test.ts fails when the README is stale). A tunable in code comes from here.
  */
 import type { LogLevel } from './log.js';
-import { address, duration, durationList, fileContents, identifier, int, list, oneOf, optionalUrl, secret, text, type SettingKind } from './setting-kinds.js';
+import {
+  address,
+  duration,
+  durationList,
+  fileContents,
+  identifier,
+  int,
+  list,
+  oneOf,
+  optionalUrl,
+  secret,
+  text,
+  type SettingKind,
+} from './setting-kinds.js';
 
 export interface Setting<T> {
   env: string;
@@ -16,48 +29,105 @@ export interface Setting<T> {
   fileVariant?: boolean;
 }
 
-const s = <T>(env: string, kind: SettingKind<T>, doc: string, extra: Partial<Setting<T>> = {}): Setting<T> => ({ env, kind, doc, ...extra });
+const s = <T>(env: string, kind: SettingKind<T>, doc: string, extra: Partial<Setting<T>> = {}): Setting<T> => ({
+  env,
+  kind,
+  doc,
+  ...extra,
+});
 
 const MiB = 1024 * 1024;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 export const SETTINGS = {
   dataDir: s('FAULTLINE_DATA_DIR', text('./data'), 'embedded ClickHouse (chDB) data directory'),
-  clickhouseUrl: s('FAULTLINE_CLICKHOUSE_URL', optionalUrl(), 'use this ClickHouse server instead of chDB (`http://user:pass@host:8123/db`)'),
+  clickhouseUrl: s(
+    'FAULTLINE_CLICKHOUSE_URL',
+    optionalUrl(),
+    'use this ClickHouse server instead of chDB (`http://user:pass@host:8123/db`)',
+  ),
   tracesTable: s(
     'FAULTLINE_TRACES_TABLE',
     identifier('otel_traces', /^[a-z_][a-z0-9_]{0,100}$/, 'must be a table name of lowercase letters, digits and _'),
     "the raw-span table's name (its lookup table is `<name>_trace_id_ts`). faultline refuses to start on a database where a table of this name exists that it did not create (say, the Collector's clickhouseexporter's): pick another name to share the database",
   ),
-  storeMaxMemoryBytes: s('FAULTLINE_STORE_MAX_MEMORY_BYTES', int(2 * 1024 * MiB, 0, 1024 ** 4), 'memory one store operation (a read or an insert) may use in the engine (`max_memory_usage`); over it the operation fails as retryable (503 / `UNAVAILABLE`). `0`: no bound'),
-  clickhouseCluster: s('FAULTLINE_CLICKHOUSE_CLUSTER', identifier(undefined, /^[A-Za-z_][A-Za-z0-9_-]*$/, 'is not a valid cluster name'), 'create tables `ON CLUSTER` with Replicated/Distributed engines'),
+  storeMaxMemoryBytes: s(
+    'FAULTLINE_STORE_MAX_MEMORY_BYTES',
+    int(2 * 1024 * MiB, 0, 1024 ** 4),
+    'memory one store operation (a read or an insert) may use in the engine (`max_memory_usage`); over it the operation fails as retryable (503 / `UNAVAILABLE`). `0`: no bound',
+  ),
+  clickhouseCluster: s(
+    'FAULTLINE_CLICKHOUSE_CLUSTER',
+    identifier(undefined, /^[A-Za-z_][A-Za-z0-9_-]*$/, 'is not a valid cluster name'),
+    'create tables `ON CLUSTER` with Replicated/Distributed engines',
+  ),
   otlpGrpcAddr: s('FAULTLINE_OTLP_GRPC_ADDR', address('0.0.0.0:4317'), 'OTLP/gRPC listen address'),
   otlpHttpAddr: s('FAULTLINE_OTLP_HTTP_ADDR', address('0.0.0.0:4318'), 'OTLP/HTTP listen address'),
   apiAddr: s('FAULTLINE_API_ADDR', address('0.0.0.0:8080'), 'JSON API, webhook, `/metrics`'),
   apiToken: s('FAULTLINE_API_TOKEN', secret(), 'when set, `/api/*` requires `Authorization: Bearer <token>`', { fileVariant: true }),
-  webhookToken: s('FAULTLINE_WEBHOOK_TOKEN', secret(), "the Alertmanager webhook's own token, so Alertmanager cannot read incidents", { fileVariant: true, shownDefault: 'the API token' }),
-  otlpToken: s('FAULTLINE_OTLP_TOKEN', secret(), "when set, OTLP exports need `authorization: Bearer <token>` (gRPC metadata or HTTP header, as the Collector's `bearertokenauth` sends it)", { fileVariant: true }),
-  tlsCert: s('FAULTLINE_TLS_CERT_FILE', fileContents(), 'PEM certificate: with `FAULTLINE_TLS_KEY_FILE`, every listener (OTLP gRPC and HTTP, API) speaks TLS'),
+  webhookToken: s('FAULTLINE_WEBHOOK_TOKEN', secret(), "the Alertmanager webhook's own token, so Alertmanager cannot read incidents", {
+    fileVariant: true,
+    shownDefault: 'the API token',
+  }),
+  otlpToken: s(
+    'FAULTLINE_OTLP_TOKEN',
+    secret(),
+    "when set, OTLP exports need `authorization: Bearer <token>` (gRPC metadata or HTTP header, as the Collector's `bearertokenauth` sends it)",
+    { fileVariant: true },
+  ),
+  tlsCert: s(
+    'FAULTLINE_TLS_CERT_FILE',
+    fileContents(),
+    'PEM certificate: with `FAULTLINE_TLS_KEY_FILE`, every listener (OTLP gRPC and HTTP, API) speaks TLS',
+  ),
   tlsKey: s('FAULTLINE_TLS_KEY_FILE', fileContents(), "PEM key of `FAULTLINE_TLS_CERT_FILE`'s certificate"),
   retentionDays: s('FAULTLINE_RETENTION_DAYS', int(7, 1, 3650), 'TTL of raw spans and rollups'),
   publicUrl: s('FAULTLINE_PUBLIC_URL', optionalUrl(), "faultline's address for people (links in Markdown/Slack hand-offs)"),
-  traceUrlTemplate: s('FAULTLINE_TRACE_URL_TEMPLATE', identifier(undefined, /^https?:\/\/.*\{traceId\}/, 'must be an http(s) URL containing {traceId}'), 'a trace UI URL with `{traceId}` (Grafana, Jaeger): exemplar links point there instead of `/api/v1/traces/:traceId`'),
+  traceUrlTemplate: s(
+    'FAULTLINE_TRACE_URL_TEMPLATE',
+    identifier(undefined, /^https?:\/\/.*\{traceId\}/, 'must be an http(s) URL containing {traceId}'),
+    'a trace UI URL with `{traceId}` (Grafana, Jaeger): exemplar links point there instead of `/api/v1/traces/:traceId`',
+  ),
   logLevel: s('FAULTLINE_LOG_LEVEL', oneOf(LOG_LEVELS, 'info'), '`debug`, `info`, `warn`, `error` (JSON lines on stderr)'),
-  maxMessageBytes: s('FAULTLINE_MAX_MESSAGE_BYTES', int(16 * MiB, 1024, 1024 * MiB), 'largest OTLP request, compressed or not (gRPC `RESOURCE_EXHAUSTED`, HTTP 413 beyond)'),
+  maxMessageBytes: s(
+    'FAULTLINE_MAX_MESSAGE_BYTES',
+    int(16 * MiB, 1024, 1024 * MiB),
+    'largest OTLP request, compressed or not (gRPC `RESOURCE_EXHAUSTED`, HTTP 413 beyond)',
+  ),
   batchMaxSpans: s('FAULTLINE_BATCH_MAX_SPANS', int(20_000, 1, 1_000_000), 'spans per store insert'),
   batchMaxDelayMs: s('FAULTLINE_BATCH_MAX_DELAY_MS', int(20, 0, 60_000), 'longest an export waits for its batch to fill'),
-  queueMaxSpans: s('FAULTLINE_QUEUE_MAX_SPANS', int(200_000, 1, 100_000_000), 'spans waiting for the store before exports get `RESOURCE_EXHAUSTED` / 429'),
+  queueMaxSpans: s(
+    'FAULTLINE_QUEUE_MAX_SPANS',
+    int(200_000, 1, 100_000_000),
+    'spans waiting for the store before exports get `RESOURCE_EXHAUSTED` / 429',
+  ),
   queueMaxWaitMs: s(
     'FAULTLINE_QUEUE_MAX_WAIT',
     duration(2000, 0),
     'an export that would wait longer than this for its commit (or than its gRPC deadline) gets `RESOURCE_EXHAUSTED` / 429 at once; one whose client gave up before it was written is dropped, not committed; half of it is the latency target of the admission limit on exports in flight (`0s` turns both off)',
   ),
   pairWaitMs: s('FAULTLINE_PAIR_WAIT_MS', int(10_000, 0, 600_000), 'how long a client/server span waits for its counterpart'),
-  pairMaxPending: s('FAULTLINE_PAIR_MAX_PENDING', int(500_000, 1, 100_000_000), 'spans held for pairing; oldest evicted (and counted) beyond'),
-  derivedFlushIntervalMs: s('FAULTLINE_DERIVED_FLUSH_INTERVAL', duration(1000), 'how often the graph writes its per-minute rows (edges, span timings) to the store'),
+  pairMaxPending: s(
+    'FAULTLINE_PAIR_MAX_PENDING',
+    int(500_000, 1, 100_000_000),
+    'spans held for pairing; oldest evicted (and counted) beyond',
+  ),
+  derivedFlushIntervalMs: s(
+    'FAULTLINE_DERIVED_FLUSH_INTERVAL',
+    duration(1000),
+    'how often the graph writes its per-minute rows (edges, span timings) to the store',
+  ),
   derivedFlushRows: s('FAULTLINE_DERIVED_FLUSH_ROWS', int(50_000, 1, 10_000_000), '...or sooner, once this many are buffered'),
-  derivedMaxBufferedRows: s('FAULTLINE_DERIVED_MAX_BUFFERED_ROWS', int(2_000_000, 1000, 100_000_000), 'rows kept while the store is down; beyond, the oldest are dropped and counted'),
-  metricsMaxSeries: s('FAULTLINE_METRICS_MAX_SERIES', int(2_000, 10, 1_000_000), 'label sets per metric before new ones collapse into `other`'),
+  derivedMaxBufferedRows: s(
+    'FAULTLINE_DERIVED_MAX_BUFFERED_ROWS',
+    int(2_000_000, 1000, 100_000_000),
+    'rows kept while the store is down; beyond, the oldest are dropped and counted',
+  ),
+  metricsMaxSeries: s(
+    'FAULTLINE_METRICS_MAX_SERIES',
+    int(2_000, 10, 1_000_000),
+    'label sets per metric before new ones collapse into `other`',
+  ),
   metricsFlavor: s(
     'FAULTLINE_METRICS_FLAVOR',
     oneOf(['connector', 'tempo'] as const, 'connector'),
@@ -70,21 +140,49 @@ export const SETTINGS = {
     { shownDefault: "the flavor's (connector: 2 ms to 15 s)" },
   ),
   apiMaxBodyBytes: s('FAULTLINE_API_MAX_BODY_BYTES', int(MiB, 1024, 64 * MiB), 'largest API request body'),
-  webhookMaxBodyBytes: s('FAULTLINE_WEBHOOK_MAX_BODY_BYTES', int(16 * MiB, 1024, 256 * MiB), 'largest Alertmanager webhook body (a group of ~10k alerts at ~1.5 KB each)'),
+  webhookMaxBodyBytes: s(
+    'FAULTLINE_WEBHOOK_MAX_BODY_BYTES',
+    int(16 * MiB, 1024, 256 * MiB),
+    'largest Alertmanager webhook body (a group of ~10k alerts at ~1.5 KB each)',
+  ),
   apiMaxWindowMs: s('FAULTLINE_API_MAX_WINDOW', duration(31 * 86_400_000), 'longest query window'),
-  rawMaxWindowMs: s('FAULTLINE_RAW_QUERY_MAX_WINDOW', duration(6 * 3600_000), 'windows up to this read raw spans (exact); longer ones the per-minute rollups'),
-  defaultWindowMs: s('FAULTLINE_API_DEFAULT_WINDOW', duration(15 * 60_000), 'the window of a services, graph or latency query that names no start'),
+  rawMaxWindowMs: s(
+    'FAULTLINE_RAW_QUERY_MAX_WINDOW',
+    duration(6 * 3600_000),
+    'windows up to this read raw spans (exact); longer ones the per-minute rollups',
+  ),
+  defaultWindowMs: s(
+    'FAULTLINE_API_DEFAULT_WINDOW',
+    duration(15 * 60_000),
+    'the window of a services, graph or latency query that names no start',
+  ),
   lookbackMs: s('FAULTLINE_RCA_LOOKBACK', duration(15 * 60_000), "an alert's window starts this long before `startsAt`"),
-  baselineMs: s('FAULTLINE_RCA_BASELINE', duration(3600_000), "an alert's baseline is this long period right before its window (or the `faultline_baseline_start`/`_end` annotations)"),
-  serviceLabels: s('FAULTLINE_ALERT_SERVICE_LABELS', list(['service', 'service_name', 'service.name', 'job']), 'alert labels that name the service, first present wins'),
+  baselineMs: s(
+    'FAULTLINE_RCA_BASELINE',
+    duration(3600_000),
+    "an alert's baseline is this long period right before its window (or the `faultline_baseline_start`/`_end` annotations)",
+  ),
+  serviceLabels: s(
+    'FAULTLINE_ALERT_SERVICE_LABELS',
+    list(['service', 'service_name', 'service.name', 'job']),
+    'alert labels that name the service, first present wins',
+  ),
   environmentLabels: s(
     'FAULTLINE_ALERT_ENVIRONMENT_LABELS',
     list(['environment', 'env', 'deployment_environment', 'deployment_environment_name', 'deployment.environment.name']),
     'alert labels that name the deployment environment to analyse (absent: all environments)',
   ),
   rcaConcurrency: s('FAULTLINE_RCA_CONCURRENCY', int(2, 1, 64), 'analyses running at once; more incidents queue'),
-  rcaMinRequests: s('FAULTLINE_RCA_MIN_REQUESTS', int(20, 1, 100_000), 'requests of the alerting service a period needs (window and baseline each) before a cause is named; fewer: `insufficient_data`'),
-  rcaSampleRequests: s('FAULTLINE_RCA_SAMPLE_REQUESTS', int(600, 20, 10_000), 'requests of the alerting service sampled per period for the critical-path walk (see docs/rca.md)'),
+  rcaMinRequests: s(
+    'FAULTLINE_RCA_MIN_REQUESTS',
+    int(20, 1, 100_000),
+    'requests of the alerting service a period needs (window and baseline each) before a cause is named; fewer: `insufficient_data`',
+  ),
+  rcaSampleRequests: s(
+    'FAULTLINE_RCA_SAMPLE_REQUESTS',
+    int(600, 20, 10_000),
+    'requests of the alerting service sampled per period for the critical-path walk (see docs/rca.md)',
+  ),
   rcaMaxSpans: s('FAULTLINE_RCA_MAX_SPANS', int(400_000, 1000, 10_000_000), 'spans read per period for the sampled requests'),
 } as const;
 

@@ -12,8 +12,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ FAULTLINE_API_TOKEN_FILE: file }).apiToken).toBe('from-a-file');
     expect(loadConfig({ FAULTLINE_API_TOKEN_FILE: file }).webhookToken).toBe('from-a-file');
     expect(loadConfig({ FAULTLINE_API_TOKEN: 'a', FAULTLINE_WEBHOOK_TOKEN: 'b' }).webhookToken).toBe('b');
-    expect(() => loadConfig({ FAULTLINE_OTLP_TOKEN: 'x', FAULTLINE_OTLP_TOKEN_FILE: file })).toThrow(/set FAULTLINE_OTLP_TOKEN or FAULTLINE_OTLP_TOKEN_FILE, not both/);
-    expect(() => loadConfig({ FAULTLINE_OTLP_TOKEN_FILE: join(dir, 'missing') })).toThrow(/FAULTLINE_OTLP_TOKEN_FILE=.* cannot be read: ENOENT/);
+    expect(() => loadConfig({ FAULTLINE_OTLP_TOKEN: 'x', FAULTLINE_OTLP_TOKEN_FILE: file })).toThrow(
+      /set FAULTLINE_OTLP_TOKEN or FAULTLINE_OTLP_TOKEN_FILE, not both/,
+    );
+    expect(() => loadConfig({ FAULTLINE_OTLP_TOKEN_FILE: join(dir, 'missing') })).toThrow(
+      /FAULTLINE_OTLP_TOKEN_FILE=.* cannot be read: ENOENT/,
+    );
     expect(() => loadConfig({ FAULTLINE_TLS_CERT_FILE: file })).toThrow(/needs both FAULTLINE_TLS_CERT_FILE and FAULTLINE_TLS_KEY_FILE/);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -38,7 +38,16 @@ describe('the metric catalog', () => {
   let names: Set<string>;
   beforeAll(async () => {
     h = await startHarness({ FAULTLINE_PAIR_WAIT_MS: '0' });
-    await sendSpans(h.otlpHttp, simulate(ciPipeline, { seed: 3, startMs: Date.now() - 60_000, durationMs: 30_000, requests: 5, faults: [{ kind: 'errors', service: 'builder', rate: 0.5 }] }).spans);
+    await sendSpans(
+      h.otlpHttp,
+      simulate(ciPipeline, {
+        seed: 3,
+        startMs: Date.now() - 60_000,
+        durationMs: 30_000,
+        requests: 5,
+        faults: [{ kind: 'errors', service: 'builder', rate: 0.5 }],
+      }).spans,
+    );
     await h.app.settleGraph();
     await fetch(`${h.api}/api/v1/incidents`);
     const text = await (await fetch(`${h.api}/metrics`)).text();
@@ -47,7 +56,9 @@ describe('the metric catalog', () => {
   afterAll(() => h.stop());
 
   it('a running faultline (connector flavor) exposes exactly the catalog', () => {
-    const expected = [...Object.values(SELF_METRICS), ...Object.values(GRAPH_METRICS).filter((m) => m.flavor !== 'tempo')].map((m) => m.name);
+    const expected = [...Object.values(SELF_METRICS), ...Object.values(GRAPH_METRICS).filter((m) => m.flavor !== 'tempo')].map(
+      (m) => m.name,
+    );
     expect([...names].sort()).toEqual(expected.sort());
   });
 });

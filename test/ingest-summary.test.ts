@@ -8,7 +8,12 @@ describe('ingest summary', () => {
   it('logs the spans received, accepted and rejected since the last line, and stays quiet when idle', async () => {
     const metrics = createSelfMetrics();
     const lines: Record<string, unknown>[] = [];
-    const stop = startIngestSummary(metrics, () => ({ queuedSpans: 7, pairerSpans: 3 }), createLogger('info', (l) => lines.push(JSON.parse(l) as Record<string, unknown>)), 50);
+    const stop = startIngestSummary(
+      metrics,
+      () => ({ queuedSpans: 7, pairerSpans: 3 }),
+      createLogger('info', (l) => lines.push(JSON.parse(l) as Record<string, unknown>)),
+      50,
+    );
     metrics.spansReceived.inc({ transport: 'grpc' }, 120);
     metrics.spansAccepted.inc({ transport: 'grpc' }, 100);
     metrics.spansRejected.inc({ transport: 'grpc', reason: 'invalid' }, 20);
@@ -16,6 +21,13 @@ describe('ingest summary', () => {
     await new Promise((r) => setTimeout(r, 150)); // idle intervals: no more lines
     stop();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ msg: 'ingest summary', spansReceived: 120, spansAccepted: 100, spansRejected: 20, queuedSpans: 7, pairerSpans: 3 });
+    expect(lines[0]).toMatchObject({
+      msg: 'ingest summary',
+      spansReceived: 120,
+      spansAccepted: 100,
+      spansRejected: 20,
+      queuedSpans: 7,
+      pairerSpans: 3,
+    });
   });
 });

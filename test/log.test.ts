@@ -17,10 +17,16 @@ describe('logger', () => {
   });
 
   it('keeps an error cause at info, and adds the stack only at debug', () => {
-    const err = new Error('the store is unavailable (insert into otel_traces); retry later', { cause: new Error('Code: 243. Not enough space') });
+    const err = new Error('the store is unavailable (insert into otel_traces); retry later', {
+      cause: new Error('Code: 243. Not enough space'),
+    });
     const info = capture('info');
     info.log.child('store').warn('span insert failed', { err });
-    expect(info.lines[0]!.err).toEqual({ name: 'Error', message: err.message, cause: { name: 'Error', message: 'Code: 243. Not enough space' } });
+    expect(info.lines[0]!.err).toEqual({
+      name: 'Error',
+      message: err.message,
+      cause: { name: 'Error', message: 'Code: 243. Not enough space' },
+    });
     const debug = capture('debug');
     debug.log.warn('span insert failed', { err });
     expect((debug.lines[0]!.err as { stack: string }).stack).toMatch(/log\.test\.ts/);

@@ -107,7 +107,9 @@ describe('faultline serve', () => {
 
     const store = await openStore({ dataDir, clickhouseUrl: undefined });
     await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
-    const ids = new Set((await store.query('spans_for_traces', { traceIds: [...new Set(acked.map((s) => s.traceId))] })).map((r) => r.spanId));
+    const ids = new Set(
+      (await store.query('spans_for_traces', { traceIds: [...new Set(acked.map((s) => s.traceId))] })).map((r) => r.spanId),
+    );
     await store.close();
     const missing = acked.filter((s) => !ids.has(s.spanId));
     expect(missing).toHaveLength(0);

@@ -51,7 +51,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
   try {
     if (path === '/healthz' || path === '/readyz') route = path;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') return opts.isReady() ? sendJson(res, 200, { status: 'ready' }) : sendError(res, 503, 'not_ready', 'starting up or shutting down');
+    if (path === '/readyz')
+      return opts.isReady() ? sendJson(res, 200, { status: 'ready' }) : sendError(res, 503, 'not_ready', 'starting up or shutting down');
     if (path === '/metrics') {
       const text = await opts.registry.metrics();
       res.writeHead(200, { 'Content-Type': opts.registry.contentType });

@@ -36,8 +36,12 @@ function traceLink(traceId: string, o: FormatOptions): string {
 }
 
 function candidateLines(c: Candidate, o: FormatOptions): string[] {
-  const lines = [`${c.rank}. ${c.service} (${c.kind}, ${c.verdict}, confidence ${pct(c.confidence)}): ${c.reason}`, `   path: ${c.path.join(' -> ')}`];
-  if (c.exemplars.length > 0) lines.push(`   example traces: ${c.exemplars.map((e) => `${traceLink(e.traceId, o)}${e.error ? ' (failed there)' : ''}`).join(', ')}`);
+  const lines = [
+    `${c.rank}. ${c.service} (${c.kind}, ${c.verdict}, confidence ${pct(c.confidence)}): ${c.reason}`,
+    `   path: ${c.path.join(' -> ')}`,
+  ];
+  if (c.exemplars.length > 0)
+    lines.push(`   example traces: ${c.exemplars.map((e) => `${traceLink(e.traceId, o)}${e.error ? ' (failed there)' : ''}`).join(', ')}`);
   return lines;
 }
 
@@ -61,7 +65,10 @@ export function incidentMarkdown(r: Report, o: FormatOptions = {}): string {
 
 type Block = { type: string; text?: { type: string; text: string }; elements?: { type: string; text: string }[] };
 
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: text.length > SLACK_MAX_TEXT ? `${text.slice(0, SLACK_MAX_TEXT - 1)}…` : text } });
+const section = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: text.length > SLACK_MAX_TEXT ? `${text.slice(0, SLACK_MAX_TEXT - 1)}…` : text },
+});
 
 export function incidentSlack(r: Report, o: FormatOptions = {}): { text: string; blocks: Block[] } {
   const title = `${r.alert?.alertname ?? 'Incident'} on ${r.service}${r.environment ? ` (${r.environment})` : ''}`;
@@ -69,7 +76,15 @@ export function incidentSlack(r: Report, o: FormatOptions = {}): { text: string;
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
     section(`*${verdictLine(r)}*${r.alsoPaging && r.alsoPaging.length > 0 ? `\nAlso paging: ${r.alsoPaging.join(', ')}` : ''}`),
     ...r.candidates.slice(0, TOP).map((c) => section(candidateLines(c, o).join('\n'))),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `Window ${r.window.start} to ${r.window.end}${o.publicUrl ? ` · <${o.publicUrl}/incidents/${r.id}|open the incident>` : ''}` }] },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `Window ${r.window.start} to ${r.window.end}${o.publicUrl ? ` · <${o.publicUrl}/incidents/${r.id}|open the incident>` : ''}`,
+        },
+      ],
+    },
   ];
   return { text: `${title}: ${verdictLine(r)}`, blocks: blocks.slice(0, SLACK_MAX_BLOCKS) };
 }

@@ -26,7 +26,14 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     for (const bad of payload.invalid) skipped.push({ fingerprint: bad.fingerprint, reason: bad.reason });
     const base = req.headers.host ? `http://${req.headers.host}` : '';
     return apiResponse(202, {
-      incidents: opened.map((i) => ({ id: i.id, status: i.status, service: i.service, alertStatus: i.alertStatus, created: i.created, url: `${base}/api/v1/incidents/${i.id}` })),
+      incidents: opened.map((i) => ({
+        id: i.id,
+        status: i.status,
+        service: i.service,
+        alertStatus: i.alertStatus,
+        created: i.created,
+        url: `${base}/api/v1/incidents/${i.id}`,
+      })),
       ...(skipped.length > 0 ? { skipped } : {}),
     });
   });
@@ -43,7 +50,14 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     const startMs = query.has('start') ? parseTime(query.get('start'), 'start') : undefined;
     const endMs = query.has('end') ? parseTime(query.get('end'), 'end') : undefined;
     if (startMs !== undefined && endMs !== undefined && startMs >= endMs) throw new InputError('start must be before end');
-    const reports = await incidents.list({ service: query.get('service') ?? '', status, limit, offset, ...(startMs !== undefined ? { startMs } : {}), ...(endMs !== undefined ? { endMs } : {}) });
+    const reports = await incidents.list({
+      service: query.get('service') ?? '',
+      status,
+      limit,
+      offset,
+      ...(startMs !== undefined ? { startMs } : {}),
+      ...(endMs !== undefined ? { endMs } : {}),
+    });
     return view === 'full' ? reports : reports.map(summarizeIncident);
   });
 
@@ -54,7 +68,10 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     if (!['json', 'markdown', 'slack'].includes(format)) throw new InputError('format must be json, markdown or slack');
     const report = await incidents.get(params.id!);
     if (!report) throw new NotFoundError(`no incident ${params.id}`);
-    const links = { ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(config.traceUrlTemplate ? { traceUrlTemplate: config.traceUrlTemplate } : {}) };
+    const links = {
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      ...(config.traceUrlTemplate ? { traceUrlTemplate: config.traceUrlTemplate } : {}),
+    };
     if (format === 'slack') return incidentSlack(report, links);
     if (format === 'markdown') {
       res.writeHead(200, { 'Content-Type': 'text/markdown; charset=utf-8' });
@@ -84,7 +101,8 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     const baselineStart = b.baselineStart === undefined ? baselineEnd - config.rca.baselineMs : parseTime(b.baselineStart, 'baselineStart');
     checkWindow({ startMs: baselineStart, endMs: baselineEnd }, config.api.maxWindowMs, 'baselineStart', 'baselineEnd');
     if (b.operation !== undefined && typeof b.operation !== 'string') throw new InputError('operation must be a string');
-    if (b.environment !== undefined && (typeof b.environment !== 'string' || b.environment.length > 256)) throw new InputError('environment must be a string of at most 256 characters');
+    if (b.environment !== undefined && (typeof b.environment !== 'string' || b.environment.length > 256))
+      throw new InputError('environment must be a string of at most 256 characters');
     return incidents.analyzeNow({
       service: b.service,
       ...(b.operation ? { operation: b.operation } : {}),

@@ -14,7 +14,8 @@ export function parseQuantiles(raw: string | null): number[] {
   if (qs.length > MAX_QUANTILES) throw new InputError(`at most ${MAX_QUANTILES} quantiles`);
   return qs.map((s) => {
     const q = Number(s);
-    if (s === '' || !Number.isFinite(q) || q <= 0 || q > 1) throw new InputError(`quantile ${JSON.stringify(s)} must be a number in (0, 1]`);
+    if (s === '' || !Number.isFinite(q) || q <= 0 || q > 1)
+      throw new InputError(`quantile ${JSON.stringify(s)} must be a number in (0, 1]`);
     return q;
   });
 }
@@ -44,13 +45,19 @@ export function addServiceRoutes(router: Router, store: Store, config: Config): 
     const quantiles = parseQuantiles(query.get('quantiles'));
     const operation = query.get('operation') ?? '';
     if (params.name!.length > 512 || operation.length > 1024) throw new InputError('service or operation name too long');
-    const r = await serviceLatency(store, { service: params.name!, operation, startMs: w.startMs, endMs: w.endMs, quantiles, environment: environmentParam(query) }, rawMaxWindowMs);
+    const r = await serviceLatency(
+      store,
+      { service: params.name!, operation, startMs: w.startMs, endMs: w.endMs, quantiles, environment: environmentParam(query) },
+      rawMaxWindowMs,
+    );
     return {
       service: params.name,
       ...(operation ? { operation } : {}),
       count: r.count,
       errorRate: r.count > 0 ? r.errors / r.count : 0,
-      quantiles: Object.fromEntries(quantiles.map((q, i) => [String(q), r.quantilesNs[i] === undefined ? null : nsToMs(r.quantilesNs[i]!)])),
+      quantiles: Object.fromEntries(
+        quantiles.map((q, i) => [String(q), r.quantilesNs[i] === undefined ? null : nsToMs(r.quantilesNs[i]!)]),
+      ),
       source: r.source,
     };
   });

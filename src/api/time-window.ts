@@ -18,7 +18,8 @@ const MAX_MS = Date.UTC(2262, 0, 1);
 
 export function parseTime(value: unknown, field: string, now = Date.now()): number {
   const t = parseInstant(value, field, now);
-  if (!Number.isFinite(t) || t < MIN_MS || t >= MAX_MS) throw new InputError(`${field} must be between 1970 and 2262, got ${shownValue(value)}`);
+  if (!Number.isFinite(t) || t < MIN_MS || t >= MAX_MS)
+    throw new InputError(`${field} must be between 1970 and 2262, got ${shownValue(value)}`);
   return t;
 }
 
@@ -39,12 +40,15 @@ function parseInstant(value: unknown, field: string, now: number): number {
     const t = Date.parse(v);
     if (!Number.isNaN(t)) return t;
   }
-  throw new InputError(`${field} must be an ISO-8601 time, unix milliseconds, \`<n>s\`, \`now\` or \`now-<duration>\`, got ${shownValue(value)}`);
+  throw new InputError(
+    `${field} must be an ISO-8601 time, unix milliseconds, \`<n>s\`, \`now\` or \`now-<duration>\`, got ${shownValue(value)}`,
+  );
 }
 
 /** Numbers are milliseconds; one that only makes sense as seconds (before 1973) is refused with a hint. */
 function checkMillis(ms: number, field: string, raw: unknown): number {
-  if (ms > 0 && ms < 1e11) throw new InputError(`${field}=${shownValue(raw)} looks like unix seconds; send milliseconds or add an "s" suffix (${String(raw)}s)`);
+  if (ms > 0 && ms < 1e11)
+    throw new InputError(`${field}=${shownValue(raw)} looks like unix seconds; send milliseconds or add an "s" suffix (${String(raw)}s)`);
   return ms;
 }
 
@@ -57,14 +61,20 @@ export function windowFromQuery(query: URLSearchParams, defaultMs: number, maxMs
 
 export function checkWindow(w: Window, maxMs: number, startField: string, endField: string): Window {
   if (w.startMs >= w.endMs) throw new InputError(`${startField} must be before ${endField}`);
-  if (w.endMs - w.startMs > maxMs) throw new InputError(`window of ${Math.round((w.endMs - w.startMs) / 3600_000)} h exceeds the maximum of ${Math.round(maxMs / 3600_000)} h`);
+  if (w.endMs - w.startMs > maxMs)
+    throw new InputError(
+      `window of ${Math.round((w.endMs - w.startMs) / 3600_000)} h exceeds the maximum of ${Math.round(maxMs / 3600_000)} h`,
+    );
   return w;
 }
 
 /** Refuses query parameters a route does not know (a typo like `since=` must not silently return everything). */
 export function allowParams(query: URLSearchParams, allowed: readonly string[]): void {
   for (const key of new Set(query.keys())) {
-    if (!allowed.includes(key)) throw new InputError(`unknown query parameter ${JSON.stringify(key)}; this endpoint takes ${allowed.length > 0 ? allowed.join(', ') : 'none'}`);
+    if (!allowed.includes(key))
+      throw new InputError(
+        `unknown query parameter ${JSON.stringify(key)}; this endpoint takes ${allowed.length > 0 ? allowed.join(', ') : 'none'}`,
+      );
   }
 }
 

@@ -12,7 +12,14 @@ import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSerie
 import { metricsFlavor, type MetricsFlavor } from './metrics-flavor.js';
 import { GRAPH_METRICS } from '../metric-catalog.js';
 
-const SPAN_KIND_LABELS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const SPAN_KIND_LABELS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const STATUS_LABELS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 /** Tempo and the servicegraph connector name the client of an entry service's root server span `user`. */
 const USER = 'user';
@@ -64,19 +71,45 @@ export class GraphMetrics {
     const G = GRAPH_METRICS;
     this.requests = new CounterFamily(registry, G.requests.name, G.requests.help, EDGE_LABELS, EDGE_ENV_LABELS);
     this.failed = new CounterFamily(registry, G.failed.name, G.failed.help, EDGE_LABELS, EDGE_ENV_LABELS);
-    this.serverSeconds = new HistogramFamily(registry, G.serverSeconds.name, G.serverSeconds.help, EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
-    this.clientSeconds = new HistogramFamily(registry, G.clientSeconds.name, G.clientSeconds.help, EDGE_LABELS, SECONDS_BUCKETS, EDGE_ENV_LABELS);
+    this.serverSeconds = new HistogramFamily(
+      registry,
+      G.serverSeconds.name,
+      G.serverSeconds.help,
+      EDGE_LABELS,
+      SECONDS_BUCKETS,
+      EDGE_ENV_LABELS,
+    );
+    this.clientSeconds = new HistogramFamily(
+      registry,
+      G.clientSeconds.name,
+      G.clientSeconds.help,
+      EDGE_LABELS,
+      SECONDS_BUCKETS,
+      EDGE_ENV_LABELS,
+    );
     this.unpaired = new Counter({ name: G.unpaired.name, help: G.unpaired.help, labelNames: ['client', 'server'], registers });
     this.dropped = new Counter({ name: G.dropped.name, help: G.dropped.help, registers });
     this.spanCalls = new CounterFamily(registry, flavor.span.calls.name, flavor.span.calls.help, SPAN_LABELS, SPAN_ENV_LABELS);
-    this.spanDuration = new HistogramFamily(registry, flavor.span.duration.name, flavor.span.duration.help, SPAN_LABELS, [...flavor.span.buckets], SPAN_ENV_LABELS);
+    this.spanDuration = new HistogramFamily(
+      registry,
+      flavor.span.duration.name,
+      flavor.span.duration.help,
+      SPAN_LABELS,
+      [...flavor.span.buckets],
+      SPAN_ENV_LABELS,
+    );
     this.edgeLimit = new LabelLimiter(maxSeries);
     this.spanLimit = new LabelLimiter(maxSeries);
   }
 
   observeEdge(call: EdgeCall): void {
     const series =
-      this.edgeSeries.get(call.client)?.get(call.clientEnvironment)?.get(call.server)?.get(call.serverEnvironment)?.get(call.connectionType) ?? this.bindEdgeSeries(call);
+      this.edgeSeries
+        .get(call.client)
+        ?.get(call.clientEnvironment)
+        ?.get(call.server)
+        ?.get(call.serverEnvironment)
+        ?.get(call.connectionType) ?? this.bindEdgeSeries(call);
     series.requests.inc();
     if (call.failed) (series.failed ??= this.failed.series(series.labels)).inc();
     if (call.clientDurationNs > 0) series.client.observe(call.clientDurationNs / 1e9);
@@ -87,11 +120,29 @@ export class GraphMetrics {
   }
 
   private bindEdgeSeries(call: EdgeCall): EdgeSeries {
-    const admitted = this.edgeLimit.admit(`${call.client}\u0000${call.clientEnvironment}\u0000${call.server}\u0000${call.serverEnvironment}\u0000${call.connectionType}`);
-    const labels = [admitted ? call.client : OTHER, admitted ? call.server : OTHER, call.connectionType, call.clientEnvironment, call.serverEnvironment];
-    const series: EdgeSeries = { labels, requests: this.requests.series(labels), failed: undefined, client: this.clientSeconds.series(labels), server: undefined };
+    const admitted = this.edgeLimit.admit(
+      `${call.client}\u0000${call.clientEnvironment}\u0000${call.server}\u0000${call.serverEnvironment}\u0000${call.connectionType}`,
+    );
+    const labels = [
+      admitted ? call.client : OTHER,
+      admitted ? call.server : OTHER,
+      call.connectionType,
+      call.clientEnvironment,
+      call.serverEnvironment,
+    ];
+    const series: EdgeSeries = {
+      labels,
+      requests: this.requests.series(labels),
+      failed: undefined,
+      client: this.clientSeconds.series(labels),
+      server: undefined,
+    };
     // Only admitted label sets are cached, so unbounded names cannot grow the cache.
-    if (admitted) childMap(childMap(childMap(childMap(this.edgeSeries, call.client), call.clientEnvironment), call.server), call.serverEnvironment).set(call.connectionType, series);
+    if (admitted)
+      childMap(childMap(childMap(childMap(this.edgeSeries, call.client), call.clientEnvironment), call.server), call.serverEnvironment).set(
+        call.connectionType,
+        series,
+      );
     return series;
   }
 
@@ -111,12 +162,25 @@ export class GraphMetrics {
       const env = d.environment[i]!;
       const name = d.name[i]!;
       // service -> environment -> span name -> [kind * 3 + status]: no per-span key string to build and hash.
-      const series = this.spanSeries.get(service)?.get(env)?.get(name)?.[d.kind[i]! * 3 + d.statusCode[i]!] ?? this.bindSpanSeries(service, env, name, d.kind[i]!, d.statusCode[i]!);
+      const series =
+        this.spanSeries.get(service)?.get(env)?.get(name)?.[d.kind[i]! * 3 + d.statusCode[i]!] ??
+        this.bindSpanSeries(service, env, name, d.kind[i]!, d.statusCode[i]!);
       series.calls.inc();
       series.duration.observe(d.duration[i]! / this.spanDurationDivisor);
       // An entry service's root server span: the edge user -> service, server side only (there is no client span).
       if (d.parentKey[i] === -1 && d.kind[i] === SpanKind.SERVER) {
-        this.observeEdge({ minute: 0, client: USER, server: service, clientEnvironment: env, serverEnvironment: env, serverKind: 'service', connectionType: '', clientDurationNs: 0, serverDurationNs: d.duration[i]!, failed: d.statusCode[i] === 2 });
+        this.observeEdge({
+          minute: 0,
+          client: USER,
+          server: service,
+          clientEnvironment: env,
+          serverEnvironment: env,
+          serverKind: 'service',
+          connectionType: '',
+          clientDurationNs: 0,
+          serverDurationNs: d.duration[i]!,
+          failed: d.statusCode[i] === 2,
+        });
       }
     }
   }

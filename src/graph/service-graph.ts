@@ -111,7 +111,9 @@ export function graphToDot(g: ServiceGraph): string {
   const shapes: Record<NodeKind, string> = { service: 'box', database: 'cylinder', messaging: 'cds', external: 'ellipse' };
   const lines = ['digraph faultline {', '  rankdir=LR;'];
   g.forEachNode((id, a) => lines.push(`  ${quote(id)} [shape=${shapes[a.kind]}, label=${quote(`${id}\np99 ${a.p99Ms} ms`)}];`));
-  g.forEachEdge((_e, a, s, t) => lines.push(`  ${quote(s)} -> ${quote(t)} [label=${quote(`${a.calls} calls, ${a.errors} err, p99 ${a.p99Ms} ms`)}];`));
+  g.forEachEdge((_e, a, s, t) =>
+    lines.push(`  ${quote(s)} -> ${quote(t)} [label=${quote(`${a.calls} calls, ${a.errors} err, p99 ${a.p99Ms} ms`)}];`),
+  );
   lines.push('}');
   return lines.join('\n') + '\n';
 }

@@ -21,7 +21,8 @@ export function virtualPeerOf(attrs: Attributes): VirtualPeer | undefined {
   const messaging = attrs['messaging.destination.name'] || attrs['messaging.destination'];
   const peerService = attrs['peer.service'];
   const address = attrs['server.address'] || attrs['net.peer.name'];
-  if (peerService) return { name: peerService, kind: dbSystem ? 'database' : messaging || attrs['messaging.system'] ? 'messaging' : 'external' };
+  if (peerService)
+    return { name: peerService, kind: dbSystem ? 'database' : messaging || attrs['messaging.system'] ? 'messaging' : 'external' };
   if (dbSystem) {
     if (address) return { name: address, kind: 'database' };
     const namespace = attrs['db.namespace'] || attrs['db.name'];

@@ -3,7 +3,15 @@
  * lowerCamelCase names, hex trace/span ids, enums as integers, 64-bit integers as strings or numbers.
  */
 import { InputError } from '../errors.js';
-import { UNKNOWN_SERVICE, type Attributes, type Span, type SpanEvent, type SpanKindNumber, type SpanLink, type StatusCodeNumber } from '../span.js';
+import {
+  UNKNOWN_SERVICE,
+  type Attributes,
+  type Span,
+  type SpanEvent,
+  type SpanKindNumber,
+  type SpanLink,
+  type StatusCodeNumber,
+} from '../span.js';
 import { RejectionLog, type DecodedExport } from './decoded-export.js';
 import { invalidSpanReason, MAX_ATTRIBUTE_DEPTH, NestingTooDeepError, parentIdOf } from './span-validation.js';
 
@@ -96,7 +104,11 @@ function listOf<T>(v: unknown, field: string, one: (o: Obj, where: string) => T)
 }
 
 function eventOf(o: Obj, where: string): SpanEvent {
-  return { timeNs: uint64(o.timeUnixNano, `${where}.timeUnixNano`), name: typeof o.name === 'string' ? o.name : '', attributes: attributesOf(o.attributes, `${where}.attributes`) };
+  return {
+    timeNs: uint64(o.timeUnixNano, `${where}.timeUnixNano`),
+    name: typeof o.name === 'string' ? o.name : '',
+    attributes: attributesOf(o.attributes, `${where}.attributes`),
+  };
 }
 
 function linkOf(o: Obj, where: string): SpanLink {

@@ -3,7 +3,15 @@
  * Field numbers follow opentelemetry/proto/trace/v1/trace.proto and common/v1/common.proto (see proto/).
  * Events and links are kept for the store (Grafana's trace view shows them); the graph and RCA do not read them.
  */
-import { UNKNOWN_SERVICE, type Attributes, type Span, type SpanEvent, type SpanKindNumber, type SpanLink, type StatusCodeNumber } from '../span.js';
+import {
+  UNKNOWN_SERVICE,
+  type Attributes,
+  type Span,
+  type SpanEvent,
+  type SpanKindNumber,
+  type SpanLink,
+  type StatusCodeNumber,
+} from '../span.js';
 import { RejectionLog, type DecodedExport } from './decoded-export.js';
 import { ProtoReader, WireType } from './proto-reader.js';
 import { invalidSpanReason, MAX_ATTRIBUTE_DEPTH, NestingTooDeepError, parentIdOf } from './span-validation.js';
@@ -123,17 +131,39 @@ function decodeSpan(
     while (r.pos < r.end) {
       const tag = r.uint32();
       switch (tag) {
-        case (1 << 3) | WireType.LEN: traceId = r.hex(); break;
-        case (2 << 3) | WireType.LEN: spanId = r.hex(); break;
-        case (3 << 3) | WireType.LEN: traceState = r.string(); break;
-        case (4 << 3) | WireType.LEN: parentSpanId = r.hex(); break;
-        case (5 << 3) | WireType.LEN: name = r.repeatedString(); break;
-        case (6 << 3) | WireType.VARINT: kind = r.uint32(); break;
-        case (7 << 3) | WireType.I64: startNs = r.fixed64(); break;
-        case (8 << 3) | WireType.I64: endNs = r.fixed64(); break;
-        case (9 << 3) | WireType.LEN: decodeKeyValueInto(r, attributes); break;
-        case (11 << 3) | WireType.LEN: (events ??= []).push(decodeEvent(r)); break;
-        case (13 << 3) | WireType.LEN: (links ??= []).push(decodeLink(r)); break;
+        case (1 << 3) | WireType.LEN:
+          traceId = r.hex();
+          break;
+        case (2 << 3) | WireType.LEN:
+          spanId = r.hex();
+          break;
+        case (3 << 3) | WireType.LEN:
+          traceState = r.string();
+          break;
+        case (4 << 3) | WireType.LEN:
+          parentSpanId = r.hex();
+          break;
+        case (5 << 3) | WireType.LEN:
+          name = r.repeatedString();
+          break;
+        case (6 << 3) | WireType.VARINT:
+          kind = r.uint32();
+          break;
+        case (7 << 3) | WireType.I64:
+          startNs = r.fixed64();
+          break;
+        case (8 << 3) | WireType.I64:
+          endNs = r.fixed64();
+          break;
+        case (9 << 3) | WireType.LEN:
+          decodeKeyValueInto(r, attributes);
+          break;
+        case (11 << 3) | WireType.LEN:
+          (events ??= []).push(decodeEvent(r));
+          break;
+        case (13 << 3) | WireType.LEN:
+          (links ??= []).push(decodeLink(r));
+          break;
         case (15 << 3) | WireType.LEN: {
           const end = r.lengthDelimitedEnd();
           const s = new ProtoReader(r.buf, r.pos, end);
@@ -254,14 +284,29 @@ function decodeAnyValue(r: ProtoReader, depth: number): Json {
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
-      case (1 << 3) | WireType.LEN: out = r.repeatedString(); break;
-      case (2 << 3) | WireType.VARINT: out = r.uint32() !== 0 ? 'true' : 'false'; break;
-      case (3 << 3) | WireType.VARINT: out = r.int64().toString(); break;
-      case (4 << 3) | WireType.I64: out = String(r.double()); break;
-      case (5 << 3) | WireType.LEN: out = decodeRepeatedAnyValue(r, depth + 1); break;
-      case (6 << 3) | WireType.LEN: out = decodeKeyValueList(r, depth + 1); break;
-      case (7 << 3) | WireType.LEN: out = r.base64(); break;
-      default: r.skip(tag & 7);
+      case (1 << 3) | WireType.LEN:
+        out = r.repeatedString();
+        break;
+      case (2 << 3) | WireType.VARINT:
+        out = r.uint32() !== 0 ? 'true' : 'false';
+        break;
+      case (3 << 3) | WireType.VARINT:
+        out = r.int64().toString();
+        break;
+      case (4 << 3) | WireType.I64:
+        out = String(r.double());
+        break;
+      case (5 << 3) | WireType.LEN:
+        out = decodeRepeatedAnyValue(r, depth + 1);
+        break;
+      case (6 << 3) | WireType.LEN:
+        out = decodeKeyValueList(r, depth + 1);
+        break;
+      case (7 << 3) | WireType.LEN:
+        out = r.base64();
+        break;
+      default:
+        r.skip(tag & 7);
     }
   }
   r.end = saved;

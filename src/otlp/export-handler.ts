@@ -16,7 +16,14 @@ export interface TimePolicy {
   maxFutureMs: number;
 }
 
-export async function handleDecodedExport(decoded: DecodedExport, transport: Transport, sink: SpanSink, metrics: SelfMetrics, policy?: TimePolicy, deadlineMs?: number): Promise<ExportOutcome> {
+export async function handleDecodedExport(
+  decoded: DecodedExport,
+  transport: Transport,
+  sink: SpanSink,
+  metrics: SelfMetrics,
+  policy?: TimePolicy,
+  deadlineMs?: number,
+): Promise<ExportOutcome> {
   if (policy) applyTimePolicy(decoded, policy, Date.now());
   const { rejected, errorMessage } = decoded;
   const n = decoded.spans.length;

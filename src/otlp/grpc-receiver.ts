@@ -64,10 +64,17 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
     },
   });
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(formatAddress(opts.address), opts.tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: opts.tls.cert, private_key: opts.tls.key }], false) : grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
-      if (err) reject(new Error(`cannot listen for OTLP/gRPC on ${formatAddress(opts.address)}: ${err.message} (is the port already in use?)`));
-      else resolve(boundPort);
-    });
+    server.bindAsync(
+      formatAddress(opts.address),
+      opts.tls
+        ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: opts.tls.cert, private_key: opts.tls.key }], false)
+        : grpc.ServerCredentials.createInsecure(),
+      (err, boundPort) => {
+        if (err)
+          reject(new Error(`cannot listen for OTLP/gRPC on ${formatAddress(opts.address)}: ${err.message} (is the port already in use?)`));
+        else resolve(boundPort);
+      },
+    );
   });
   return {
     port,
@@ -140,7 +147,8 @@ function admissionRefusal(metadata: grpc.Metadata, deadlineMs: number | undefine
       return err instanceof Error ? err : new Error(String(err));
     }
   }
-  const refused = opts.sink.refusal?.(deadlineMs) ?? (opts.admission && !opts.admission.tryAcquire() ? tooManyInFlight(opts.admission) : undefined);
+  const refused =
+    opts.sink.refusal?.(deadlineMs) ?? (opts.admission && !opts.admission.tryAcquire() ? tooManyInFlight(opts.admission) : undefined);
   if (refused) opts.metrics.exportRequests.inc({ transport: 'grpc', outcome: 'refused_early' });
   return refused;
 }

@@ -55,10 +55,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
     return reply(res, 405, 'json', JSON.stringify({ code: GrpcCode.INVALID_ARGUMENT, message: 'use POST /v1/traces' }));
   }
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  const format: Format | undefined = contentType === 'application/x-protobuf' ? 'proto' : contentType === 'application/json' ? 'json' : undefined;
+  const format: Format | undefined =
+    contentType === 'application/x-protobuf' ? 'proto' : contentType === 'application/json' ? 'json' : undefined;
   if (!format) {
     req.resume();
-    return reply(res, 415, 'json', JSON.stringify({ code: GrpcCode.INVALID_ARGUMENT, message: `unsupported Content-Type ${JSON.stringify(contentType)}: use application/x-protobuf or application/json` }));
+    return reply(
+      res,
+      415,
+      'json',
+      JSON.stringify({
+        code: GrpcCode.INVALID_ARGUMENT,
+        message: `unsupported Content-Type ${JSON.stringify(contentType)}: use application/x-protobuf or application/json`,
+      }),
+    );
   }
   let admittedAt: number | undefined;
   try {

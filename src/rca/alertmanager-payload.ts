@@ -18,7 +18,13 @@ export interface ParsedAlert {
 }
 
 /** Alert labels that name the deployment environment, first present wins. */
-export const DEFAULT_ENVIRONMENT_LABELS = ['environment', 'env', 'deployment_environment', 'deployment_environment_name', 'deployment.environment.name'];
+export const DEFAULT_ENVIRONMENT_LABELS = [
+  'environment',
+  'env',
+  'deployment_environment',
+  'deployment_environment_name',
+  'deployment.environment.name',
+];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,9 +42,15 @@ export interface ParsedPayload {
  * a malformed alert does not fail the call: Alertmanager drops a whole batch on a 4xx, which would lose the valid
  * alerts with it.
  */
-export function parseAlertmanagerPayload(body: unknown, serviceLabels: string[], now = Date.now(), environmentLabels: readonly string[] = DEFAULT_ENVIRONMENT_LABELS): ParsedPayload {
+export function parseAlertmanagerPayload(
+  body: unknown,
+  serviceLabels: string[],
+  now = Date.now(),
+  environmentLabels: readonly string[] = DEFAULT_ENVIRONMENT_LABELS,
+): ParsedPayload {
   if (!isObj(body)) throw new InputError('body must be an Alertmanager webhook JSON object');
-  if (body.version !== undefined && body.version !== '4') throw new InputError(`unsupported webhook version ${shownValue(body.version)} (expected "4")`);
+  if (body.version !== undefined && body.version !== '4')
+    throw new InputError(`unsupported webhook version ${shownValue(body.version)} (expected "4")`);
   if (!Array.isArray(body.alerts)) throw new InputError('alerts must be an array');
   const alerts: ParsedAlert[] = [];
   const invalid: ParsedPayload['invalid'] = [];
@@ -51,7 +63,10 @@ export function parseAlertmanagerPayload(body: unknown, serviceLabels: string[],
       invalid.push({ index: i, fingerprint, reason: err.message });
     }
   });
-  const truncated = typeof body.truncatedAlerts === 'number' && Number.isFinite(body.truncatedAlerts) && body.truncatedAlerts > 0 ? Math.floor(body.truncatedAlerts) : 0;
+  const truncated =
+    typeof body.truncatedAlerts === 'number' && Number.isFinite(body.truncatedAlerts) && body.truncatedAlerts > 0
+      ? Math.floor(body.truncatedAlerts)
+      : 0;
   return { alerts, invalid, truncated };
 }
 
@@ -70,7 +85,13 @@ function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: numbe
   const service = serviceLabels.map((l) => labels[l]).find((v) => v !== undefined && v !== '');
   const bs = annotations.faultline_baseline_start;
   const be = annotations.faultline_baseline_end;
-  const baseline = bs && be ? { startMs: time(bs, `${where}.annotations.faultline_baseline_start`), endMs: time(be, `${where}.annotations.faultline_baseline_end`) } : undefined;
+  const baseline =
+    bs && be
+      ? {
+          startMs: time(bs, `${where}.annotations.faultline_baseline_start`),
+          endMs: time(be, `${where}.annotations.faultline_baseline_end`),
+        }
+      : undefined;
   return {
     info: {
       fingerprint,
@@ -111,13 +132,17 @@ const MAX_MS = Date.UTC(2262, 0, 1);
 function time(v: unknown, where: string): number {
   const t = typeof v === 'string' ? Date.parse(v) : NaN;
   if (Number.isNaN(t)) throw new InputError(`${where} must be an RFC 3339 time, got ${shownValue(v)}`);
-  if (t >= MAX_MS || (t < 0 && !(typeof v === 'string' && v.startsWith('0001-01-01')))) throw new InputError(`${where} must be between 1970 and 2262, got ${shownValue(v)}`);
+  if (t >= MAX_MS || (t < 0 && !(typeof v === 'string' && v.startsWith('0001-01-01'))))
+    throw new InputError(`${where} must be between 1970 and 2262, got ${shownValue(v)}`);
   return t;
 }
 
 /** Alertmanager always sends a fingerprint; for hand-made payloads, derive a stable one from the labels. */
 function fingerprintOf(labels: Record<string, string>): string {
-  const text = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+  const text = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',');
   let h = 0xcbf29ce484222325n;
   for (const ch of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(ch)) * 0x100000001b3n);
   return h.toString(16).padStart(16, '0');

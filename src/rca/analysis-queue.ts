@@ -16,7 +16,8 @@ export class AnalysisQueue {
   }
 
   push(job: () => Promise<void>): void {
-    if (this.waiting.length >= this.maxWaiting) throw new OverloadedError(`${this.waiting.length} analyses already waiting; retry later`, 30);
+    if (this.waiting.length >= this.maxWaiting)
+      throw new OverloadedError(`${this.waiting.length} analyses already waiting; retry later`, 30);
     this.waiting.push(job);
     this.pump();
   }

@@ -40,7 +40,15 @@ export async function analyze(store: Store, req: AnalysisRequest, opts: Analysis
   // where a fresh incident is; nothing lies beyond now, so reach one minute further to keep it.
   const graphEnd = req.windowEndMs >= now - 1000 ? req.windowEndMs + 60_000 : req.windowEndMs;
   const sample = (startMs: number, endMs: number) =>
-    loadRequestSample(store, { service: req.service, ...(req.operation ? { operation: req.operation } : {}), environment: req.environment ?? '', startMs, endMs, limit: opts.sampleRequests, maxSpans: opts.maxSpans });
+    loadRequestSample(store, {
+      service: req.service,
+      ...(req.operation ? { operation: req.operation } : {}),
+      environment: req.environment ?? '',
+      startMs,
+      endMs,
+      limit: opts.sampleRequests,
+      maxSpans: opts.maxSpans,
+    });
   const [currentGraph, baselineGraph, current, baseline] = await Promise.all([
     loadServiceGraph(store, req.windowStartMs, graphEnd, req.environment ?? ''),
     loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs, req.environment ?? ''),

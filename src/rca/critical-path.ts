@@ -60,7 +60,11 @@ export const edgeKey = (client: string, server: string): string => `${client} ->
  * Charges one request's critical path. `childrenOf` gives a span's children; `refs` collects each candidate's kind
  * and the first path seen to it (shared across requests).
  */
-export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) => readonly TraceSpan[], refs: Map<string, CandidateRef>): RequestAttribution {
+export function attributeRequest(
+  entry: TraceSpan,
+  childrenOf: (spanId: string) => readonly TraceSpan[],
+  refs: Map<string, CandidateRef>,
+): RequestAttribution {
   const time = new Map<string, number>();
   const calls = new Map<string, number>();
   /** The path each candidate was last reached by, so charged time also weighs that path. */
@@ -167,7 +171,8 @@ export function attributeRequest(entry: TraceSpan, childrenOf: (spanId: string) 
     return target !== undefined && target === targetOf(after) ? target : undefined;
   };
 
-  const childPath = (path: string[], child: TraceSpan): string[] => (child.service !== path[path.length - 1] ? [...path, child.service] : path);
+  const childPath = (path: string[], child: TraceSpan): string[] =>
+    child.service !== path[path.length - 1] ? [...path, child.service] : path;
 
   const errorOrigin = (span: TraceSpan, path: string[]): string => {
     const failedKids = awaitedOf(span).filter((c) => c.failed);

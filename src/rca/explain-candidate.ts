@@ -18,10 +18,14 @@ export interface ExplainInput {
 
 export function explain(c: ExplainInput): string {
   const e = c.evidence;
-  const added = e.addedMsPerRequest ? `adds ${ms(e.addedMsPerRequest.current)} to each ${c.service} request on average (was ${ms(e.addedMsPerRequest.baseline)})` : '';
+  const added = e.addedMsPerRequest
+    ? `adds ${ms(e.addedMsPerRequest.current)} to each ${c.service} request on average (was ${ms(e.addedMsPerRequest.baseline)})`
+    : '';
   const perRequest = e.callsPerRequest?.current ?? 0;
   const calls = perRequest >= 3 ? `, over ${round1(perRequest)} calls per request` : '';
-  const failures = e.originErrorRate ? `${pct(e.originErrorRate.current)} of ${c.service} requests now fail there (was ${pct(e.originErrorRate.baseline)})` : '';
+  const failures = e.originErrorRate
+    ? `${pct(e.originErrorRate.current)} of ${c.service} requests now fail there (was ${pct(e.originErrorRate.baseline)})`
+    : '';
   const both = [c.latencyShare || !c.errorShare ? added + calls : '', c.errorShare ? failures : ''].filter((s) => s !== '').join('; ');
   if (c.verdict === 'insufficient_data') {
     return `Too little data to name a cause: ${e.spanCount} calls of ${c.key} in the window and ${e.baselineSpanCount} in the baseline (need ${c.minRequests} requests of ${c.service} in each). ${cap(both)}.`;

@@ -20,7 +20,8 @@ export interface Grouping {
 
 const startOf = (r: Report): number => Date.parse(r.alert?.startsAt ?? r.createdAt);
 const origin = (r: Report): string | undefined => (r.verdict === 'origin_found' ? r.candidates[0]?.service : undefined);
-const touches = (a: Report, b: Report): boolean => a.graph.nodes.some((n) => n.id === b.service) || a.candidates.some((c) => c.path.includes(b.service));
+const touches = (a: Report, b: Report): boolean =>
+  a.graph.nodes.some((n) => n.id === b.service) || a.candidates.some((c) => c.path.includes(b.service));
 
 export function groupIncident(report: Report, open: readonly Report[], windowMs: number): Grouping {
   const related = open.filter((o) => {
@@ -32,7 +33,11 @@ export function groupIncident(report: Report, open: readonly Report[], windowMs:
   });
   // The group's id is the smallest incident id it reaches (its own, its relatives', theirs): whichever analysis
   // runs last, every member converges on the same id, without a coordinator.
-  const ids = [report.id, ...(report.groupId ? [report.groupId] : []), ...related.flatMap((r) => [r.id, ...(r.groupId ? [r.groupId] : [])])];
+  const ids = [
+    report.id,
+    ...(report.groupId ? [report.groupId] : []),
+    ...related.flatMap((r) => [r.id, ...(r.groupId ? [r.groupId] : [])]),
+  ];
   return {
     groupId: ids.reduce((a, b) => (b < a ? b : a)),
     members: related.map((r) => r.id),
@@ -60,7 +65,9 @@ export async function joinGroup(report: Report, repo: IncidentRepository, busy: 
     const m = await repo.get(id).catch(() => undefined);
     if (!m || m.groupId === g.groupId || (m.groupId !== undefined && m.groupId < g.groupId)) continue;
     const also = [...new Set([...(m.alsoPaging ?? []), report.service])].filter((x) => x !== m.service).sort();
-    await repo.save({ ...m, groupId: g.groupId, alsoPaging: also }, reportDedupKey(m)).catch((err: unknown) => log.warn('could not update grouped incident', { id, err }));
+    await repo
+      .save({ ...m, groupId: g.groupId, alsoPaging: also }, reportDedupKey(m))
+      .catch((err: unknown) => log.warn('could not update grouped incident', { id, err }));
   }
   if (report.groupId !== g.groupId) log.info('incident grouped', { id: report.id, groupId: g.groupId, alsoPaging: g.alsoPaging });
   const summary = report.summary ? `${report.summary} Also paging: ${g.alsoPaging.join(', ')}.` : report.summary;

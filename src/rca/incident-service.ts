@@ -62,7 +62,10 @@ export class IncidentService {
   ) {
     this.repo = new IncidentRepository(store);
     this.queue = new AnalysisQueue(opts.concurrency);
-    this.schedule = new ReanalysisSchedule(opts.reanalysis, (id) => void this.reanalyze(id).catch((err: unknown) => this.log.warn('scheduled re-analysis failed', { id, err })));
+    this.schedule = new ReanalysisSchedule(
+      opts.reanalysis,
+      (id) => void this.reanalyze(id).catch((err: unknown) => this.log.warn('scheduled re-analysis failed', { id, err })),
+    );
   }
 
   get(id: string): Promise<Report | undefined> {
@@ -99,7 +102,13 @@ export class IncidentService {
         continue;
       }
       if (existing) {
-        incidents.push({ id: existing.id, status: existing.status, service: existing.service, alertStatus: existing.alertStatus ?? 'firing', created: false });
+        incidents.push({
+          id: existing.id,
+          status: existing.status,
+          service: existing.service,
+          alertStatus: existing.alertStatus ?? 'firing',
+          created: false,
+        });
         continue;
       }
       const periods = incidentPeriods(a, now, this.opts.lookbackMs, this.opts.baselineMs);
@@ -109,14 +118,24 @@ export class IncidentService {
       const presenceKey = `${a.service}\u0000${a.environment ?? ''}\u0000${searchFrom}`;
       let traced = presence.get(presenceKey);
       if (traced === undefined) {
-        const [row] = await this.store.query('service_has_spans', { service: a.service, environment: a.environment ?? '', start: searchFrom, end: searchTo + 60_000 });
+        const [row] = await this.store.query('service_has_spans', {
+          service: a.service,
+          environment: a.environment ?? '',
+          start: searchFrom,
+          end: searchTo + 60_000,
+        });
         traced = Number(row?.found ?? 0) > 0;
         presence.set(presenceKey, traced);
       }
       if (!traced) {
         const minutes = Math.round((searchTo - searchFrom) / 60_000);
         const where = a.environment ? ` in environment ${a.environment}` : '';
-        this.skip(skipped, a, 'no_spans', `no spans of ${a.service}${where} in the last ${minutes} minutes: not a traced service (route only trace alerts to faultline)`);
+        this.skip(
+          skipped,
+          a,
+          'no_spans',
+          `no spans of ${a.service}${where} in the last ${minutes} minutes: not a traced service (route only trace alerts to faultline)`,
+        );
         continue;
       }
       const report = newIncidentReport({ ...a, service: a.service }, dedupKey, periods, now);
@@ -125,7 +144,12 @@ export class IncidentService {
     }
     await this.repo.saveMany(opened);
     for (const { report, alert } of opened) {
-      this.log.info('incident opened', { id: report.id, service: report.service, alertname: alert.info.alertname, startsAt: alert.info.startsAt });
+      this.log.info('incident opened', {
+        id: report.id,
+        service: report.service,
+        alertname: alert.info.alertname,
+        startsAt: alert.info.startsAt,
+      });
       this.enqueue(report.id);
     }
     return { incidents, skipped };
@@ -156,7 +180,10 @@ export class IncidentService {
     const result = await analyze(this.store, req, this.opts.analysis);
     const now = iso(Date.now());
     return {
-      id: `rca_${createHash('sha256').update(JSON.stringify(req) + Math.random()).digest('hex').slice(0, 16)}`,
+      id: `rca_${createHash('sha256')
+        .update(JSON.stringify(req) + Math.random())
+        .digest('hex')
+        .slice(0, 16)}`,
       status: 'done',
       service: req.service,
       ...(req.operation ? { operation: req.operation } : {}),
@@ -245,7 +272,12 @@ export class IncidentService {
     const endsAt = firing ? Math.max(Date.parse(stored.window.end), Date.now()) : Date.parse(stored.alert?.endsAt ?? stored.window.end);
     const first = (stored.history ?? []).length === 0;
     const windowEnd = first ? Date.parse(stored.window.end) : endsAt;
-    let report: Report = { ...stored, status: 'running', window: { start: stored.window.start, end: iso(windowEnd) }, updatedAt: iso(Date.now()) };
+    let report: Report = {
+      ...stored,
+      status: 'running',
+      window: { start: stored.window.start, end: iso(windowEnd) },
+      updatedAt: iso(Date.now()),
+    };
     try {
       if (first) await this.repo.save(report, dedupKeyOf(stored));
       const complete = await this.settledUntil(windowEnd);
@@ -271,12 +303,22 @@ export class IncidentService {
         ...result,
         status: 'done',
         dataCompleteUntil: iso(complete),
-        history: [...(stored.history ?? []), { at: iso(at), top: top?.service ?? '', confidence: top?.confidence ?? 0, verdict: result.verdict, window: report.window }],
-        timeToRootCauseSeconds: stored.timeToRootCauseSeconds ?? (result.verdict === 'origin_found' ? Math.max(0, Math.round((at - startsAt) / 1000)) : null),
+        history: [
+          ...(stored.history ?? []),
+          { at: iso(at), top: top?.service ?? '', confidence: top?.confidence ?? 0, verdict: result.verdict, window: report.window },
+        ],
+        timeToRootCauseSeconds:
+          stored.timeToRootCauseSeconds ?? (result.verdict === 'origin_found' ? Math.max(0, Math.round((at - startsAt) / 1000)) : null),
       };
       const previous = stored.history?.at(-1);
       if (!previous || previous.top !== report.history!.at(-1)!.top || previous.verdict !== result.verdict) {
-        this.log.info('incident analysed', { id, service: report.service, verdict: result.verdict, top: top?.service, confidence: top?.confidence });
+        this.log.info('incident analysed', {
+          id,
+          service: report.service,
+          verdict: result.verdict,
+          top: top?.service,
+          confidence: top?.confidence,
+        });
       }
     } catch (err) {
       this.log.error('incident analysis failed', { id, err });

@@ -55,7 +55,11 @@ interface SymptomWeights {
  * candidates' rises rather than taking the symptom's own change keeps noise elsewhere (a heavy tail that happened to
  * be quieter this time) from cancelling a real fault out.
  */
-function symptomWeights(contributions: Contribution[], base: RequestProfile, rises: (c: Contribution) => [number, number, number]): SymptomWeights {
+function symptomWeights(
+  contributions: Contribution[],
+  base: RequestProfile,
+  rises: (c: Contribution) => [number, number, number],
+): SymptomWeights {
   const sums = [0, 0, 0];
   for (const c of contributions) rises(c).forEach((x, i) => (sums[i]! += Math.max(0, x)));
   const meanRise = relRise(sums[0]!, base.meanMs);
@@ -71,7 +75,11 @@ function symptomWeights(contributions: Contribution[], base: RequestProfile, ris
 }
 
 /** Each candidate's share of the anomaly: its latency share (mean and tail) and error share, weighted by their size. */
-function anomalyShare(contributions: Contribution[], w: SymptomWeights, rises: (c: Contribution) => [number, number, number]): (c: Contribution) => number {
+function anomalyShare(
+  contributions: Contribution[],
+  w: SymptomWeights,
+  rises: (c: Contribution) => [number, number, number],
+): (c: Contribution) => number {
   const sums = [0, 0, 0];
   for (const c of contributions) rises(c).forEach((x, i) => (sums[i]! += Math.max(0, x)));
   return (c) => {
@@ -110,13 +118,22 @@ type Pair = { baseline: number; current: number };
 export function rankCandidates(input: RankInput): Ranking {
   const { service, current: cur, baseline: base } = input;
   if (cur.requests === 0) {
-    return { candidates: [], verdict: 'insufficient_data', paths: new Map(), summary: `No requests of ${service} in the window: nothing to analyse (is the service name right, and is it sending traces?).` };
+    return {
+      candidates: [],
+      verdict: 'insufficient_data',
+      paths: new Map(),
+      summary: `No requests of ${service} in the window: nothing to analyse (is the service name right, and is it sending traces?).`,
+    };
   }
   const contributions = measureContributions(cur, base);
   // The mean and the slow tail can move apart (a fault on the common path, a slow rare path): each share counts as
   // much as the candidates' rises in that statistic add up to.
   const shrunkRises = (c: Contribution): [number, number, number] => [c.meanRise, c.tailRise, c.errorRise];
-  const rawRises = (c: Contribution): [number, number, number] => [c.mean.current - c.mean.baseline, c.tail.current - c.tail.baseline, c.errors.current - c.errors.baseline];
+  const rawRises = (c: Contribution): [number, number, number] => [
+    c.mean.current - c.mean.baseline,
+    c.tail.current - c.tail.baseline,
+    c.errors.current - c.errors.baseline,
+  ];
   const shrunkWeights = symptomWeights(contributions, base, shrunkRises);
   const shrunk = anomalyShare(contributions, shrunkWeights, shrunkRises);
   const raw = anomalyShare(contributions, symptomWeights(contributions, base, rawRises), rawRises);
@@ -128,7 +145,14 @@ export function rankCandidates(input: RankInput): Ranking {
   contributions.sort((a, b) => b.score - a.score || b.rawScore - a.rawScore || a.key.localeCompare(b.key));
 
   const thin = cur.requests < input.minRequests || base.requests < input.minRequests;
-  const judgement = judgeRanking({ contributions, latWeight, errWeight, thin, currentRequests: cur.requests, baselineRequests: base.requests });
+  const judgement = judgeRanking({
+    contributions,
+    latWeight,
+    errWeight,
+    thin,
+    currentRequests: cur.requests,
+    baselineRequests: base.requests,
+  });
   const top = contributions[0];
   const paths = new Map(contributions.map((c) => [c.key, c.ref.path]));
   const candidates = contributions.map((c, i): Candidate => {
@@ -150,15 +174,39 @@ export function rankCandidates(input: RankInput): Ranking {
       path: c.ref.path,
       evidence,
       verdict,
-      reason: explain({ key: c.key, kind: c.ref.kind, verdict, evidence, service, culprit: judgement.verdict === 'origin_found' ? top?.key : undefined, minRequests: input.minRequests, latencyShare: c.meanRise + c.tailRise > 0, errorShare: c.errorRise > 0 }),
+      reason: explain({
+        key: c.key,
+        kind: c.ref.kind,
+        verdict,
+        evidence,
+        service,
+        culprit: judgement.verdict === 'origin_found' ? top?.key : undefined,
+        minRequests: input.minRequests,
+        latencyShare: c.meanRise + c.tailRise > 0,
+        errorShare: c.errorRise > 0,
+      }),
     };
   });
-  return { candidates, verdict: judgement.verdict, paths, summary: summarize(service, candidates, judgement.verdict, cur.requests, base.requests) };
+  return {
+    candidates,
+    verdict: judgement.verdict,
+    paths,
+    summary: summarize(service, candidates, judgement.verdict, cur.requests, base.requests),
+  };
 }
 
 /** Per candidate: window vs baseline contribution per request, and the deltas shrunk by their standard errors. */
 export function measureContributions(cur: RequestProfile, base: RequestProfile): Contribution[] {
-  const empty: CandidateTotals = { sum: 0, sumSq: 0, tailSum: 0, tailSumSq: 0, calls: 0, errorOrigins: 0, slowest: [], failedHere: undefined };
+  const empty: CandidateTotals = {
+    sum: 0,
+    sumSq: 0,
+    tailSum: 0,
+    tailSumSq: 0,
+    calls: 0,
+    errorOrigins: 0,
+    slowest: [],
+    failedHere: undefined,
+  };
   const keys = new Set([...cur.candidates.keys(), ...base.candidates.keys()]);
   const out: Contribution[] = [];
   for (const key of keys) {
@@ -191,7 +239,12 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
 
 /** Up to three window requests: the slowest through it, and one whose failure started there (when there is one). */
 function exemplarsOf(c: CandidateTotals): CandidateExemplar[] {
-  const strip = ({ traceId, spanId, durationMs, error }: CandidateTotals['slowest'][number]): CandidateExemplar => ({ traceId, spanId, durationMs, error });
+  const strip = ({ traceId, spanId, durationMs, error }: CandidateTotals['slowest'][number]): CandidateExemplar => ({
+    traceId,
+    spanId,
+    durationMs,
+    error,
+  });
   const failed = c.failedHere;
   const slow = c.slowest.filter((e) => !failed || e.traceId !== failed.traceId).slice(0, failed ? 2 : 3);
   return [...slow, ...(failed ? [failed] : [])].map(strip);
@@ -208,7 +261,8 @@ function candidateVerdict(i: number, c: Contribution, verdict: ReportVerdict, co
 
 function summarize(service: string, candidates: Candidate[], verdict: ReportVerdict, requests: number, baselineRequests: number): string {
   const [a, b] = candidates;
-  if (verdict === 'insufficient_data') return `Only ${requests} requests of ${service} in the window and ${baselineRequests} in the baseline: too little data to name a cause.`;
+  if (verdict === 'insufficient_data')
+    return `Only ${requests} requests of ${service} in the window and ${baselineRequests} in the baseline: too little data to name a cause.`;
   if (!a || a.score === 0) return `Nothing downstream of ${service} adds more time or failures to its requests than in the baseline.`;
   if (verdict === 'origin_found') return `${a.service} is the most likely root cause (confidence ${a.confidence}): ${a.reason}`;
   return b && b.score > 0

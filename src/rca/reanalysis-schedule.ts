@@ -10,7 +10,12 @@ export interface ReanalysisOptions {
   maxAgeMs: number;
 }
 
-export const DEFAULT_REANALYSIS: ReanalysisOptions = { earlyIntervalMs: 60_000, earlyPeriodMs: 15 * 60_000, lateIntervalMs: 5 * 60_000, maxAgeMs: 24 * 3600_000 };
+export const DEFAULT_REANALYSIS: ReanalysisOptions = {
+  earlyIntervalMs: 60_000,
+  earlyPeriodMs: 15 * 60_000,
+  lateIntervalMs: 5 * 60_000,
+  maxAgeMs: 24 * 3600_000,
+};
 
 export class ReanalysisSchedule {
   private readonly timers = new Map<string, NodeJS.Timeout>();

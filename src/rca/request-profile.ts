@@ -91,7 +91,13 @@ export function profileRequests(sample: RequestSample): RequestProfile {
       const c = totals(key);
       c.sum += ms;
       c.sumSq += ms * ms;
-      keepSlowest(c.slowest, { traceId: a.traceId, spanId: a.spanIds.get(key) ?? '', durationMs: round(a.durationMs), error: a.failed && a.errorOrigin === key, ms: round(ms) });
+      keepSlowest(c.slowest, {
+        traceId: a.traceId,
+        spanId: a.spanIds.get(key) ?? '',
+        durationMs: round(a.durationMs),
+        error: a.failed && a.errorOrigin === key,
+        ms: round(ms),
+      });
       const list = perRequest.get(key);
       if (list) list.push(ms);
       else perRequest.set(key, [ms]);
@@ -103,7 +109,13 @@ export function profileRequests(sample: RequestSample): RequestProfile {
         const c = totals(a.errorOrigin);
         c.errorOrigins++;
         if (!c.failedHere || a.durationMs > c.failedHere.durationMs) {
-          c.failedHere = { traceId: a.traceId, spanId: a.spanIds.get(a.errorOrigin) ?? '', durationMs: round(a.durationMs), error: true, ms: round(a.time.get(a.errorOrigin) ?? 0) };
+          c.failedHere = {
+            traceId: a.traceId,
+            spanId: a.spanIds.get(a.errorOrigin) ?? '',
+            durationMs: round(a.durationMs),
+            error: true,
+            ms: round(a.time.get(a.errorOrigin) ?? 0),
+          };
         }
       }
     }
@@ -117,7 +129,10 @@ export function profileRequests(sample: RequestSample): RequestProfile {
       c.tailSumSq += ms * ms;
     }
   }
-  const slowest = attributions.map((a) => a.durationMs).sort((a, b) => b - a).slice(0, tailCount);
+  const slowest = attributions
+    .map((a) => a.durationMs)
+    .sort((a, b) => b - a)
+    .slice(0, tailCount);
   const tailMeanMs = n > 0 ? slowest.reduce((x, y) => x + y, 0) / tailCount : 0;
   const meanMs = n > 0 ? total / n : 0;
   return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs };

@@ -57,7 +57,15 @@ export interface Store {
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const limits = { max_memory_usage: String(opts.maxMemoryBytes ?? 0) };
   const tables = tableRenamer(opts.tracesTable ?? TRACES_TABLE);
-  if (opts.clickhouseUrl) return wrap(createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }), 'server', redact(opts.clickhouseUrl), undefined, limits, tables);
+  if (opts.clickhouseUrl)
+    return wrap(
+      createClient({ url: opts.clickhouseUrl, request_timeout: 60_000 }),
+      'server',
+      redact(opts.clickhouseUrl),
+      undefined,
+      limits,
+      tables,
+    );
   const path = resolve(opts.dataDir);
   mkdirSync(path, { recursive: true });
   // Loaded lazily so a server deployment never maps the 500 MB engine.
@@ -67,7 +75,14 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const staging = join(path, 'staged-inserts');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
-  return wrap(createClient({ connection } as never), 'chdb', path, { raw: connection.chdb as unknown as RawInserter, staging }, limits, tables);
+  return wrap(
+    createClient({ connection } as never),
+    'chdb',
+    path,
+    { raw: connection.chdb as unknown as RawInserter, staging },
+    limits,
+    tables,
+  );
 }
 
 // Text inserts are small (incidents, migration records): parallel parsing would only add thread setup.
@@ -79,7 +94,14 @@ interface Embedded {
   staging: string;
 }
 
-function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, embedded: Embedded | undefined, limits: { max_memory_usage: string }, tables: (sql: string) => string): Store {
+function wrap(
+  client: ClickHouseClient,
+  kind: Store['kind'],
+  location: string,
+  embedded: Embedded | undefined,
+  limits: { max_memory_usage: string },
+  tables: (sql: string) => string,
+): Store {
   const raw = embedded?.raw;
   // Every operation is bounded, so one wide API query cannot take the memory the engine shares with ingest. (chDB
   // applies a call's settings to its session, so one bound for all operations is also the only consistent one.)
@@ -111,8 +133,16 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
       if (rows === '') return;
       const table = tables(name);
       try {
-        if (raw) await raw.rawInsert({ table, values: Buffer.from(rows), format: 'JSONEachRow', settings: { ...RAW_INSERT_SETTINGS, ...limits } });
-        else await drained(client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([Buffer.from(rows)]), clickhouse_settings: insertSettings }));
+        if (raw)
+          await raw.rawInsert({ table, values: Buffer.from(rows), format: 'JSONEachRow', settings: { ...RAW_INSERT_SETTINGS, ...limits } });
+        else
+          await drained(
+            client.exec({
+              query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+              values: Readable.from([Buffer.from(rows)]),
+              clickhouse_settings: insertSettings,
+            }),
+          );
       } catch (err) {
         throw storeError(err, `insert into ${table}`);
       }
@@ -121,7 +151,9 @@ function wrap(client: ClickHouseClient, kind: Store['kind'], location: string, e
       const table = tables(name);
       try {
         if (!embedded) {
-          await drained(client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: Readable.from([block]), clickhouse_settings: limits }));
+          await drained(
+            client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: Readable.from([block]), clickhouse_settings: limits }),
+          );
           return;
         }
         const path = join(embedded.staging, `${randomUUID()}.native`);
@@ -161,9 +193,15 @@ function storeError(err: unknown, what: string): Error {
   // chDB's errors carry clickhouseCode; the HTTP client's ClickHouseError a numeric string code (its class may come
   // from another copy of the client package, so it is recognised by shape, not instanceof).
   const e = err as { clickhouseCode?: unknown; code?: unknown } | null;
-  const code = typeof e?.clickhouseCode === 'number' ? e.clickhouseCode : typeof e?.code === 'string' && /^\d+$/.test(e.code) ? Number(e.code) : undefined;
+  const code =
+    typeof e?.clickhouseCode === 'number'
+      ? e.clickhouseCode
+      : typeof e?.code === 'string' && /^\d+$/.test(e.code)
+        ? Number(e.code)
+        : undefined;
   // TOO_MANY_PARTS (252) also names one insert touching too many partitions: that is the data, not an outage.
-  const refused = typeof code === 'number' && (!RETRYABLE_CODES.has(code) || /partitions for single INSERT block/i.test(String((err as Error).message)));
+  const refused =
+    typeof code === 'number' && (!RETRYABLE_CODES.has(code) || /partitions for single INSERT block/i.test(String((err as Error).message)));
   if (refused) return new StoreRefusedError(`${what} failed (ClickHouse error ${code})`, { cause: err });
   return new StoreUnavailableError(`the store is unavailable (${what}); retry later`, { cause: err });
 }

@@ -56,7 +56,16 @@ export class DerivedRowGroups {
     const byKind = childMap(byName, t.spanName);
     let g = byKind.get(t.spanKind);
     if (!g) {
-      g = { minute, serviceName: t.serviceName, environment: t.environment, spanName: t.spanName, spanKind: t.spanKind, errors: 0, durations: [], selfTimes: [] };
+      g = {
+        minute,
+        serviceName: t.serviceName,
+        environment: t.environment,
+        spanName: t.spanName,
+        spanKind: t.spanKind,
+        errors: 0,
+        durations: [],
+        selfTimes: [],
+      };
       byKind.set(t.spanKind, g);
       this.timings.push(g);
     }
@@ -75,7 +84,17 @@ export class DerivedRowGroups {
     const byConnection = childMap(byKind, c.serverKind);
     let g = byConnection.get(c.connectionType);
     if (!g) {
-      g = { minute, client: c.client, environment: c.clientEnvironment, server: c.server, serverKind: c.serverKind, connectionType: c.connectionType, errors: 0, clientDurations: [], serverDurations: [] };
+      g = {
+        minute,
+        client: c.client,
+        environment: c.clientEnvironment,
+        server: c.server,
+        serverKind: c.serverKind,
+        connectionType: c.connectionType,
+        errors: 0,
+        clientDurations: [],
+        serverDurations: [],
+      };
       byConnection.set(c.connectionType, g);
       this.edges.push(g);
     }

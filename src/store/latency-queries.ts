@@ -62,7 +62,13 @@ export async function serviceLatency(store: Store, req: LatencyRequest, rawMaxWi
   };
 }
 
-export async function listServices(store: Store, startMs: number, endMs: number, rawMaxWindowMs: number, environment = ''): Promise<ServiceSummary[]> {
+export async function listServices(
+  store: Store,
+  startMs: number,
+  endMs: number,
+  rawMaxWindowMs: number,
+  environment = '',
+): Promise<ServiceSummary[]> {
   const params = { start: startMs, end: endMs, environment };
   const source = useRaw(startMs, endMs, rawMaxWindowMs) ? 'raw' : 'rollup';
   const [services, virtual] = await Promise.all([store.query(`services_${source}`, params), store.query('virtual_nodes', params)]);
@@ -76,7 +82,10 @@ export async function listServices(store: Store, startMs: number, endMs: number,
     p99Ns: Number(r.quantilesNs[1] ?? 0) || 0,
   });
   const known = new Set(services.map((s) => s.name));
-  return [...services.map((r) => toSummary(r, 'service')), ...virtual.filter((v) => !known.has(v.name)).map((r) => toSummary(r, r.kind ?? 'external'))];
+  return [
+    ...services.map((r) => toSummary(r, 'service')),
+    ...virtual.filter((v) => !known.has(v.name)).map((r) => toSummary(r, r.kind ?? 'external')),
+  ];
 }
 
 export interface EdgeLatency {
@@ -88,7 +97,14 @@ export interface EdgeLatency {
 }
 
 /** One edge's calls and latency over a window, from the edge rollup. */
-export async function edgeLatency(store: Store, client: string, server: string, startMs: number, endMs: number, environment = ''): Promise<EdgeLatency> {
+export async function edgeLatency(
+  store: Store,
+  client: string,
+  server: string,
+  startMs: number,
+  endMs: number,
+  environment = '',
+): Promise<EdgeLatency> {
   const [row] = await store.query('edge_latency_rollup', { client, server, start: startMs, end: endMs, environment });
   return {
     calls: Number(row?.calls ?? 0),

@@ -21,7 +21,13 @@ export interface MigrationLockOptions {
 const DEFAULT_LOCK: MigrationLockOptions = { leaseSeconds: 15 * 60, settleMs: 250 };
 
 /** `untilVersion` stops after that version: tests use it to build a store as an older faultline left it. */
-export async function runMigrations(store: Store, opts: DdlOptions, log: Logger, untilVersion = Number.POSITIVE_INFINITY, lock: MigrationLockOptions = DEFAULT_LOCK): Promise<MigrationResult> {
+export async function runMigrations(
+  store: Store,
+  opts: DdlOptions,
+  log: Logger,
+  untilVersion = Number.POSITIVE_INFINITY,
+  lock: MigrationLockOptions = DEFAULT_LOCK,
+): Promise<MigrationResult> {
   await store.command(loadQuery('schema_migrations_create'));
   // The embedded engine admits one process per data dir: nobody to take turns with.
   if (store.kind === 'chdb') return applyPending(store, opts, log, untilVersion);
@@ -31,7 +37,9 @@ export async function runMigrations(store: Store, opts: DdlOptions, log: Logger,
   try {
     return await applyPending(store, opts, log, untilVersion);
   } finally {
-    await store.command(loadQuery('migration_lock_release'), { holder }).catch((err: unknown) => log.warn('could not release the migration lock; it expires with its lease', { err }));
+    await store
+      .command(loadQuery('migration_lock_release'), { holder })
+      .catch((err: unknown) => log.warn('could not release the migration lock; it expires with its lease', { err }));
   }
 }
 
@@ -88,7 +96,11 @@ async function acquireLock(store: Store, holder: string, lock: MigrationLockOpti
       continue;
     }
     if (first.holder === holder) return;
-    if (first.holder !== waitingFor) log.info('waiting for another faultline to finish migrating the store', { holder: first.holder, since: new Date(Number(first.atMs)).toISOString() });
+    if (first.holder !== waitingFor)
+      log.info('waiting for another faultline to finish migrating the store', {
+        holder: first.holder,
+        since: new Date(Number(first.atMs)).toISOString(),
+      });
     waitingFor = first.holder;
   }
 }

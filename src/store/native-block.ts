@@ -167,7 +167,11 @@ export class NativeBlockWriter {
 }
 
 function readUint53(b: Buffer, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x100_0000 + (b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16)) * 0x1_0000_0000;
+  return (
+    (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) +
+    b[at + 3]! * 0x100_0000 +
+    (b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16)) * 0x1_0000_0000
+  );
 }
 
 function varintSize(n: number): number {

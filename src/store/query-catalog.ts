@@ -42,7 +42,21 @@ export interface QueryRows {
   span_count: { count: number };
   span_extent: { spans: number; lastMs: number };
   /** Every span of some traces, a scan (tests and checks; one trace is trace_spans). */
-  spans_for_traces: { traceId: string; spanId: string; parentSpanId: string; name: string; kind: string; serviceName: string; startNs: string; durationNs: number; statusCode: string; attributes: Record<string, string>; eventTimesNs: string[]; eventNames: string[]; linkTraceIds: string[] };
+  spans_for_traces: {
+    traceId: string;
+    spanId: string;
+    parentSpanId: string;
+    name: string;
+    kind: string;
+    serviceName: string;
+    startNs: string;
+    durationNs: number;
+    statusCode: string;
+    attributes: Record<string, string>;
+    eventTimesNs: string[];
+    eventNames: string[];
+    linkTraceIds: string[];
+  };
   storage_per_table: { table: string; rows: number; bytes: number };
   store_snapshot: Record<string, unknown>;
   table_rows: { count: number };
@@ -52,17 +66,47 @@ export interface QueryRows {
 }
 
 /** Statements that return no rows (DDL, inserts, deletes), run with store.command(loadQuery(name)). */
-export const COMMANDS = ['insert_native_file', 'migration_lock_create', 'migration_lock_release', 'migration_lock_request', 'optimize_table', 'schema_migrations_create'] as const;
+export const COMMANDS = [
+  'insert_native_file',
+  'migration_lock_create',
+  'migration_lock_release',
+  'migration_lock_request',
+  'optimize_table',
+  'schema_migrations_create',
+] as const;
 
 export type QueryName = keyof QueryRows;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** The names of QueryRows at run time (the compiler checks the two lists match). */
 export const QUERY_NAMES = [
-  'edge_latency_rollup', 'graph_edges', 'graph_nodes', 'incident_by_dedup_key', 'incident_by_dedup_keys', 'incident_get', 'incident_list',
-  'incident_unfinished', 'migration_lock_holder', 'rca_request_sample', 'rca_trace_spans', 'schema_migrations_applied', 'service_has_spans',
-  'service_latency_raw', 'service_latency_rollup', 'services_raw', 'services_rollup', 'show_create_table', 'span_count', 'span_extent',
-  'spans_for_traces', 'storage_per_table', 'store_snapshot', 'table_rows', 'trace_ids_sample', 'trace_spans', 'virtual_nodes',
+  'edge_latency_rollup',
+  'graph_edges',
+  'graph_nodes',
+  'incident_by_dedup_key',
+  'incident_by_dedup_keys',
+  'incident_get',
+  'incident_list',
+  'incident_unfinished',
+  'migration_lock_holder',
+  'rca_request_sample',
+  'rca_trace_spans',
+  'schema_migrations_applied',
+  'service_has_spans',
+  'service_latency_raw',
+  'service_latency_rollup',
+  'services_raw',
+  'services_rollup',
+  'show_create_table',
+  'span_count',
+  'span_extent',
+  'spans_for_traces',
+  'storage_per_table',
+  'store_snapshot',
+  'table_rows',
+  'trace_ids_sample',
+  'trace_spans',
+  'virtual_nodes',
 ] as const satisfies readonly QueryName[];
 
 type Unlisted = Exclude<QueryName, (typeof QUERY_NAMES)[number]>;

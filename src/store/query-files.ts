@@ -25,7 +25,9 @@ export function loadQuery(name: QueryName | CommandName): string {
   let sql = cache.get(name);
   if (sql === undefined) {
     if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`invalid query name ${name}`);
-    sql = readFileSync(join(QUERIES_DIR, `${name}.sql`), 'utf8').trim().replace(/;\s*$/, '');
+    sql = readFileSync(join(QUERIES_DIR, `${name}.sql`), 'utf8')
+      .trim()
+      .replace(/;\s*$/, '');
     cache.set(name, sql);
   }
   return sql;

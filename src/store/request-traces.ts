@@ -42,7 +42,13 @@ const TRACE_MARGIN_MS = 10 * 60_000;
 
 export async function loadRequestSample(store: Store, q: RequestSampleQuery): Promise<RequestSample> {
   const range = { start: q.startMs, end: q.endMs };
-  const entries = await store.query('rca_request_sample', { ...range, service: q.service, operation: q.operation ?? '', environment: q.environment ?? '', limit: q.limit });
+  const entries = await store.query('rca_request_sample', {
+    ...range,
+    service: q.service,
+    operation: q.operation ?? '',
+    environment: q.environment ?? '',
+    limit: q.limit,
+  });
   if (entries.length === 0) return { entries, spans: [] };
   const traceIds = [...new Set(entries.map((e) => e.traceId))];
   const spans = await store.query('rca_trace_spans', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, maxSpans: q.maxSpans });

@@ -22,6 +22,7 @@ export async function applyRetention(store: Store, opts: DdlOptions, log: Logger
   const current = row ? retentionDaysOf(row.statement) : undefined;
   if (current === opts.retentionDays) return false;
   log.info('changing data retention', { fromDays: current, toDays: opts.retentionDays });
-  for (const stmt of renderDdl(readFileSync(join(QUERIES_DIR, 'retention', 'apply_retention.sql'), 'utf8'), opts)) await store.command(stmt);
+  for (const stmt of renderDdl(readFileSync(join(QUERIES_DIR, 'retention', 'apply_retention.sql'), 'utf8'), opts))
+    await store.command(stmt);
   return true;
 }

@@ -98,7 +98,10 @@ export class SpanBatchWriter<S = never> {
     const configured = this.opts.queueMaxWaitMs ? this.opts.queueMaxWaitMs : Infinity;
     if (this.queuedSpans > 0 && expectedWaitMs > Math.min(configured, deadlineMs - now)) {
       const who = deadlineMs - now < configured ? 'the client waits' : 'the configured bound';
-      return new OverloadedError(`ingest is overloaded: about ${Math.round(expectedWaitMs)} ms to commit, longer than ${who}; retry later`, Math.max(1, Math.ceil(expectedWaitMs / 1000)));
+      return new OverloadedError(
+        `ingest is overloaded: about ${Math.round(expectedWaitMs)} ms to commit, longer than ${who}; retry later`,
+        Math.max(1, Math.ceil(expectedWaitMs / 1000)),
+      );
     }
     return undefined;
   }

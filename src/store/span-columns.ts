@@ -46,13 +46,31 @@ const mapColumn = (name: string, get: (s: Span) => Attributes): Column => ({
  * One field of a Nested column (Events.Name, Links.TraceId, ...): an Array per span, a span without events or links
  * having an empty one. Most spans have none, so the common cost is one offset per span and field.
  */
-function nestedField<T>(name: string, type: string, list: (s: Span) => readonly T[] | undefined, write: (w: Writer, items: readonly T[]) => void): Column {
-  return { name, type: `Array(${type})`, sections: ['offsets', 'data'], write: (w, spans, end) => { write(w, flatten(w, spans, list, end)); end(); } };
+function nestedField<T>(
+  name: string,
+  type: string,
+  list: (s: Span) => readonly T[] | undefined,
+  write: (w: Writer, items: readonly T[]) => void,
+): Column {
+  return {
+    name,
+    type: `Array(${type})`,
+    sections: ['offsets', 'data'],
+    write: (w, spans, end) => {
+      write(w, flatten(w, spans, list, end));
+      end();
+    },
+  };
 }
 
 /** The Attributes field of a Nested column: Array(Map(String, String)). */
 function nestedMaps<T>(name: string, list: (s: Span) => readonly T[] | undefined, get: (item: T) => Attributes): Column {
-  return { name, type: 'Array(Map(String, String))', sections: ['offsets', 'offsets', 'data', 'data'], write: (w, spans, end) => writeMaps(w, flatten(w, spans, list, end).map(get), end) };
+  return {
+    name,
+    type: 'Array(Map(String, String))',
+    sections: ['offsets', 'offsets', 'data', 'data'],
+    write: (w, spans, end) => writeMaps(w, flatten(w, spans, list, end).map(get), end),
+  };
 }
 
 /** Writes the Array offsets of every span's list and returns all their items, in order. */
@@ -79,27 +97,75 @@ const links = (s: Span) => s.links;
 
 /** The table's columns in order. */
 const COLUMNS: readonly Column[] = [
-  plain('Timestamp', 'DateTime64(9)', (w, spans) => { for (const s of spans) w.int64(s.startNs); }),
-  plain('TraceId', 'String', (w, spans) => { for (const s of spans) w.ascii(s.traceId); }),
-  plain('SpanId', 'String', (w, spans) => { for (const s of spans) w.ascii(s.spanId); }),
-  plain('ParentSpanId', 'String', (w, spans) => { for (const s of spans) w.ascii(s.parentSpanId); }),
-  plain('TraceState', 'String', (w, spans) => { for (const s of spans) w.string(s.traceState); }),
-  plain('SpanName', 'String', (w, spans) => { for (const s of spans) w.string(s.name); }),
-  plain('SpanKind', 'String', (w, spans) => { for (const s of spans) w.ascii(SPAN_KIND_NAMES[s.kind]); }),
-  plain('ServiceName', 'String', (w, spans) => { for (const s of spans) w.string(s.serviceName); }),
+  plain('Timestamp', 'DateTime64(9)', (w, spans) => {
+    for (const s of spans) w.int64(s.startNs);
+  }),
+  plain('TraceId', 'String', (w, spans) => {
+    for (const s of spans) w.ascii(s.traceId);
+  }),
+  plain('SpanId', 'String', (w, spans) => {
+    for (const s of spans) w.ascii(s.spanId);
+  }),
+  plain('ParentSpanId', 'String', (w, spans) => {
+    for (const s of spans) w.ascii(s.parentSpanId);
+  }),
+  plain('TraceState', 'String', (w, spans) => {
+    for (const s of spans) w.string(s.traceState);
+  }),
+  plain('SpanName', 'String', (w, spans) => {
+    for (const s of spans) w.string(s.name);
+  }),
+  plain('SpanKind', 'String', (w, spans) => {
+    for (const s of spans) w.ascii(SPAN_KIND_NAMES[s.kind]);
+  }),
+  plain('ServiceName', 'String', (w, spans) => {
+    for (const s of spans) w.string(s.serviceName);
+  }),
   mapColumn('ResourceAttributes', (s) => s.resource),
-  plain('ScopeName', 'String', (w, spans) => { for (const s of spans) w.string(s.scopeName); }),
-  plain('ScopeVersion', 'String', (w, spans) => { for (const s of spans) w.string(s.scopeVersion); }),
+  plain('ScopeName', 'String', (w, spans) => {
+    for (const s of spans) w.string(s.scopeName);
+  }),
+  plain('ScopeVersion', 'String', (w, spans) => {
+    for (const s of spans) w.string(s.scopeVersion);
+  }),
   mapColumn('SpanAttributes', (s) => s.attributes),
-  plain('Duration', 'UInt64', (w, spans) => { for (const s of spans) w.uint64(s.durationNs); }),
-  plain('StatusCode', 'String', (w, spans) => { for (const s of spans) w.ascii(STATUS_CODE_NAMES[s.statusCode]); }),
-  plain('StatusMessage', 'String', (w, spans) => { for (const s of spans) w.string(s.statusMessage); }),
-  nestedField('Events.Timestamp', 'DateTime64(9)', events, (w, items) => { for (const e of items) w.int64(e.timeNs); }),
-  nestedField('Events.Name', 'String', events, strings((e) => e.name)),
+  plain('Duration', 'UInt64', (w, spans) => {
+    for (const s of spans) w.uint64(s.durationNs);
+  }),
+  plain('StatusCode', 'String', (w, spans) => {
+    for (const s of spans) w.ascii(STATUS_CODE_NAMES[s.statusCode]);
+  }),
+  plain('StatusMessage', 'String', (w, spans) => {
+    for (const s of spans) w.string(s.statusMessage);
+  }),
+  nestedField('Events.Timestamp', 'DateTime64(9)', events, (w, items) => {
+    for (const e of items) w.int64(e.timeNs);
+  }),
+  nestedField(
+    'Events.Name',
+    'String',
+    events,
+    strings((e) => e.name),
+  ),
   nestedMaps('Events.Attributes', events, (e) => e.attributes),
-  nestedField('Links.TraceId', 'String', links, strings((l) => l.traceId)),
-  nestedField('Links.SpanId', 'String', links, strings((l) => l.spanId)),
-  nestedField('Links.TraceState', 'String', links, strings((l) => l.traceState)),
+  nestedField(
+    'Links.TraceId',
+    'String',
+    links,
+    strings((l) => l.traceId),
+  ),
+  nestedField(
+    'Links.SpanId',
+    'String',
+    links,
+    strings((l) => l.spanId),
+  ),
+  nestedField(
+    'Links.TraceState',
+    'String',
+    links,
+    strings((l) => l.traceState),
+  ),
   nestedMaps('Links.Attributes', links, (l) => l.attributes),
 ];
 

@@ -61,12 +61,18 @@ describe('parameters and shapes', () => {
   it('refuses unknown query parameters instead of ignoring them', async () => {
     const r = await get('/api/v1/incidents?since=now-1h');
     expect(r.status).toBe(400);
-    expect(r.body.error!.message).toMatch(/unknown query parameter "since"; this endpoint takes service, status, limit, offset, start, end, view/);
+    expect(r.body.error!.message).toMatch(
+      /unknown query parameter "since"; this endpoint takes service, status, limit, offset, start, end, view/,
+    );
     expect((await get('/api/v1/graph?strat=now-1h')).status).toBe(400);
   });
 
   it('counts requests (server spans) apart from all spans in /api/v1/services', async () => {
-    const list = (await (await fetch(`${h.api}/api/v1/services?start=${now - 3600_000}&end=${now}`)).json()) as { name: string; spanCount: number; requests: number }[];
+    const list = (await (await fetch(`${h.api}/api/v1/services?start=${now - 3600_000}&end=${now}`)).json()) as {
+      name: string;
+      spanCount: number;
+      requests: number;
+    }[];
     const builder = list.find((s) => s.name === 'builder')!;
     const spans = sim.spans.filter((s) => s.serviceName === 'builder');
     expect(builder.spanCount).toBe(spans.length);
@@ -75,8 +81,16 @@ describe('parameters and shapes', () => {
   });
 
   it('GET /api/v1/incidents returns summaries, filtered by time and paged; view=full returns reports', async () => {
-    const alerts = ['builder', 'git-proxy', 'storage-s3'].map((service, i) => ({ service, startsAt: new Date(now - (3 - i) * 60_000), fingerprint: `edge${i}` }));
-    await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alertmanagerWebhook(alerts)) });
+    const alerts = ['builder', 'git-proxy', 'storage-s3'].map((service, i) => ({
+      service,
+      startsAt: new Date(now - (3 - i) * 60_000),
+      fingerprint: `edge${i}`,
+    }));
+    await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alertmanagerWebhook(alerts)),
+    });
     await h.app.incidents.idle();
     const all = (await (await fetch(`${h.api}/api/v1/incidents`)).json()) as IncidentSummary[];
     expect(all).toHaveLength(3);
@@ -85,7 +99,7 @@ describe('parameters and shapes', () => {
     const page1 = (await (await fetch(`${h.api}/api/v1/incidents?limit=2`)).json()) as IncidentSummary[];
     const page2 = (await (await fetch(`${h.api}/api/v1/incidents?limit=2&offset=2`)).json()) as IncidentSummary[];
     expect([...page1, ...page2].map((i) => i.id)).toEqual(all.map((i) => i.id));
-    expect((await (await fetch(`${h.api}/api/v1/incidents?end=now-1h`)).json())).toEqual([]);
+    expect(await (await fetch(`${h.api}/api/v1/incidents?end=now-1h`)).json()).toEqual([]);
     expect(((await (await fetch(`${h.api}/api/v1/incidents?start=now-1h`)).json()) as unknown[]).length).toBe(3);
     const full = (await (await fetch(`${h.api}/api/v1/incidents?view=full&limit=1`)).json()) as Report[];
     expect(full[0]!.candidates.length).toBeGreaterThan(0);

@@ -5,7 +5,11 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ FAULTLINE_API_TOKEN: 's3cret-token', FAULTLINE_API_MAX_BODY_BYTES: '2048', FAULTLINE_WEBHOOK_MAX_BODY_BYTES: '2048' });
+  h = await startHarness({
+    FAULTLINE_API_TOKEN: 's3cret-token',
+    FAULTLINE_API_MAX_BODY_BYTES: '2048',
+    FAULTLINE_WEBHOOK_MAX_BODY_BYTES: '2048',
+  });
 });
 afterAll(() => h.stop());
 
@@ -23,8 +27,19 @@ describe('API auth and errors', () => {
 
   it('protects the webhook too', async () => {
     const body = JSON.stringify(alertmanagerWebhook([{ service: 'x', startsAt: new Date() }]));
-    expect((await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })).status).toBe(401);
-    expect((await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth } })).status).toBe(202);
+    expect(
+      (await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (
+        await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', ...auth },
+        })
+      ).status,
+    ).toBe(202);
   });
 
   it('serves health, readiness and metrics without the token', async () => {
@@ -33,11 +48,27 @@ describe('API auth and errors', () => {
 
   it('answers 413 for an oversized body, 400 for a body that is no webhook, a skip for a malformed alert, 404 for unknown incidents and routes', async () => {
     const big = JSON.stringify({ alerts: [], pad: 'x'.repeat(4096) });
-    expect((await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', body: big, headers: { 'content-type': 'application/json', ...auth } })).status).toBe(413);
-    const notWebhook = await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', body: JSON.stringify({ alerts: 'none' }), headers: { 'content-type': 'application/json', ...auth } });
+    expect(
+      (
+        await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+          method: 'POST',
+          body: big,
+          headers: { 'content-type': 'application/json', ...auth },
+        })
+      ).status,
+    ).toBe(413);
+    const notWebhook = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      body: JSON.stringify({ alerts: 'none' }),
+      headers: { 'content-type': 'application/json', ...auth },
+    });
     expect(notWebhook.status).toBe(400);
     // One malformed alert must not cost the others (Alertmanager drops a whole batch on a 4xx).
-    const bad = await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', body: JSON.stringify({ alerts: [{ status: 'firing', labels: {}, startsAt: 'yesterday' }] }), headers: { 'content-type': 'application/json', ...auth } });
+    const bad = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      body: JSON.stringify({ alerts: [{ status: 'firing', labels: {}, startsAt: 'yesterday' }] }),
+      headers: { 'content-type': 'application/json', ...auth },
+    });
     expect(bad.status).toBe(202);
     expect(((await bad.json()) as { skipped: { reason: string }[] }).skipped[0]!.reason).toContain('alerts[0].startsAt');
     expect((await fetch(`${h.api}/api/v1/incidents/inc_nope`, { headers: auth })).status).toBe(404);
@@ -46,7 +77,11 @@ describe('API auth and errors', () => {
 
   it('skips a firing alert with no service label and says why', async () => {
     const payload = alertmanagerWebhook([{ service: 'x', startsAt: new Date(), labelName: 'team' }]);
-    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json', ...auth } });
+    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      body: JSON.stringify(payload),
+      headers: { 'content-type': 'application/json', ...auth },
+    });
     expect(res.status).toBe(202);
     const body = (await res.json()) as { incidents: unknown[]; skipped: { reason: string }[] };
     expect(body.incidents).toEqual([]);

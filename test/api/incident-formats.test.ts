@@ -12,7 +12,15 @@ const candidate = (i: number): Candidate => ({
   confidence: i === 0 ? 0.93 : 0.01,
   exemplars: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), durationMs: 1234, error: i === 0 }],
   path: ['frontend', `svc-${i}`],
-  evidence: { spanCount: 1, baselineSpanCount: 1, p99Ms: { baseline: 1, current: 2 }, p99ChangePct: 100, p50Ms: { baseline: 1, current: 1 }, errorRate: { baseline: 0, current: 0 }, selfTimeP99Ms: { baseline: 1, current: 2 } },
+  evidence: {
+    spanCount: 1,
+    baselineSpanCount: 1,
+    p99Ms: { baseline: 1, current: 2 },
+    p99ChangePct: 100,
+    p50Ms: { baseline: 1, current: 1 },
+    errorRate: { baseline: 0, current: 0 },
+    selfTimeP99Ms: { baseline: 1, current: 2 },
+  },
   verdict: i === 0 ? 'origin' : 'normal',
   reason: 'x'.repeat(5000),
 });
@@ -41,7 +49,10 @@ describe('incident hand-off formats', () => {
   });
 
   it('links go to the trace UI template and the public URL when configured', () => {
-    const c = loadConfig({ FAULTLINE_PUBLIC_URL: 'https://faultline.example.com/', FAULTLINE_TRACE_URL_TEMPLATE: 'https://grafana.example.com/explore?traceId={traceId}' });
+    const c = loadConfig({
+      FAULTLINE_PUBLIC_URL: 'https://faultline.example.com/',
+      FAULTLINE_TRACE_URL_TEMPLATE: 'https://grafana.example.com/explore?traceId={traceId}',
+    });
     const md = incidentMarkdown(report, { publicUrl: c.publicUrl!, traceUrlTemplate: c.traceUrlTemplate! });
     expect(md).toContain(`https://grafana.example.com/explore?traceId=${'ab'.repeat(16)} (failed there)`);
     expect(md).toContain('- Incident: https://faultline.example.com/incidents/inc_1');

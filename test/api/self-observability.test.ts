@@ -22,12 +22,21 @@ let api = '';
 beforeAll(async () => {
   const log = createLogger('info', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
   app = await startFaultline(
-    loadConfig({ FAULTLINE_DATA_DIR: dir, FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0', FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0', FAULTLINE_API_ADDR: '127.0.0.1:0', FAULTLINE_PAIR_WAIT_MS: '500' }),
+    loadConfig({
+      FAULTLINE_DATA_DIR: dir,
+      FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0',
+      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+      FAULTLINE_API_ADDR: '127.0.0.1:0',
+      FAULTLINE_PAIR_WAIT_MS: '500',
+    }),
     log,
   );
   api = `http://127.0.0.1:${app.ports.api}`;
   const now = Date.now();
-  await sendSpans(`http://127.0.0.1:${app.ports.http}`, simulate(ciPipeline, { seed: 9, startMs: now - 80 * 60_000, durationMs: 75 * 60_000, requests: 300 }).spans);
+  await sendSpans(
+    `http://127.0.0.1:${app.ports.http}`,
+    simulate(ciPipeline, { seed: 9, startMs: now - 80 * 60_000, durationMs: 75 * 60_000, requests: 300 }).spans,
+  );
   await app.settleGraph();
 });
 afterAll(async () => {
@@ -38,7 +47,14 @@ afterAll(async () => {
 describe('self-observability', () => {
   it('exposes process, runtime and build metrics', async () => {
     const text = await (await fetch(`${api}/metrics`)).text();
-    for (const name of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_gc_duration_seconds']) expect(text).toContain(name);
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_gc_duration_seconds',
+    ])
+      expect(text).toContain(name);
     expect(text).toMatch(/faultline_build_info\{version="0\.1\.0",node="v\d+\.\d+\.\d+"\} 1/);
   });
 
@@ -58,7 +74,12 @@ describe('self-observability', () => {
     await fetch(`${api}/api/v1/alerts/alertmanager`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 60_000) }, { service: 'node-exporter', startsAt: new Date(now - 60_000) }])),
+      body: JSON.stringify(
+        alertmanagerWebhook([
+          { service: 'builder', startsAt: new Date(now - 60_000) },
+          { service: 'node-exporter', startsAt: new Date(now - 60_000) },
+        ]),
+      ),
     });
     await app.incidents.idle();
     const msgs = lines.map((l) => l.msg);

@@ -11,9 +11,19 @@ let spans: Span[];
 const t0 = Math.floor((Date.now() - 50 * 60_000) / 60_000) * 60_000;
 beforeAll(async () => {
   h = await startHarness({ FAULTLINE_RAW_QUERY_MAX_WINDOW: '30m' });
-  spans = simulate(platform, { seed: 17, startMs: t0, durationMs: 40 * 60_000, requests: 3000, faults: [{ kind: 'errors', service: 'users', rate: 0.05 }] }).spans;
+  spans = simulate(platform, {
+    seed: 17,
+    startMs: t0,
+    durationMs: 40 * 60_000,
+    requests: 3000,
+    faults: [{ kind: 'errors', service: 'users', rate: 0.05 }],
+  }).spans;
   for (let i = 0; i < spans.length; i += 5000) {
-    const res = await fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body: encodeProto(spans.slice(i, i + 5000)), headers: { 'content-type': 'application/x-protobuf' } });
+    const res = await fetch(`${h.otlpHttp}/v1/traces`, {
+      method: 'POST',
+      body: encodeProto(spans.slice(i, i + 5000)),
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
     expect(res.status).toBe(200);
   }
   await h.app.settleGraph();
@@ -27,7 +37,13 @@ function exact(values: number[], q: number): number {
 }
 
 const served = (service: string, from: number, to: number) =>
-  spans.filter((s) => s.serviceName === service && (s.kind === SpanKind.SERVER || s.kind === SpanKind.CONSUMER) && Number(s.startNs / 1_000_000n) >= from && Number(s.startNs / 1_000_000n) < to);
+  spans.filter(
+    (s) =>
+      s.serviceName === service &&
+      (s.kind === SpanKind.SERVER || s.kind === SpanKind.CONSUMER) &&
+      Number(s.startNs / 1_000_000n) >= from &&
+      Number(s.startNs / 1_000_000n) < to,
+  );
 
 interface Latency {
   service: string;
@@ -38,7 +54,9 @@ interface Latency {
 }
 
 async function latency(service: string, from: number, to: number, extra = ''): Promise<Latency> {
-  const res = await fetch(`${h.api}/api/v1/services/${service}/latency?start=${from}&end=${new Date(to).toISOString()}&quantiles=0.5,0.9,0.99${extra}`);
+  const res = await fetch(
+    `${h.api}/api/v1/services/${service}/latency?start=${from}&end=${new Date(to).toISOString()}&quantiles=0.5,0.9,0.99${extra}`,
+  );
   expect(res.status).toBe(200);
   return (await res.json()) as Latency;
 }
@@ -53,7 +71,14 @@ describe('GET /api/v1/services/:name/latency', () => {
       expect(r.source).toBe('raw');
       expect(r.count).toBe(truth.length);
       expect(r.errorRate).toBeCloseTo(truth.filter((s) => s.statusCode === StatusCode.ERROR).length / truth.length, 12);
-      for (const q of [0.5, 0.9, 0.99]) expect(r.quantiles[String(q)]).toBeCloseTo(exact(truth.map((s) => s.durationNs / 1e6), q), 3);
+      for (const q of [0.5, 0.9, 0.99])
+        expect(r.quantiles[String(q)]).toBeCloseTo(
+          exact(
+            truth.map((s) => s.durationNs / 1e6),
+            q,
+          ),
+          3,
+        );
     });
 
     it(`${service}: rollup path (long window) within 1% of exact`, async () => {
@@ -64,7 +89,10 @@ describe('GET /api/v1/services/:name/latency', () => {
       expect(r.source).toBe('rollup');
       expect(r.count).toBe(truth.length);
       for (const q of [0.5, 0.9, 0.99]) {
-        const want = exact(truth.map((s) => s.durationNs / 1e6), q);
+        const want = exact(
+          truth.map((s) => s.durationNs / 1e6),
+          q,
+        );
         expect(Math.abs(r.quantiles[String(q)]! - want) / want).toBeLessThan(0.01);
       }
     });
@@ -79,7 +107,13 @@ describe('GET /api/v1/services/:name/latency', () => {
   });
 
   it('rejects bad quantiles and windows with 400', async () => {
-    for (const qs of ['quantiles=1.5', 'quantiles=abc', 'quantiles=0.1,0.2,0.3,0.4,0.5,0.6', 'start=yesterday', `start=${Date.now()}&end=${Date.now() - 1000}`]) {
+    for (const qs of [
+      'quantiles=1.5',
+      'quantiles=abc',
+      'quantiles=0.1,0.2,0.3,0.4,0.5,0.6',
+      'start=yesterday',
+      `start=${Date.now()}&end=${Date.now() - 1000}`,
+    ]) {
       const res = await fetch(`${h.api}/api/v1/services/edge/latency?${qs}`);
       expect(res.status, qs).toBe(400);
     }

@@ -18,14 +18,25 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 const post = async (body: unknown) => {
-  const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { incidents: { id: string; service: string }[]; skipped?: { fingerprint: string; reason: string }[] } };
+  const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { incidents: { id: string; service: string }[]; skipped?: { fingerprint: string; reason: string }[] },
+  };
 };
 
 describe('Alertmanager webhook', () => {
   it('takes the valid alerts of a batch and reports the malformed ones as skipped (2xx)', async () => {
     const payload = alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 60_000), fingerprint: 'good' }]);
-    const alerts = [...payload.alerts, { status: 'firing', labels: { service_name: 'builder' }, startsAt: 'not a time', fingerprint: 'bad-time' }, 'not an alert'];
+    const alerts = [
+      ...payload.alerts,
+      { status: 'firing', labels: { service_name: 'builder' }, startsAt: 'not a time', fingerprint: 'bad-time' },
+      'not an alert',
+    ];
     const r = await post({ ...payload, alerts });
     expect(r.status).toBe(202);
     expect(r.body.incidents.map((i) => i.service)).toEqual(['builder']);
@@ -43,16 +54,23 @@ describe('Alertmanager webhook', () => {
   });
 
   it('stores label values with a lone surrogate (as U+FFFD) instead of failing in the engine', async () => {
-    const body = JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 120_000), fingerprint: 'surrogate' }])).replace('"severity":"page"', '"severity":"pa\\ud800ge"');
+    const body = JSON.stringify(
+      alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 120_000), fingerprint: 'surrogate' }]),
+    ).replace('"severity":"page"', '"severity":"pa\\ud800ge"');
     const r = await post(body);
     expect(r.status).toBe(202);
     expect(r.body.incidents).toHaveLength(1);
-    const report = (await (await fetch(`${h.api}/api/v1/incidents/${r.body.incidents[0]!.id}`)).json()) as { alert: { labels: Record<string, string> } };
+    const report = (await (await fetch(`${h.api}/api/v1/incidents/${r.body.incidents[0]!.id}`)).json()) as {
+      alert: { labels: Record<string, string> };
+    };
     expect(report.alert.labels.severity).toBe('pa\ufffdge');
   });
 
   it('counts alerts Alertmanager truncated and those it could not read', async () => {
-    await post({ ...alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 180_000), fingerprint: 'trunc' }]), truncatedAlerts: 3 });
+    await post({
+      ...alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 180_000), fingerprint: 'trunc' }]),
+      truncatedAlerts: 3,
+    });
     const text = await (await fetch(`${h.api}/metrics`)).text();
     expect(text).toMatch(/faultline_alerts_skipped_total\{reason="truncated"\} 3/);
     expect(text).toMatch(/faultline_alerts_skipped_total\{reason="invalid"\} [1-9]/);
@@ -66,7 +84,11 @@ describe('Alertmanager webhook', () => {
 
 describe('a large webhook call', () => {
   it('opens an incident for each of 1000 alerts in one call (one read, one insert), and finds them all again', async () => {
-    const alerts = Array.from({ length: 1000 }, (_, i) => ({ service: i % 2 ? 'builder' : 'git-proxy', startsAt: new Date(now - 60_000 - i * 1000), fingerprint: `big${i}` }));
+    const alerts = Array.from({ length: 1000 }, (_, i) => ({
+      service: i % 2 ? 'builder' : 'git-proxy',
+      startsAt: new Date(now - 60_000 - i * 1000),
+      fingerprint: `big${i}`,
+    }));
     const started = performance.now();
     const first = await post(alertmanagerWebhook(alerts));
     const ms = performance.now() - started;

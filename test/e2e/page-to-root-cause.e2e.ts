@@ -36,7 +36,11 @@ beforeAll(async () => {
     join(dir, 'alertmanager.yml'),
     `route:\n  receiver: faultline\n  group_by: ['alertname', 'service_name']\n  group_wait: 1s\n  group_interval: 5s\n  repeat_interval: 1h\nreceivers:\n  - name: faultline\n    webhook_configs:\n      - url: http://127.0.0.1:${ports.api}/api/v1/alerts/alertmanager\n        send_resolved: true\n`,
   );
-  procs.start('prometheus', 'prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'prom-data')}`, `--web.listen-address=127.0.0.1:${ports.prom}`]);
+  procs.start('prometheus', 'prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
+    `--web.listen-address=127.0.0.1:${ports.prom}`,
+  ]);
   procs.start('alertmanager', 'prometheus-alertmanager', [
     `--config.file=${join(dir, 'alertmanager.yml')}`,
     `--storage.path=${join(dir, 'am-data')}`,
@@ -62,11 +66,13 @@ describe('page to root cause', () => {
       await new Promise((r) => setTimeout(r, 150_000));
       shop.slowInventory = true;
       const alert = await waitFor('the alert to fire in Prometheus', 120_000, async () => {
-        const body = (await (await fetch(`http://127.0.0.1:${ports.prom}/api/v1/alerts`)).json()) as { data: { alerts: { state: string; labels: Record<string, string> }[] } };
+        const body = (await (await fetch(`http://127.0.0.1:${ports.prom}/api/v1/alerts`)).json()) as {
+          data: { alerts: { state: string; labels: Record<string, string> }[] };
+        };
         return body.data.alerts.find((a) => a.state === 'firing' && a.labels.service_name === 'frontend');
       });
       expect(alert.labels.alertname).toBe('ServiceP99LatencyHigh');
-      const incident = await waitFor('Alertmanager\'s webhook to open an incident in faultline', 120_000, async () => {
+      const incident = await waitFor("Alertmanager's webhook to open an incident in faultline", 120_000, async () => {
         const list = (await (await fetch(`http://127.0.0.1:${ports.api}/api/v1/incidents?service=frontend`)).json()) as Report[];
         return list[0];
       });

@@ -11,7 +11,15 @@ const candidate = (service: string, verdict: Candidate['verdict'], rank: number)
   confidence: verdict === 'origin' ? 0.9 : 0,
   exemplars: [],
   path: ['frontend', service],
-  evidence: { spanCount: 100, baselineSpanCount: 100, p99Ms: { baseline: 1, current: 2 }, p99ChangePct: 100, p50Ms: { baseline: 1, current: 1 }, errorRate: { baseline: 0, current: 0 }, selfTimeP99Ms: { baseline: 1, current: 1 } },
+  evidence: {
+    spanCount: 100,
+    baselineSpanCount: 100,
+    p99Ms: { baseline: 1, current: 2 },
+    p99ChangePct: 100,
+    p50Ms: { baseline: 1, current: 1 },
+    errorRate: { baseline: 0, current: 0 },
+    selfTimeP99Ms: { baseline: 1, current: 1 },
+  },
   verdict,
   reason: 'r',
 });

@@ -65,7 +65,11 @@ export class TracedShop {
   private async inventory(parent: Span): Promise<void> {
     const server = this.tracers.inventory.startSpan('CheckStock', { kind: SpanKind.SERVER }, trace.setSpan(ROOT_CONTEXT, parent));
     await sleep(this.slowInventory ? 310 : 10);
-    const db = this.tracers.inventory.startSpan('SELECT stock', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.namespace': 'stock' } }, trace.setSpan(ROOT_CONTEXT, server));
+    const db = this.tracers.inventory.startSpan(
+      'SELECT stock',
+      { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.namespace': 'stock' } },
+      trace.setSpan(ROOT_CONTEXT, server),
+    );
     await sleep(2);
     db.end();
     server.end();
@@ -73,7 +77,11 @@ export class TracedShop {
 
   /** A client span in the caller; the callee's server span becomes its child (the context is passed explicitly, as propagation would). */
   private async call(callerTracer: Tracer, parent: Span, callee: string, serve: (client: Span) => Promise<void>): Promise<void> {
-    const client = callerTracer.startSpan(`call ${callee}`, { kind: SpanKind.CLIENT, attributes: { 'server.address': callee } }, trace.setSpan(ROOT_CONTEXT, parent));
+    const client = callerTracer.startSpan(
+      `call ${callee}`,
+      { kind: SpanKind.CLIENT, attributes: { 'server.address': callee } },
+      trace.setSpan(ROOT_CONTEXT, parent),
+    );
     await sleep(1);
     await serve(client);
     await sleep(1);

@@ -49,7 +49,21 @@ export function fuzzTargets(): FuzzTarget[] {
     simulate(shop, { seed: 1, startMs: now - 60_000, durationMs: 10_000, requests: 2 }).spans,
     simulate(marketplace, { seed: 2, startMs: now - 60_000, durationMs: 10_000, requests: 1, environment: 'prod' }).spans,
   ];
-  const webhook = (n: number) => Buffer.from(JSON.stringify(alertmanagerWebhook(Array.from({ length: n }, (_, i) => ({ service: `svc${i}`, startsAt: new Date(now - i * 60_000), annotations: { faultline_baseline_start: new Date(now - 7200_000).toISOString(), faultline_baseline_end: new Date(now - 3600_000).toISOString() } })))));
+  const webhook = (n: number) =>
+    Buffer.from(
+      JSON.stringify(
+        alertmanagerWebhook(
+          Array.from({ length: n }, (_, i) => ({
+            service: `svc${i}`,
+            startsAt: new Date(now - i * 60_000),
+            annotations: {
+              faultline_baseline_start: new Date(now - 7200_000).toISOString(),
+              faultline_baseline_end: new Date(now - 3600_000).toISOString(),
+            },
+          })),
+        ),
+      ),
+    );
   return [
     { name: 'otlp-protobuf', seeds: spanSets.map(encodeProto), json: false, run: otlp(decodeExportRequestProto) },
     { name: 'otlp-json', seeds: spanSets.map(encodeJson), json: true, run: otlp(decodeExportRequestJson) },
@@ -106,7 +120,11 @@ function mutateBytes(rnd: Random, b: Buffer, seeds: Buffer[]): Buffer {
     default: {
       // A varint at its limits (10 bytes of 0xff, or a huge length prefix).
       const s = at();
-      return Buffer.concat([out.subarray(0, s), Buffer.from(rnd.chance(0.5) ? [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01] : [0xff, 0xff, 0xff, 0xff, 0x0f]), out.subarray(s)]);
+      return Buffer.concat([
+        out.subarray(0, s),
+        Buffer.from(rnd.chance(0.5) ? [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01] : [0xff, 0xff, 0xff, 0xff, 0x0f]),
+        out.subarray(s),
+      ]);
     }
   }
 }
@@ -116,17 +134,28 @@ function hostileValue(rnd: Random): unknown {
     case 0:
       // Deep nesting is spliced in as text after stringify (JSON.stringify itself recurses).
       return `__DEEP_${1 + rnd.int(6000)}_${rnd.int(2)}__`;
-    case 1: return '\ud800';
-    case 2: return 1e308 * (rnd.chance(0.5) ? 10 : 1);
-    case 3: return -1;
-    case 4: return '99999999999999999999999999';
-    case 5: return null;
-    case 6: return {};
-    case 7: return [];
-    case 8: return 'x'.repeat(rnd.int(100_000));
-    case 9: return '-271821-04-20T00:00:00Z';
-    case 10: return rnd.hex(rnd.int(40));
-    default: return true;
+    case 1:
+      return '\ud800';
+    case 2:
+      return 1e308 * (rnd.chance(0.5) ? 10 : 1);
+    case 3:
+      return -1;
+    case 4:
+      return '99999999999999999999999999';
+    case 5:
+      return null;
+    case 6:
+      return {};
+    case 7:
+      return [];
+    case 8:
+      return 'x'.repeat(rnd.int(100_000));
+    case 9:
+      return '-271821-04-20T00:00:00Z';
+    case 10:
+      return rnd.hex(rnd.int(40));
+    default:
+      return true;
   }
 }
 
@@ -170,7 +199,12 @@ function deepJson(n: number, plain: boolean): string {
 }
 
 /** Runs `count` mutated inputs against every target; returns what crashed or hung (at most 20). */
-export function fuzz(count: number, seed: number, slowMs = 2000, onProgress?: (done: number) => void): { inputs: number; findings: FuzzFinding[] } {
+export function fuzz(
+  count: number,
+  seed: number,
+  slowMs = 2000,
+  onProgress?: (done: number) => void,
+): { inputs: number; findings: FuzzFinding[] } {
   const rnd = new Random(seed);
   const targets = fuzzTargets();
   const findings: FuzzFinding[] = [];
@@ -178,16 +212,29 @@ export function fuzz(count: number, seed: number, slowMs = 2000, onProgress?: (d
   for (let i = 0; i < count && findings.length < 20; i++) {
     const t = targets[i % targets.length]!;
     let input = t.seeds[rnd.int(t.seeds.length)]!;
-    for (let m = 0, n = 1 + rnd.int(4); m < n; m++) input = t.json && rnd.chance(0.5) ? mutateJson(rnd, input) : mutateBytes(rnd, input, t.seeds);
+    for (let m = 0, n = 1 + rnd.int(4); m < n; m++)
+      input = t.json && rnd.chance(0.5) ? mutateJson(rnd, input) : mutateBytes(rnd, input, t.seeds);
     const started = performance.now();
     try {
       t.run(input);
     } catch (err) {
       const fe = asFaultlineError(err);
-      if (!fe || fe.httpStatus >= 500) findings.push({ target: t.name, kind: 'crash', detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err), input: input.subarray(0, 512).toString('base64') });
+      if (!fe || fe.httpStatus >= 500)
+        findings.push({
+          target: t.name,
+          kind: 'crash',
+          detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+          input: input.subarray(0, 512).toString('base64'),
+        });
     }
     const ms = performance.now() - started;
-    if (ms > slowMs) findings.push({ target: t.name, kind: 'hang', detail: `${ms.toFixed(0)} ms for ${input.length} bytes`, input: input.subarray(0, 512).toString('base64') });
+    if (ms > slowMs)
+      findings.push({
+        target: t.name,
+        kind: 'hang',
+        detail: `${ms.toFixed(0)} ms for ${input.length} bytes`,
+        input: input.subarray(0, 512).toString('base64'),
+      });
     done++;
     if (onProgress && done % 50_000 === 0) onProgress(done);
   }

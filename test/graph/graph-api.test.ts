@@ -13,7 +13,13 @@ let sim: SimulationResult;
 let pendingBeforeSettle = 0;
 beforeAll(async () => {
   h = await startHarness();
-  sim = simulate(shop, { seed: 21, startMs: Date.now() - 5 * 60_000, durationMs: 60_000, requests: 400, faults: [{ kind: 'errors', service: 'payment', rate: 0.3 }] });
+  sim = simulate(shop, {
+    seed: 21,
+    startMs: Date.now() - 5 * 60_000,
+    durationMs: 60_000,
+    requests: 400,
+    faults: [{ kind: 'errors', service: 'payment', rate: 0.3 }],
+  });
   const spans = new Random(8).shuffle([...sim.spans]);
   for (let i = 0; i < spans.length; i += 500) await send(spans.slice(i, i + 500));
   pendingBeforeSettle = await pendingSpans();
@@ -27,7 +33,11 @@ async function pendingSpans(): Promise<number> {
 }
 
 async function send(spans: Span[]): Promise<void> {
-  const res = await fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body: encodeProto(spans), headers: { 'content-type': 'application/x-protobuf' } });
+  const res = await fetch(`${h.otlpHttp}/v1/traces`, {
+    method: 'POST',
+    body: encodeProto(spans),
+    headers: { 'content-type': 'application/x-protobuf' },
+  });
   expect(res.status).toBe(200);
 }
 
@@ -64,7 +74,10 @@ describe('GET /api/v1/graph', () => {
 
   it('edge latency percentiles match an exact computation within the sketch bound', async () => {
     const g = await graph();
-    const clientDurations = sim.spans.filter((s) => s.serviceName === 'payment' && s.kind === 3).map((s) => s.durationNs / 1e6).sort((a, b) => a - b);
+    const clientDurations = sim.spans
+      .filter((s) => s.serviceName === 'payment' && s.kind === 3)
+      .map((s) => s.durationNs / 1e6)
+      .sort((a, b) => a - b);
     const edge = g.edges.find((e) => e.source === 'payment' && e.target === 'stripe-api')!;
     const p50 = clientDurations[Math.floor(0.5 * (clientDurations.length - 1))]!;
     expect(Math.abs(edge.p50Ms - p50) / p50).toBeLessThan(0.02);
@@ -85,18 +98,27 @@ describe('GET /api/v1/graph', () => {
     const text = await (await fetch(`${h.api}/metrics`)).text();
     const families = parsePrometheusTextFormat(text);
     const family = (name: string) => families.find((f) => f.name === name)!;
-    const requests = Object.fromEntries(family('traces_service_graph_request_total').metrics.map((m) => [`${m.labels!.client}->${m.labels!.server}`, Number(m.value)]));
+    const requests = Object.fromEntries(
+      family('traces_service_graph_request_total').metrics.map((m) => [`${m.labels!.client}->${m.labels!.server}`, Number(m.value)]),
+    );
     // Plus the edge from `user` to the entry service, one per trace (its root server span), as Tempo and the connector add.
     expect(requests).toEqual({ ...Object.fromEntries([...sim.edges].map(([k, v]) => [k, v.calls])), 'user->frontend': sim.traces });
-    const failed = Object.fromEntries(family('traces_service_graph_request_failed_total').metrics.filter((m) => m.labels!.client !== 'user').map((m) => [`${m.labels!.client}->${m.labels!.server}`, Number(m.value)]));
+    const failed = Object.fromEntries(
+      family('traces_service_graph_request_failed_total')
+        .metrics.filter((m) => m.labels!.client !== 'user')
+        .map((m) => [`${m.labels!.client}->${m.labels!.server}`, Number(m.value)]),
+    );
     expect(failed).toEqual(Object.fromEntries([...sim.edges].filter(([, v]) => v.errors > 0).map(([k, v]) => [k, v.errors])));
-    const conn = family('traces_service_graph_request_total').metrics.find((m) => m.labels!.server === 'redis-cart')!.labels!.connection_type;
+    const conn = family('traces_service_graph_request_total').metrics.find((m) => m.labels!.server === 'redis-cart')!.labels!
+      .connection_type;
     expect(conn).toBe('database');
     const calls = family('traces_span_metrics_calls_total').metrics.reduce((s, m) => s + Number(m.value), 0);
     expect(calls).toBe(sim.spans.length);
     // The parser loses histogram labels, so histogram counts are read from the *_count lines directly.
     const histCount = (name: string, labels: string) => Number(new RegExp(`^${name}_count\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1]);
-    expect(histCount('traces_service_graph_request_server_seconds', 'client="checkout",server="payment",connection_type=""')).toBe(sim.edges.get('checkout->payment')!.calls);
+    expect(histCount('traces_service_graph_request_server_seconds', 'client="checkout",server="payment",connection_type=""')).toBe(
+      sim.edges.get('checkout->payment')!.calls,
+    );
     // The user edge has server-side latency only; a virtual node's server side is its callers' view.
     expect(histCount('traces_service_graph_request_server_seconds', 'client="user",server="frontend",connection_type=""')).toBe(sim.traces);
     expect(histCount('traces_service_graph_request_client_seconds', 'client="user",server="frontend",connection_type=""')).toBe(0);
@@ -104,7 +126,11 @@ describe('GET /api/v1/graph', () => {
     const dbLabels = `client="${dbEdge.split('->')[0]}",server="redis-cart",connection_type="database"`;
     expect(histCount('traces_service_graph_request_server_seconds', dbLabels)).toBe(db.calls);
     expect(histCount('traces_service_graph_request_client_seconds', dbLabels)).toBe(db.calls);
-    const frontendServer = [...text.matchAll(/^traces_span_metrics_duration_milliseconds_count\{service_name="frontend",span_name="[^"]*",span_kind="SPAN_KIND_SERVER",status_code="[^"]*"\} (\d+)$/gm)];
+    const frontendServer = [
+      ...text.matchAll(
+        /^traces_span_metrics_duration_milliseconds_count\{service_name="frontend",span_name="[^"]*",span_kind="SPAN_KIND_SERVER",status_code="[^"]*"\} (\d+)$/gm,
+      ),
+    ];
     expect(frontendServer.reduce((n, m) => n + Number(m[1]), 0)).toBe(sim.traces);
   });
 

@@ -9,13 +9,21 @@ import { sendSpans } from '../helpers/load-spans.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 
-const les = (text: string, name: string): number[] => [...new Set([...text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"`, 'gm'))].map((m) => m[1]!))].filter((v) => v !== '+Inf').map(Number);
+const les = (text: string, name: string): number[] =>
+  [...new Set([...text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"`, 'gm'))].map((m) => m[1]!))]
+    .filter((v) => v !== '+Inf')
+    .map(Number);
 
 describe('metricsFlavor', () => {
   it("connector: the servicegraph and spanmetrics connectors' default buckets, 2 ms to 15 s", () => {
     const f = metricsFlavor('connector');
     expect(f.edgeBucketsSeconds).toEqual([0.002, 0.004, 0.006, 0.008, 0.01, 0.05, 0.1, 0.2, 0.4, 0.8, 1, 1.4, 2, 5, 10, 15]);
-    expect([f.span.calls.name, f.span.duration.name, f.span.unit, f.span.serviceLabel]).toEqual(['traces_span_metrics_calls_total', 'traces_span_metrics_duration_milliseconds', 'ms', 'service_name']);
+    expect([f.span.calls.name, f.span.duration.name, f.span.unit, f.span.serviceLabel]).toEqual([
+      'traces_span_metrics_calls_total',
+      'traces_span_metrics_duration_milliseconds',
+      'ms',
+      'service_name',
+    ]);
   });
 
   it('a bucket override replaces both lists, in each histogram’s unit', () => {
@@ -39,8 +47,12 @@ describe('FAULTLINE_METRICS_FLAVOR=tempo', () => {
   afterAll(() => h.stop());
 
   it("emits Tempo's span-metric names and labels, in seconds with Tempo's buckets", () => {
-    expect(text).toMatch(/^traces_spanmetrics_calls_total\{service="builder",span_name="build",span_kind="SPAN_KIND_SERVER",status_code="STATUS_CODE_\w+"\} \d+$/m);
-    expect(les(text, 'traces_spanmetrics_latency')).toEqual([0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096]);
+    expect(text).toMatch(
+      /^traces_spanmetrics_calls_total\{service="builder",span_name="build",span_kind="SPAN_KIND_SERVER",status_code="STATUS_CODE_\w+"\} \d+$/m,
+    );
+    expect(les(text, 'traces_spanmetrics_latency')).toEqual([
+      0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096,
+    ]);
     expect(text).not.toMatch(/^traces_span_metrics_/m);
   });
 

@@ -7,18 +7,69 @@ import { describe, expect, it } from 'vitest';
 import { virtualPeerOf } from '../../src/graph/virtual-peer.js';
 
 const cases: [string, Record<string, string>, { name: string; kind: string } | undefined][] = [
-  ['pg (semconv 1.26+)', { 'db.system': 'postgresql', 'db.namespace': 'inventory', 'server.address': 'pg-main', 'server.port': '5432', 'db.query.text': 'SELECT 1' }, { name: 'pg-main', kind: 'database' }],
-  ['pg (older: db.name, net.peer.name)', { 'db.system': 'postgresql', 'db.name': 'inventory', 'net.peer.name': 'pg-main', 'net.peer.port': '5432' }, { name: 'pg-main', kind: 'database' }],
-  ['pg without a host: the namespace, qualified', { 'db.system': 'postgresql', 'db.namespace': 'inventory' }, { name: 'postgresql:inventory', kind: 'database' }],
-  ['mysql2', { 'db.system': 'mysql', 'db.name': 'shop', 'net.peer.name': 'mysql-primary', 'net.peer.port': '3306' }, { name: 'mysql-primary', kind: 'database' }],
-  ['redis (db index as namespace)', { 'db.system': 'redis', 'db.namespace': '0', 'server.address': 'redis-cart', 'server.port': '6379' }, { name: 'redis-cart', kind: 'database' }],
+  [
+    'pg (semconv 1.26+)',
+    {
+      'db.system': 'postgresql',
+      'db.namespace': 'inventory',
+      'server.address': 'pg-main',
+      'server.port': '5432',
+      'db.query.text': 'SELECT 1',
+    },
+    { name: 'pg-main', kind: 'database' },
+  ],
+  [
+    'pg (older: db.name, net.peer.name)',
+    { 'db.system': 'postgresql', 'db.name': 'inventory', 'net.peer.name': 'pg-main', 'net.peer.port': '5432' },
+    { name: 'pg-main', kind: 'database' },
+  ],
+  [
+    'pg without a host: the namespace, qualified',
+    { 'db.system': 'postgresql', 'db.namespace': 'inventory' },
+    { name: 'postgresql:inventory', kind: 'database' },
+  ],
+  [
+    'mysql2',
+    { 'db.system': 'mysql', 'db.name': 'shop', 'net.peer.name': 'mysql-primary', 'net.peer.port': '3306' },
+    { name: 'mysql-primary', kind: 'database' },
+  ],
+  [
+    'redis (db index as namespace)',
+    { 'db.system': 'redis', 'db.namespace': '0', 'server.address': 'redis-cart', 'server.port': '6379' },
+    { name: 'redis-cart', kind: 'database' },
+  ],
   ['ioredis without a host: the system, not the index', { 'db.system': 'redis', 'db.namespace': '0' }, { name: 'redis', kind: 'database' }],
-  ['mongodb', { 'db.system': 'mongodb', 'db.name': 'reviews', 'db.mongodb.collection': 'items', 'net.peer.name': 'mongo-0' }, { name: 'mongo-0', kind: 'database' }],
-  ['kafkajs producer', { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation': 'publish' }, { name: 'orders', kind: 'messaging' }],
-  ['kafkajs (older messaging.destination)', { 'messaging.system': 'kafka', 'messaging.destination': 'orders' }, { name: 'orders', kind: 'messaging' }],
-  ['http to an external host', { 'http.request.method': 'POST', 'server.address': 'api.stripe.com', 'server.port': '443', 'url.full': 'https://api.stripe.com/v1/charges' }, { name: 'api.stripe.com', kind: 'external' }],
+  [
+    'mongodb',
+    { 'db.system': 'mongodb', 'db.name': 'reviews', 'db.mongodb.collection': 'items', 'net.peer.name': 'mongo-0' },
+    { name: 'mongo-0', kind: 'database' },
+  ],
+  [
+    'kafkajs producer',
+    { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation': 'publish' },
+    { name: 'orders', kind: 'messaging' },
+  ],
+  [
+    'kafkajs (older messaging.destination)',
+    { 'messaging.system': 'kafka', 'messaging.destination': 'orders' },
+    { name: 'orders', kind: 'messaging' },
+  ],
+  [
+    'http to an external host',
+    {
+      'http.request.method': 'POST',
+      'server.address': 'api.stripe.com',
+      'server.port': '443',
+      'url.full': 'https://api.stripe.com/v1/charges',
+    },
+    { name: 'api.stripe.com', kind: 'external' },
+  ],
   ['peer.service wins', { 'peer.service': 'payments-api', 'server.address': 'api.stripe.com' }, { name: 'payments-api', kind: 'external' }],
-  ['peer.service on a database span', { 'peer.service': 'ledger-db', 'db.system': 'postgresql', 'server.address': 'pg-ledger' }, { name: 'ledger-db', kind: 'database' }],
+  [
+    'peer.service on a database span',
+    { 'peer.service': 'ledger-db', 'db.system': 'postgresql', 'server.address': 'pg-ledger' },
+    { name: 'ledger-db', kind: 'database' },
+  ],
   ['nothing names the peer', { 'http.request.method': 'GET' }, undefined],
 ];
 

@@ -16,7 +16,12 @@ export interface AlertSpec {
 export function alertmanagerWebhook(alerts: AlertSpec[], status: 'firing' | 'resolved' = 'firing') {
   const items = alerts.map((a, i) => ({
     status: a.status ?? status,
-    labels: { alertname: a.alertname ?? 'ServiceP99LatencyHigh', [a.labelName ?? 'service_name']: a.service, severity: 'page', ...a.labels },
+    labels: {
+      alertname: a.alertname ?? 'ServiceP99LatencyHigh',
+      [a.labelName ?? 'service_name']: a.service,
+      severity: 'page',
+      ...a.labels,
+    },
     annotations: { summary: `P99 of ${a.service} is high`, ...a.annotations },
     startsAt: a.startsAt.toISOString(),
     endsAt: a.endsAt ? a.endsAt.toISOString() : '0001-01-01T00:00:00Z',

@@ -17,7 +17,27 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { Session } from 'chdb';
 
 /** URL parameters that are the HTTP interface's own, not settings. */
-const HTTP_PARAMS = new Set(['query', 'query_id', 'database', 'default_format', 'session_id', 'session_timeout', 'session_check', 'compress', 'decompress', 'enable_http_compression', 'wait_end_of_query', 'buffer_size', 'user', 'password', 'quota_key', 'send_progress_in_http_headers', 'http_headers_progress_interval_ms', 'role', 'add_http_cors_header']);
+const HTTP_PARAMS = new Set([
+  'query',
+  'query_id',
+  'database',
+  'default_format',
+  'session_id',
+  'session_timeout',
+  'session_check',
+  'compress',
+  'decompress',
+  'enable_http_compression',
+  'wait_end_of_query',
+  'buffer_size',
+  'user',
+  'password',
+  'quota_key',
+  'send_progress_in_http_headers',
+  'http_headers_progress_interval_ms',
+  'role',
+  'add_http_cors_header',
+]);
 
 export interface ClickHouseHttpFront {
   url: string;
@@ -57,15 +77,26 @@ export async function startClickHouseHttpFront(dataDir: string): Promise<ClickHo
         }
         const out = await serial(async () => {
           for (const [k, v] of settings) await session.queryAsync(`SET ${k} = '${v.replace(/'/g, "''")}'`);
-          return execute(session, sql, inUrl !== null ? body : undefined, params, url.searchParams.get('default_format') ?? 'TabSeparated', staging, statements);
+          return execute(
+            session,
+            sql,
+            inUrl !== null ? body : undefined,
+            params,
+            url.searchParams.get('default_format') ?? 'TabSeparated',
+            staging,
+            statements,
+          );
         });
-        const gzip = url.searchParams.get('enable_http_compression') === '1' && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+        const gzip =
+          url.searchParams.get('enable_http_compression') === '1' && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
         if (gzip) res.setHeader('Content-Encoding', 'gzip');
         res.end(gzip ? gzipSync(out) : out);
       } catch (err) {
         const e = err as { message?: string; clickhouseCode?: number };
         const code = e.clickhouseCode ?? 1001;
-        const message = /^Code: \d+\./.test(e.message ?? '') ? e.message! : `Code: ${code}. DB::Exception: ${e.message ?? String(err)}. (STD_EXCEPTION)`;
+        const message = /^Code: \d+\./.test(e.message ?? '')
+          ? e.message!
+          : `Code: ${code}. DB::Exception: ${e.message ?? String(err)}. (STD_EXCEPTION)`;
         res.statusCode = 500;
         res.setHeader('X-ClickHouse-Exception-Code', String(code));
         res.end(message + '\n');
@@ -84,7 +115,15 @@ export async function startClickHouseHttpFront(dataDir: string): Promise<ClickHo
   };
 }
 
-async function execute(session: Session, sql: string, data: Buffer | undefined, params: Record<string, string>, defaultFormat: string, staging: string, statements: string[]): Promise<Buffer> {
+async function execute(
+  session: Session,
+  sql: string,
+  data: Buffer | undefined,
+  params: Record<string, string>,
+  defaultFormat: string,
+  staging: string,
+  statements: string[],
+): Promise<Buffer> {
   statements.push(sql);
   const insert = /^INSERT\s+INTO\s+(.+?)\s+FORMAT\s+(\w+)\s*$/is.exec(sql);
   if (insert && data) {

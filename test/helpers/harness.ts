@@ -16,7 +16,10 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'faultline-test-'))): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'faultline-test-')),
+): Promise<Harness> {
   const boot = async (extra: Record<string, string>) =>
     startFaultline(
       loadConfig({

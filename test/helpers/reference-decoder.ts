@@ -83,9 +83,24 @@ export function referenceDecode(root: protobuf.Root, buf: Buffer): RefSpan[] {
           scopeName: ss.scope?.name ?? '',
           attributes: attrs(s.attributes),
           resource,
-          ...(s.events?.length ? { events: s.events.map((e: { timeUnixNano?: string; name?: string; attributes?: [] }) => ({ timeNs: String(e.timeUnixNano ?? '0'), name: e.name ?? '', attributes: attrs(e.attributes) })) } : {}),
+          ...(s.events?.length
+            ? {
+                events: s.events.map((e: { timeUnixNano?: string; name?: string; attributes?: [] }) => ({
+                  timeNs: String(e.timeUnixNano ?? '0'),
+                  name: e.name ?? '',
+                  attributes: attrs(e.attributes),
+                })),
+              }
+            : {}),
           ...(s.links?.length
-            ? { links: s.links.map((l: { traceId?: Uint8Array; spanId?: Uint8Array; traceState?: string; attributes?: [] }) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId), traceState: l.traceState ?? '', attributes: attrs(l.attributes) })) }
+            ? {
+                links: s.links.map((l: { traceId?: Uint8Array; spanId?: Uint8Array; traceState?: string; attributes?: [] }) => ({
+                  traceId: hex(l.traceId),
+                  spanId: hex(l.spanId),
+                  traceState: l.traceState ?? '',
+                  attributes: attrs(l.attributes),
+                })),
+              }
             : {}),
         });
       }

@@ -34,20 +34,32 @@ function comparable(s: Span) {
 /** A random AnyValue as protobufjs JSON-ish input, nested up to `depth`. */
 function randomAnyValue(rnd: Random, depth: number): Record<string, unknown> {
   switch (rnd.int(depth > 0 ? 7 : 5)) {
-    case 0: return { stringValue: rnd.chance(0.3) ? 'ünïcødé ✓ "q" \\ \n' : rnd.hex(rnd.int(6)) };
-    case 1: return { boolValue: rnd.chance(0.5) };
-    case 2: return { intValue: rnd.chance(0.5) ? String(-rnd.int(1e9)) : '9007199254740993' };
-    case 3: return { doubleValue: rnd.next() * 1e6 - 5e5 };
-    case 4: return { bytesValue: Buffer.from(rnd.hex(4), 'hex') };
-    case 5: return { arrayValue: { values: [randomAnyValue(rnd, depth - 1), randomAnyValue(rnd, depth - 1)] } };
-    default: return { kvlistValue: { values: [{ key: 'k', value: randomAnyValue(rnd, depth - 1) }] } };
+    case 0:
+      return { stringValue: rnd.chance(0.3) ? 'ünïcødé ✓ "q" \\ \n' : rnd.hex(rnd.int(6)) };
+    case 1:
+      return { boolValue: rnd.chance(0.5) };
+    case 2:
+      return { intValue: rnd.chance(0.5) ? String(-rnd.int(1e9)) : '9007199254740993' };
+    case 3:
+      return { doubleValue: rnd.next() * 1e6 - 5e5 };
+    case 4:
+      return { bytesValue: Buffer.from(rnd.hex(4), 'hex') };
+    case 5:
+      return { arrayValue: { values: [randomAnyValue(rnd, depth - 1), randomAnyValue(rnd, depth - 1)] } };
+    default:
+      return { kvlistValue: { values: [{ key: 'k', value: randomAnyValue(rnd, depth - 1) }] } };
   }
 }
 
 function randomRequest(rnd: Random): Buffer {
   const resourceSpans = Array.from({ length: 1 + rnd.int(3) }, (_, r) => ({
     resource: {
-      attributes: rnd.chance(0.8) ? [{ key: 'service.name', value: { stringValue: `svc-${r}` } }, { key: 'host', value: randomAnyValue(rnd, 2) }] : [],
+      attributes: rnd.chance(0.8)
+        ? [
+            { key: 'service.name', value: { stringValue: `svc-${r}` } },
+            { key: 'host', value: randomAnyValue(rnd, 2) },
+          ]
+        : [],
     },
     scopeSpans: Array.from({ length: 1 + rnd.int(2) }, () => ({
       scope: { name: `scope-${rnd.int(5)}`, version: '1.0' },
@@ -63,8 +75,23 @@ function randomRequest(rnd: Random): Buffer {
           endTimeUnixNano: (rnd.chance(0.95) ? start + BigInt(rnd.int(1e9)) : start - 1n).toString(),
           attributes: Array.from({ length: rnd.int(4) }, (_, i) => ({ key: `a${i}`, value: randomAnyValue(rnd, 2) })),
           status: rnd.chance(0.5) ? { code: rnd.int(3), message: rnd.chance(0.5) ? 'boom' : '' } : undefined,
-          events: rnd.chance(0.3) ? Array.from({ length: 1 + rnd.int(3) }, (_, i) => ({ timeUnixNano: (start + BigInt(i)).toString(), name: rnd.chance(0.8) ? 'exception' : '', attributes: [{ key: 'exception.message', value: randomAnyValue(rnd, 1) }] })) : [],
-          links: rnd.chance(0.2) ? [{ traceId: Buffer.from(rnd.hex(16), 'hex'), spanId: Buffer.from(rnd.hex(8), 'hex'), traceState: rnd.chance(0.5) ? 'k=v' : '', attributes: [{ key: 'link.kind', value: randomAnyValue(rnd, 1) }] }] : [],
+          events: rnd.chance(0.3)
+            ? Array.from({ length: 1 + rnd.int(3) }, (_, i) => ({
+                timeUnixNano: (start + BigInt(i)).toString(),
+                name: rnd.chance(0.8) ? 'exception' : '',
+                attributes: [{ key: 'exception.message', value: randomAnyValue(rnd, 1) }],
+              }))
+            : [],
+          links: rnd.chance(0.2)
+            ? [
+                {
+                  traceId: Buffer.from(rnd.hex(16), 'hex'),
+                  spanId: Buffer.from(rnd.hex(8), 'hex'),
+                  traceState: rnd.chance(0.5) ? 'k=v' : '',
+                  attributes: [{ key: 'link.kind', value: randomAnyValue(rnd, 1) }],
+                },
+              ]
+            : [],
           flags: 1,
         };
       }),
@@ -125,7 +152,16 @@ describe('decodeExportRequestProto', () => {
 
   it('names unknown_service when service.name is missing, and explains rejections', () => {
     const span = (traceIdLen: number) =>
-      bytesField(2, Buffer.concat([bytesField(1, Buffer.alloc(traceIdLen, 1)), bytesField(2, Buffer.alloc(8, 2)), bytesField(5, 'x'), Buffer.from([(7 << 3) | 1, 1, 0, 0, 0, 0, 0, 0, 0]), Buffer.from([(8 << 3) | 1, 2, 0, 0, 0, 0, 0, 0, 0])]));
+      bytesField(
+        2,
+        Buffer.concat([
+          bytesField(1, Buffer.alloc(traceIdLen, 1)),
+          bytesField(2, Buffer.alloc(8, 2)),
+          bytesField(5, 'x'),
+          Buffer.from([(7 << 3) | 1, 1, 0, 0, 0, 0, 0, 0, 0]),
+          Buffer.from([(8 << 3) | 1, 2, 0, 0, 0, 0, 0, 0, 0]),
+        ]),
+      );
     const req = bytesField(1, bytesField(2, Buffer.concat([span(16), span(4)])));
     const out = decodeExportRequestProto(req);
     expect(out.spans.map((s) => s.serviceName)).toEqual(['unknown_service']);

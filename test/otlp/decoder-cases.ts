@@ -37,8 +37,22 @@ export interface RequestCase {
 
 const T0 = 1_760_000_000_000_000_000n;
 const id = (n: number, bytes: number): string => n.toString(16).padStart(bytes * 2, '0');
-const span = (n: number, extra: SpanCase = {}): SpanCase => ({ traceId: id(0xabc, 16), spanId: id(n, 8), name: `op ${n}`, kind: 2, start: T0 + BigInt(n) * 1000n, end: T0 + BigInt(n) * 1000n + 500_000n, ...extra });
-const one = (name: string, spans: SpanCase[], kept: number, rejectedReasons: RegExp[] = [], attributes: Record<string, AnyValueCase> = { 'service.name': { string: 'svc' } }): RequestCase => ({
+const span = (n: number, extra: SpanCase = {}): SpanCase => ({
+  traceId: id(0xabc, 16),
+  spanId: id(n, 8),
+  name: `op ${n}`,
+  kind: 2,
+  start: T0 + BigInt(n) * 1000n,
+  end: T0 + BigInt(n) * 1000n + 500_000n,
+  ...extra,
+});
+const one = (
+  name: string,
+  spans: SpanCase[],
+  kept: number,
+  rejectedReasons: RegExp[] = [],
+  attributes: Record<string, AnyValueCase> = { 'service.name': { string: 'svc' } },
+): RequestCase => ({
   name,
   resources: [{ attributes, scopes: [{ name: 'scope', version: '1.2', spans }] }],
   expect: { kept, rejectedReasons },
@@ -52,9 +66,41 @@ function nested(depth: number): AnyValueCase {
 
 export const DECODER_CASES: RequestCase[] = [
   one('a valid server span', [span(1)], 1),
-  one('every attribute value type', [span(2, { attributes: { s: { string: 'ünï ✓' }, b: { bool: true }, i: { int: '-9007199254740993' }, d: { double: 1.5 }, y: { bytes: Buffer.from([0, 1, 254]) }, a: { array: [{ string: 'x' }, { int: '2' }] }, m: { kvlist: { k: { bool: false } } } } })], 1),
-  one('status, kinds 0-5 and an out-of-range kind and status code', [0, 1, 2, 3, 4, 5, 9].map((k, i) => span(10 + i, { kind: k, status: { code: i % 4, message: i ? 'boom' : '' } })), 7),
-  one('events and links', [span(20, { events: [{ time: T0 + 1n, name: 'exception', attributes: { 'exception.type': { string: 'E' } } }, { time: T0 + 2n, name: '' }], links: [{ traceId: id(0xdef, 16), spanId: id(7, 8), traceState: 'k=v', attributes: { why: { string: 'batch' } } }] })], 1),
+  one(
+    'every attribute value type',
+    [
+      span(2, {
+        attributes: {
+          s: { string: 'ünï ✓' },
+          b: { bool: true },
+          i: { int: '-9007199254740993' },
+          d: { double: 1.5 },
+          y: { bytes: Buffer.from([0, 1, 254]) },
+          a: { array: [{ string: 'x' }, { int: '2' }] },
+          m: { kvlist: { k: { bool: false } } },
+        },
+      }),
+    ],
+    1,
+  ),
+  one(
+    'status, kinds 0-5 and an out-of-range kind and status code',
+    [0, 1, 2, 3, 4, 5, 9].map((k, i) => span(10 + i, { kind: k, status: { code: i % 4, message: i ? 'boom' : '' } })),
+    7,
+  ),
+  one(
+    'events and links',
+    [
+      span(20, {
+        events: [
+          { time: T0 + 1n, name: 'exception', attributes: { 'exception.type': { string: 'E' } } },
+          { time: T0 + 2n, name: '' },
+        ],
+        links: [{ traceId: id(0xdef, 16), spanId: id(7, 8), traceState: 'k=v', attributes: { why: { string: 'batch' } } }],
+      }),
+    ],
+    1,
+  ),
   one('a parent of eight zero bytes is no parent', [span(21, { parentSpanId: id(0, 8) })], 1),
   one('no service.name: unknown_service', [span(22)], 1, [], { host: { string: 'h1' } }),
   one(
@@ -72,9 +118,23 @@ export const DECODER_CASES: RequestCase[] = [
       span(39),
     ],
     2,
-    [/trace_id must be 16 bytes, got 8/, /trace_id is all zeros/, /span_id is all zeros/, /span_id must be 8 bytes, got 4/, /parent_span_id must be empty or 8 bytes, got 4/, /start_time_unix_nano is missing/, /end_time_unix_nano is before/, /after 2262-04-11/],
+    [
+      /trace_id must be 16 bytes, got 8/,
+      /trace_id is all zeros/,
+      /span_id is all zeros/,
+      /span_id must be 8 bytes, got 4/,
+      /parent_span_id must be empty or 8 bytes, got 4/,
+      /start_time_unix_nano is missing/,
+      /end_time_unix_nano is before/,
+      /after 2262-04-11/,
+    ],
   ),
-  one('an attribute nested deeper than the limit rejects its span only', [span(40, { attributes: { deep: nested(40) } }), span(41, { attributes: { ok: nested(30) } })], 1, [/nested deeper than 32 levels/]),
+  one(
+    'an attribute nested deeper than the limit rejects its span only',
+    [span(40, { attributes: { deep: nested(40) } }), span(41, { attributes: { ok: nested(30) } })],
+    1,
+    [/nested deeper than 32 levels/],
+  ),
   {
     name: 'several resources and scopes',
     resources: [
@@ -90,15 +150,26 @@ type Json = Record<string, unknown>;
 
 /** The protobufjs object form (ids as bytes). */
 export function protoObject(c: RequestCase): Json {
-  return { resourceSpans: c.resources.map((r) => ({ resource: { attributes: kvs(r.attributes, protoValue) }, scopeSpans: r.scopes.map((s) => ({ scope: { name: s.name, version: s.version }, spans: s.spans.map((x) => protoSpan(x)) })) })) };
+  return {
+    resourceSpans: c.resources.map((r) => ({
+      resource: { attributes: kvs(r.attributes, protoValue) },
+      scopeSpans: r.scopes.map((s) => ({ scope: { name: s.name, version: s.version }, spans: s.spans.map((x) => protoSpan(x)) })),
+    })),
+  };
 }
 
 /** The OTLP/JSON form (ids as hex, 64-bit integers as strings, lowerCamelCase). */
 export function jsonObject(c: RequestCase): Json {
-  return { resourceSpans: c.resources.map((r) => ({ resource: { attributes: kvs(r.attributes, jsonValue) }, scopeSpans: r.scopes.map((s) => ({ scope: { name: s.name, version: s.version }, spans: s.spans.map((x) => jsonSpan(x)) })) })) };
+  return {
+    resourceSpans: c.resources.map((r) => ({
+      resource: { attributes: kvs(r.attributes, jsonValue) },
+      scopeSpans: r.scopes.map((s) => ({ scope: { name: s.name, version: s.version }, spans: s.spans.map((x) => jsonSpan(x)) })),
+    })),
+  };
 }
 
-const kvs = (attrs: Record<string, AnyValueCase> | undefined, value: (v: AnyValueCase) => Json) => Object.entries(attrs ?? {}).map(([key, v]) => ({ key, value: value(v) }));
+const kvs = (attrs: Record<string, AnyValueCase> | undefined, value: (v: AnyValueCase) => Json) =>
+  Object.entries(attrs ?? {}).map(([key, v]) => ({ key, value: value(v) }));
 const bytes = (hex: string | undefined) => Buffer.from(hex ?? '', 'hex');
 
 function protoSpan(s: SpanCase): Json {
@@ -113,7 +184,12 @@ function protoSpan(s: SpanCase): Json {
     attributes: kvs(s.attributes, protoValue),
     status: s.status,
     events: (s.events ?? []).map((e) => ({ timeUnixNano: e.time.toString(), name: e.name, attributes: kvs(e.attributes, protoValue) })),
-    links: (s.links ?? []).map((l) => ({ traceId: bytes(l.traceId), spanId: bytes(l.spanId), traceState: l.traceState, attributes: kvs(l.attributes, protoValue) })),
+    links: (s.links ?? []).map((l) => ({
+      traceId: bytes(l.traceId),
+      spanId: bytes(l.spanId),
+      traceState: l.traceState,
+      attributes: kvs(l.attributes, protoValue),
+    })),
   };
 }
 
@@ -129,7 +205,12 @@ function jsonSpan(s: SpanCase): Json {
     attributes: kvs(s.attributes, jsonValue),
     ...(s.status ? { status: s.status } : {}),
     events: (s.events ?? []).map((e) => ({ timeUnixNano: e.time.toString(), name: e.name, attributes: kvs(e.attributes, jsonValue) })),
-    links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId, traceState: l.traceState, attributes: kvs(l.attributes, jsonValue) })),
+    links: (s.links ?? []).map((l) => ({
+      traceId: l.traceId,
+      spanId: l.spanId,
+      traceState: l.traceState,
+      attributes: kvs(l.attributes, jsonValue),
+    })),
   };
 }
 

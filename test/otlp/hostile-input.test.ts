@@ -19,9 +19,12 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 const DAY = 86_400_000;
-const spans = (seed: number, startMs = Date.now() - 60_000, requests = 5) => simulate(ciPipeline, { seed, startMs, durationMs: 10_000, requests }).spans;
+const spans = (seed: number, startMs = Date.now() - 60_000, requests = 5) =>
+  simulate(ciPipeline, { seed, startMs, durationMs: 10_000, requests }).spans;
 
-async function postJson(body: Buffer | string): Promise<{ status: number; json: { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } } }> {
+async function postJson(
+  body: Buffer | string,
+): Promise<{ status: number; json: { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } } }> {
   const res = await fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
   return { status: res.status, json: JSON.parse(await res.text()) };
 }
@@ -52,8 +55,18 @@ describe('hostile input', () => {
 
   it('spans older than the retention or a day in the future are rejected with a reason', async () => {
     const good = spans(8);
-    const old = { ...good[0]!, spanId: 'cd'.repeat(8), startNs: BigInt(Date.now() - 400 * DAY) * 1_000_000n, endNs: BigInt(Date.now() - 400 * DAY + 5) * 1_000_000n };
-    const future = { ...good[0]!, spanId: 'ef'.repeat(8), startNs: BigInt(Date.now() + 3 * DAY) * 1_000_000n, endNs: BigInt(Date.now() + 3 * DAY + 5) * 1_000_000n };
+    const old = {
+      ...good[0]!,
+      spanId: 'cd'.repeat(8),
+      startNs: BigInt(Date.now() - 400 * DAY) * 1_000_000n,
+      endNs: BigInt(Date.now() - 400 * DAY + 5) * 1_000_000n,
+    };
+    const future = {
+      ...good[0]!,
+      spanId: 'ef'.repeat(8),
+      startNs: BigInt(Date.now() + 3 * DAY) * 1_000_000n,
+      endNs: BigInt(Date.now() + 3 * DAY + 5) * 1_000_000n,
+    };
     const r = await postJson(encodeJson([...good, old, future]));
     expect(r.status).toBe(200);
     expect(r.json.partialSuccess?.rejectedSpans).toBe('2');
@@ -67,14 +80,36 @@ describe('hostile input', () => {
     for (let i = 0; i < 5000; i++) deep = field(5, field(1, deep)); // AnyValue { array_value: ArrayValue { values } }
     const good = spans(9)[0]!;
     const span = (id: string, attrs: Buffer) =>
-      field(2, Buffer.concat([field(1, Buffer.from(good.traceId, 'hex')), field(2, Buffer.from(id, 'hex')), field(5, Buffer.from('deep')), fixed64(7, good.startNs), fixed64(8, good.endNs), attrs]));
-    const resource = field(1, field(1, Buffer.concat([field(1, Buffer.from('service.name')), field(2, field(1, Buffer.from('deep-svc')))])));
-    const scope = field(2, Buffer.concat([span('11'.repeat(8), field(9, Buffer.concat([field(1, Buffer.from('d')), field(2, deep)]))), span('22'.repeat(8), Buffer.alloc(0))]));
+      field(
+        2,
+        Buffer.concat([
+          field(1, Buffer.from(good.traceId, 'hex')),
+          field(2, Buffer.from(id, 'hex')),
+          field(5, Buffer.from('deep')),
+          fixed64(7, good.startNs),
+          fixed64(8, good.endNs),
+          attrs,
+        ]),
+      );
+    const resource = field(
+      1,
+      field(1, Buffer.concat([field(1, Buffer.from('service.name')), field(2, field(1, Buffer.from('deep-svc')))])),
+    );
+    const scope = field(
+      2,
+      Buffer.concat([
+        span('11'.repeat(8), field(9, Buffer.concat([field(1, Buffer.from('d')), field(2, deep)]))),
+        span('22'.repeat(8), Buffer.alloc(0)),
+      ]),
+    );
     const body = field(1, Buffer.concat([resource, scope]));
     const res = await fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
     expect(res.status).toBe(200);
     const root = loadOtlpRoot();
-    const out = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse').decode(Buffer.from(await res.arrayBuffer())).toJSON();
+    const out = root
+      .lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse')
+      .decode(Buffer.from(await res.arrayBuffer()))
+      .toJSON();
     expect(out.partialSuccess).toMatchObject({ rejectedSpans: '1', errorMessage: expect.stringMatching(/nested deeper than 32 levels/) });
     expect(await stored([good.traceId])).toBeGreaterThanOrEqual(1);
   });
@@ -88,7 +123,10 @@ describe('hostile input', () => {
     s.push({ ...s[0]!, spanId: '33'.repeat(8), attributes: [{ key: 'd', value: '__DEEP__' }] });
     const r = await postJson(JSON.stringify(json).replace('"__DEEP__"', deep));
     expect(r.status).toBe(200);
-    expect(r.json.partialSuccess).toMatchObject({ rejectedSpans: '1', errorMessage: expect.stringMatching(/nested deeper than 32 levels/) });
+    expect(r.json.partialSuccess).toMatchObject({
+      rejectedSpans: '1',
+      errorMessage: expect.stringMatching(/nested deeper than 32 levels/),
+    });
   });
 });
 

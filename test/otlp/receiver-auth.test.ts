@@ -26,7 +26,27 @@ let h: Harness;
 let cert: Buffer;
 
 beforeAll(async () => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(certFile);
   writeFileSync(tokenFile, 'otlp-secret\n');
   h = await startHarness({
@@ -45,7 +65,13 @@ afterAll(async () => {
 const spans = () => simulate(ciPipeline, { seed: 5, startMs: Date.now() - 60_000, durationMs: 10_000, requests: 3 }).spans;
 
 /** An HTTPS request trusting only our self-signed certificate. */
-function https(port: number, method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; body: string }> {
+function https(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer | string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, ca: cert, servername: 'localhost' }, (res) => {
       const chunks: Buffer[] = [];
@@ -59,7 +85,11 @@ function https(port: number, method: string, path: string, headers: Record<strin
 
 const grpcExport = (metadata: grpc.Metadata | undefined) =>
   new Promise<ExportResult>((resolve) => {
-    const exporter = new GrpcExporter({ url: `https://localhost:${h.app.ports.grpc}`, credentials: grpc.credentials.createSsl(cert), ...(metadata ? { metadata } : {}) });
+    const exporter = new GrpcExporter({
+      url: `https://localhost:${h.app.ports.grpc}`,
+      credentials: grpc.credentials.createSsl(cert),
+      ...(metadata ? { metadata } : {}),
+    });
     exporter.export(spans().map(toReadableSpan), (r) => {
       resolve(r);
       void exporter.shutdown();
@@ -95,8 +125,12 @@ describe('OTLP receivers with a token and TLS', () => {
     expect((await https(api, 'GET', '/api/v1/incidents', { authorization: 'Bearer alertmanager' })).status).toBe(401);
     const webhook = JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date() }]));
     const json = { 'content-type': 'application/json' };
-    expect((await https(api, 'POST', '/api/v1/alerts/alertmanager', { ...json, authorization: 'Bearer reader' }, webhook)).status).toBe(401);
-    expect((await https(api, 'POST', '/api/v1/alerts/alertmanager', { ...json, authorization: 'Bearer alertmanager' }, webhook)).status).toBe(202);
+    expect((await https(api, 'POST', '/api/v1/alerts/alertmanager', { ...json, authorization: 'Bearer reader' }, webhook)).status).toBe(
+      401,
+    );
+    expect(
+      (await https(api, 'POST', '/api/v1/alerts/alertmanager', { ...json, authorization: 'Bearer alertmanager' }, webhook)).status,
+    ).toBe(202);
     expect((await https(api, 'GET', '/healthz', {})).status).toBe(200);
   });
 });

@@ -85,7 +85,14 @@ function expected(spans: Span[]) {
 /** Simulated spans (failed ones carry an exception event); every seventh also links to the span before it. */
 function sim(seed: number, requests = 30): Span[] {
   const spans = simulate(ciPipeline, { seed, startMs: Date.now() - 10 * 60_000, durationMs: 60_000, requests }).spans;
-  return spans.map((s, i) => (i % 7 === 6 ? { ...s, links: [{ traceId: spans[i - 1]!.traceId, spanId: spans[i - 1]!.spanId, traceState: '', attributes: { 'link.kind': 'follows' } }] } : s));
+  return spans.map((s, i) =>
+    i % 7 === 6
+      ? {
+          ...s,
+          links: [{ traceId: spans[i - 1]!.traceId, spanId: spans[i - 1]!.spanId, traceState: '', attributes: { 'link.kind': 'follows' } }],
+        }
+      : s,
+  );
 }
 
 describe('official OTel exporters -> faultline -> store', () => {

@@ -10,8 +10,10 @@ import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 import { encodeProto } from '../sim/otlp-encode.js';
 
-const body = (seed: number) => encodeProto(simulate(ciPipeline, { seed, startMs: Date.now() - 60_000, durationMs: 10_000, requests: 3 }).spans);
-const httpExport = (h: Harness, b: Buffer) => fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body: b, headers: { 'content-type': 'application/x-protobuf' } });
+const body = (seed: number) =>
+  encodeProto(simulate(ciPipeline, { seed, startMs: Date.now() - 60_000, durationMs: 10_000, requests: 3 }).spans);
+const httpExport = (h: Harness, b: Buffer) =>
+  fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body: b, headers: { 'content-type': 'application/x-protobuf' } });
 
 describe('overload', () => {
   let h: Harness;
@@ -49,7 +51,15 @@ describe('overload decided on the headers', () => {
     // A raw HTTP/2 client sends the call's headers and holds the body back: a server that decides only once the
     // message has arrived would never answer.
     const session = http2.connect(`http://127.0.0.1:${h.app.ports.grpc}`);
-    const stream = session.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+    const stream = session.request(
+      {
+        ':method': 'POST',
+        ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      },
+      { endStream: false },
+    );
     const headers = await new Promise<http2.IncomingHttpHeaders>((resolve) => stream.on('response', resolve));
     const closedWith = await new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode ?? -1)));
     session.close();

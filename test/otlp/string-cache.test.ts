@@ -17,7 +17,20 @@ describe('StringCache', () => {
   it('returns exactly the decoded string, cached or not, for repeats, near-collisions and non-ASCII', () => {
     // A 2-slot cache makes every value collide with others; strings differing only in the middle share a slot.
     const cache = new StringCache(2);
-    const values = ['http.method', 'GET', 'abcdXXXXwxyz', 'abcdYYYYwxyz', 'é', 'ünï ✓ 🚀', 'a', 'ab', '', 'x'.repeat(64), 'x'.repeat(65), 'héllo'];
+    const values = [
+      'http.method',
+      'GET',
+      'abcdXXXXwxyz',
+      'abcdYYYYwxyz',
+      'é',
+      'ünï ✓ 🚀',
+      'a',
+      'ab',
+      '',
+      'x'.repeat(64),
+      'x'.repeat(65),
+      'héllo',
+    ];
     const inputs = [...values, ...values, ...values.reverse()];
     expect(decodeAll(cache, inputs)).toEqual(inputs);
   });

@@ -12,7 +12,10 @@ const now = Date.now();
 beforeAll(async () => {
   h = await startHarness({ FAULTLINE_RCA_CONCURRENCY: '2' });
   for (const [i, topo] of [shop, platform].entries()) {
-    await sendSpans(h.otlpHttp, simulate(topo, { seed: 40 + i, startMs: now - 70 * 60_000, durationMs: 65 * 60_000, requests: 1500 }).spans);
+    await sendSpans(
+      h.otlpHttp,
+      simulate(topo, { seed: 40 + i, startMs: now - 70 * 60_000, durationMs: 65 * 60_000, requests: 1500 }).spans,
+    );
   }
   await h.app.settleGraph();
 });
@@ -21,17 +24,23 @@ afterAll(() => h.stop());
 describe('alert storm', () => {
   it('50 concurrent webhooks for different services all reach done, and the API stays responsive', async () => {
     // Services that send spans (shop's fraud and platform's audit/reports are never called: their alerts are skipped).
-    const services = [...Object.keys(shop.services), ...Object.keys(platform.services)].filter((s) => !['fraud', 'audit', 'reports'].includes(s));
+    const services = [...Object.keys(shop.services), ...Object.keys(platform.services)].filter(
+      (s) => !['fraud', 'audit', 'reports'].includes(s),
+    );
     const posts = Array.from({ length: 50 }, (_, i) =>
       fetch(`${h.api}/api/v1/alerts/alertmanager`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(alertmanagerWebhook([{ service: services[i % services.length]!, startsAt: new Date(now - 5 * 60_000), fingerprint: `storm${i}` }])),
+        body: JSON.stringify(
+          alertmanagerWebhook([
+            { service: services[i % services.length]!, startsAt: new Date(now - 5 * 60_000), fingerprint: `storm${i}` },
+          ]),
+        ),
       }),
     );
     const responses = await Promise.all(posts);
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
-    const ids = (await Promise.all(responses.map(async (r) => ((await r.json()) as { incidents: { id: string }[] }).incidents[0]!.id)));
+    const ids = await Promise.all(responses.map(async (r) => ((await r.json()) as { incidents: { id: string }[] }).incidents[0]!.id));
     expect(new Set(ids).size).toBe(50);
 
     // While the analyses run (two at a time), the API must keep answering quickly.
@@ -46,7 +55,10 @@ describe('alert storm', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     if (done.length < 50) {
-      const full = (await (await fetch(`${h.api}/api/v1/incidents?limit=100&view=full`)).json()) as { status: string; analysisMs?: number }[];
+      const full = (await (await fetch(`${h.api}/api/v1/incidents?limit=100&view=full`)).json()) as {
+        status: string;
+        analysisMs?: number;
+      }[];
       console.log(JSON.stringify(full.map((r) => [r.status, r.analysisMs])));
     }
     expect(done.map((r) => r.id).sort()).toEqual([...ids].sort());

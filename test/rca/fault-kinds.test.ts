@@ -18,25 +18,60 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'an uninstrumented database got slower', topology: platform, alert: 'edge', faults: [{ kind: 'dependency', dependency: 'maindb', factor: 6 }], truth: 'pg-main', kind: 'database' },
-  { name: 'the network between two services got slower', topology: shop, alert: 'frontend', faults: [{ kind: 'network', from: 'frontend', to: 'recommendation', addMs: 40 }], truth: 'frontend -> recommendation', kind: 'edge' },
-  { name: 'a service started failing', topology: shop, alert: 'frontend', faults: [{ kind: 'errors', service: 'currency', rate: 0.25 }], truth: 'currency', kind: 'service' },
+  {
+    name: 'an uninstrumented database got slower',
+    topology: platform,
+    alert: 'edge',
+    faults: [{ kind: 'dependency', dependency: 'maindb', factor: 6 }],
+    truth: 'pg-main',
+    kind: 'database',
+  },
+  {
+    name: 'the network between two services got slower',
+    topology: shop,
+    alert: 'frontend',
+    faults: [{ kind: 'network', from: 'frontend', to: 'recommendation', addMs: 40 }],
+    truth: 'frontend -> recommendation',
+    kind: 'edge',
+  },
+  {
+    name: 'a service started failing',
+    topology: shop,
+    alert: 'frontend',
+    faults: [{ kind: 'errors', service: 'currency', rate: 0.25 }],
+    truth: 'currency',
+    kind: 'service',
+  },
   {
     name: 'a service got slower, next to one slow all along and a noisy neighbour',
     topology: platform,
     alert: 'edge',
-    faults: [{ kind: 'latency', service: 'ranking', factor: 5 }, { kind: 'latency', service: 'users', factor: 1.3 }],
+    faults: [
+      { kind: 'latency', service: 'ranking', factor: 5 },
+      { kind: 'latency', service: 'users', factor: 1.3 },
+    ],
     chronic: [{ kind: 'latency', service: 'media', factor: 4 }],
     truth: 'ranking',
     kind: 'service',
   },
-  { name: 'an external API got slower', topology: shop, alert: 'frontend', faults: [{ kind: 'dependency', dependency: 'stripe', factor: 5 }], truth: 'stripe-api', kind: 'external' },
+  {
+    name: 'an external API got slower',
+    topology: shop,
+    alert: 'frontend',
+    faults: [{ kind: 'dependency', dependency: 'stripe', factor: 5 }],
+    truth: 'stripe-api',
+    kind: 'external',
+  },
 ];
 
 let h: Harness;
 const HOUR = 3600_000;
 const t0 = Math.floor((Date.now() - 2 * 24 * HOUR) / HOUR) * HOUR;
-const slot = (i: number) => ({ baselineStart: t0 + i * 2 * HOUR, windowStart: t0 + i * 2 * HOUR + HOUR, windowEnd: t0 + i * 2 * HOUR + HOUR + 15 * 60_000 });
+const slot = (i: number) => ({
+  baselineStart: t0 + i * 2 * HOUR,
+  windowStart: t0 + i * 2 * HOUR + HOUR,
+  windowEnd: t0 + i * 2 * HOUR + HOUR + 15 * 60_000,
+});
 
 beforeAll(async () => {
   h = await startHarness();
@@ -44,7 +79,13 @@ beforeAll(async () => {
     const w = slot(i);
     await sendSpans(h.otlpHttp, [
       ...simulate(c.topology, { seed: 500 + i, startMs: w.baselineStart, durationMs: HOUR, requests: 800, faults: c.chronic ?? [] }).spans,
-      ...simulate(c.topology, { seed: 600 + i, startMs: w.windowStart, durationMs: 15 * 60_000, requests: 200, faults: [...(c.chronic ?? []), ...c.faults] }).spans,
+      ...simulate(c.topology, {
+        seed: 600 + i,
+        startMs: w.windowStart,
+        durationMs: 15 * 60_000,
+        requests: 200,
+        faults: [...(c.chronic ?? []), ...c.faults],
+      }).spans,
     ]);
   }
   await h.app.settleGraph();
@@ -58,7 +99,13 @@ describe('root cause by fault kind', () => {
       const res = await fetch(`${h.api}/api/v1/rca`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ service: c.alert, start: w.windowStart, end: new Date(w.windowEnd).toISOString(), baselineStart: w.baselineStart, baselineEnd: w.windowStart }),
+        body: JSON.stringify({
+          service: c.alert,
+          start: w.windowStart,
+          end: new Date(w.windowEnd).toISOString(),
+          baselineStart: w.baselineStart,
+          baselineEnd: w.windowStart,
+        }),
       });
       expect(res.status).toBe(200);
       const r = (await res.json()) as Report;
@@ -76,7 +123,13 @@ describe('root cause by fault kind', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       // One minute of traffic on each side: about a dozen requests.
-      body: JSON.stringify({ service: 'edge', start: w.windowStart, end: w.windowStart + 60_000, baselineStart: w.baselineStart, baselineEnd: w.baselineStart + 60_000 }),
+      body: JSON.stringify({
+        service: 'edge',
+        start: w.windowStart,
+        end: w.windowStart + 60_000,
+        baselineStart: w.baselineStart,
+        baselineEnd: w.baselineStart + 60_000,
+      }),
     });
     const r = (await res.json()) as Report;
     expect(r.candidates.every((c) => c.verdict !== 'origin')).toBe(true);
@@ -85,7 +138,11 @@ describe('root cause by fault kind', () => {
   });
 
   it('refuses a window shorter than the one-minute rollup resolution', async () => {
-    const res = await fetch(`${h.api}/api/v1/rca`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'edge', start: t0, end: t0 + 10_000 }) });
+    const res = await fetch(`${h.api}/api/v1/rca`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'edge', start: t0, end: t0 + 10_000 }),
+    });
     expect(res.status).toBe(400);
   });
 });

@@ -23,8 +23,18 @@ const shop: Topology = {
   },
   dependencies: {
     // As the pg instrumentation names it when the connection string has no host: only the database name.
-    postgres: { kind: 'database', node: 'postgresql:inventory', attributes: { 'db.system': 'postgresql', 'db.namespace': 'inventory' }, latencyMs: 4 },
-    redis: { kind: 'database', node: 'redis-sessions', attributes: { 'db.system': 'redis', 'db.namespace': '0', 'server.address': 'redis-sessions' }, latencyMs: 0.5 },
+    postgres: {
+      kind: 'database',
+      node: 'postgresql:inventory',
+      attributes: { 'db.system': 'postgresql', 'db.namespace': 'inventory' },
+      latencyMs: 4,
+    },
+    redis: {
+      kind: 'database',
+      node: 'redis-sessions',
+      attributes: { 'db.system': 'redis', 'db.namespace': '0', 'server.address': 'redis-sessions' },
+      latencyMs: 0.5,
+    },
   },
 };
 
@@ -35,13 +45,24 @@ beforeAll(async () => {
   h = await startHarness();
   await sendSpans(h.otlpHttp, [
     ...simulate(shop, { seed: 3, startMs: windowStart - 3600_000, durationMs: 3600_000, requests: 1500 }).spans,
-    ...simulate(shop, { seed: 4, startMs: windowStart, durationMs: 14 * 60_000, requests: 400, faults: [{ kind: 'dependency', dependency: 'postgres', factor: 90 }] }).spans,
+    ...simulate(shop, {
+      seed: 4,
+      startMs: windowStart,
+      durationMs: 14 * 60_000,
+      requests: 400,
+      faults: [{ kind: 'dependency', dependency: 'postgres', factor: 90 }],
+    }).spans,
   ]);
   await h.app.settleGraph();
 });
 afterAll(() => h.stop());
 
-const post = (body: unknown) => fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) =>
+  fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 async function waitFor(id: string, done: (r: Report) => boolean): Promise<Report> {
   let r: Report | undefined;
@@ -55,23 +76,40 @@ async function waitFor(id: string, done: (r: Report) => boolean): Promise<Report
 
 describe('first hour', () => {
   it('a slow Postgres named like its caller is its own node, and ranks first as the origin', async () => {
-    const graph = (await (await fetch(`${h.api}/api/v1/graph?start=${windowStart}&end=${now}`)).json()) as { nodes: { id: string; kind: string }[]; edges: { source: string; target: string }[] };
+    const graph = (await (await fetch(`${h.api}/api/v1/graph?start=${windowStart}&end=${now}`)).json()) as {
+      nodes: { id: string; kind: string }[];
+      edges: { source: string; target: string }[];
+    };
     expect(graph.nodes.find((n) => n.id === 'postgresql:inventory')?.kind).toBe('database');
     expect(graph.nodes.find((n) => n.id === 'inventory')?.kind).toBe('service');
     expect(graph.edges.some((e) => e.source === 'inventory' && e.target === 'inventory')).toBe(false);
     const metrics = await (await fetch(`${h.api}/metrics`)).text();
     expect(metrics).not.toMatch(/client="inventory",server="inventory"/);
-    expect(metrics).toMatch(/traces_service_graph_request_total\{client="inventory",server="postgresql:inventory",connection_type="database"\}/);
+    expect(metrics).toMatch(
+      /traces_service_graph_request_total\{client="inventory",server="postgresql:inventory",connection_type="database"\}/,
+    );
 
-    const res = await fetch(`${h.api}/api/v1/rca`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'frontend', start: windowStart, end: now }) });
+    const res = await fetch(`${h.api}/api/v1/rca`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'frontend', start: windowStart, end: now }),
+    });
     const report = (await res.json()) as Report;
-    expect(report.candidates[0]).toMatchObject({ service: 'postgresql:inventory', kind: 'database', verdict: 'origin', path: ['frontend', 'catalog', 'inventory', 'postgresql:inventory'] });
+    expect(report.candidates[0]).toMatchObject({
+      service: 'postgresql:inventory',
+      kind: 'database',
+      verdict: 'origin',
+      path: ['frontend', 'catalog', 'inventory', 'postgresql:inventory'],
+    });
     expect(report.verdict).toBe('origin_found');
     expect(report.candidates.find((c) => c.service === 'inventory')!.verdict).toBe('victim');
   });
 
   it('Redis with db.namespace=0 is named by its host, never "0"', async () => {
-    const services = (await (await fetch(`${h.api}/api/v1/services?start=${windowStart}&end=${now}`)).json()) as { name: string; kind: string }[];
+    const services = (await (await fetch(`${h.api}/api/v1/services?start=${windowStart}&end=${now}`)).json()) as {
+      name: string;
+      kind: string;
+    }[];
     expect(services.find((s) => s.name === 'redis-sessions')?.kind).toBe('database');
     expect(services.map((s) => s.name)).not.toContain('0');
   });
@@ -97,7 +135,9 @@ describe('first hour', () => {
   });
 
   it('an alert for something that sends no spans is skipped, not an empty incident, and counted', async () => {
-    const res = await post(alertmanagerWebhook([{ service: 'node-exporter', labelName: 'job', alertname: 'InstanceDown', startsAt: new Date(now - 60_000) }]));
+    const res = await post(
+      alertmanagerWebhook([{ service: 'node-exporter', labelName: 'job', alertname: 'InstanceDown', startsAt: new Date(now - 60_000) }]),
+    );
     expect(res.status).toBe(202);
     const body = (await res.json()) as { incidents: unknown[]; skipped: { reason: string }[] };
     expect(body.incidents).toEqual([]);

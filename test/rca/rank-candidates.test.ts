@@ -43,13 +43,19 @@ describe('rankCandidates over hand-written request trees', () => {
     it(`${file}: ${c.name}`, () => {
       const r = rank(c);
       const top = r.candidates[0]!;
-      expect({ verdict: r.verdict, top: top.service, kind: top.kind, path: top.path }).toEqual({ verdict: c.expected.verdict, top: c.expected.top, kind: c.expected.topKind, path: c.expected.topPath });
+      expect({ verdict: r.verdict, top: top.service, kind: top.kind, path: top.path }).toEqual({
+        verdict: c.expected.verdict,
+        top: c.expected.top,
+        kind: c.expected.topKind,
+        path: c.expected.topPath,
+      });
       for (const other of c.expected.notAbove) {
         const o = r.candidates.find((x) => x.service === other);
         if (o) expect(o.rank, `${other} must rank below ${c.expected.top}`).toBeGreaterThan(1);
         if (o && r.verdict === 'origin_found') expect(o.confidence).toBeLessThan(top.confidence);
       }
-      if (c.expected.callsPerRequest !== undefined) expect(top.evidence.callsPerRequest!.current).toBeCloseTo(c.expected.callsPerRequest, 5);
+      if (c.expected.callsPerRequest !== undefined)
+        expect(top.evidence.callsPerRequest!.current).toBeCloseTo(c.expected.callsPerRequest, 5);
       if (r.verdict === 'origin_found') expect(top.confidence).toBeGreaterThanOrEqual(0.5);
       if (r.verdict === 'inconclusive') {
         // Name both: the runner-up is as likely, and the summary says so.
@@ -68,7 +74,19 @@ describe('rankCandidates over hand-written request trees', () => {
   });
 
   it('walks a batch job with 5000 sequential calls: every call on the path, the time adding up', () => {
-    const job = layoutRequests([{ count: 2, trace: { service: 'batch', kind: 'server', self: 10, children: [{ service: 'batch', kind: 'client', self: 0.1, times: 5000, peer: { 'db.system': 'postgresql', 'server.address': 'pg' } }] } }]);
+    const job = layoutRequests([
+      {
+        count: 2,
+        trace: {
+          service: 'batch',
+          kind: 'server',
+          self: 10,
+          children: [
+            { service: 'batch', kind: 'client', self: 0.1, times: 5000, peer: { 'db.system': 'postgresql', 'server.address': 'pg' } },
+          ],
+        },
+      },
+    ]);
     const profile = profileRequests(job);
     expect(profile.candidates.get('pg')!.calls).toBe(10_000);
     let total = 0;
@@ -80,7 +98,14 @@ describe('rankCandidates over hand-written request trees', () => {
   it('gives exemplars that pass through the candidate, and one that failed there', () => {
     const { c } = cases.find((x) => x.file === 'chronic-errors-herring.json')!;
     const window = layoutRequests(c.window, 1_000_000);
-    const r = rankCandidates({ service: c.service, current: profileRequests(window), baseline: profileRequests(layoutRequests(c.baseline)), currentGraph: buildServiceGraph([], []), baselineGraph: buildServiceGraph([], []), minRequests: 20 });
+    const r = rankCandidates({
+      service: c.service,
+      current: profileRequests(window),
+      baseline: profileRequests(layoutRequests(c.baseline)),
+      currentGraph: buildServiceGraph([], []),
+      baselineGraph: buildServiceGraph([], []),
+      minRequests: 20,
+    });
     const stock = r.candidates.find((x) => x.service === 'stock')!;
     expect(stock.exemplars.length).toBeGreaterThanOrEqual(2);
     const span = (id: string) => window.spans.find((sp) => sp.spanId === id)!;

@@ -18,7 +18,13 @@ const windowStart = now - 20 * 60_000;
 let lastExportAt = 0;
 beforeAll(async () => {
   h = await startHarness({ FAULTLINE_PAIR_WAIT_MS: '10000' });
-  const baseline = simulate(ciPipeline, { seed: 1, startMs: windowStart - 60 * 60_000, durationMs: 60 * 60_000, requests: 1500, errorPropagation: 0.1 });
+  const baseline = simulate(ciPipeline, {
+    seed: 1,
+    startMs: windowStart - 60 * 60_000,
+    durationMs: 60 * 60_000,
+    requests: 1500,
+    errorPropagation: 0.1,
+  });
   const incident = simulate(ciPipeline, {
     seed: 2,
     startMs: windowStart,
@@ -68,7 +74,15 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     expect(report.history).toHaveLength(1);
     expect(report.history![0]!.top).toBe('storage-s3');
     expect(report.timeToRootCauseSeconds!).toBeGreaterThan(0);
-    if (process.env.FAULTLINE_TEST_PRINT) console.log(JSON.stringify(report.candidates.map((c) => [c.rank, c.service, c.score, c.verdict, c.reason]), null, 1), report.summary);
+    if (process.env.FAULTLINE_TEST_PRINT)
+      console.log(
+        JSON.stringify(
+          report.candidates.map((c) => [c.rank, c.service, c.score, c.verdict, c.reason]),
+          null,
+          1,
+        ),
+        report.summary,
+      );
   });
 
   it('ranks storage-s3 first, with the path builder -> git-proxy -> storage-s3 and evidence', () => {
@@ -90,7 +104,10 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     const top = report.candidates[0]!;
     expect(top.exemplars.length).toBeGreaterThanOrEqual(2);
     for (const e of top.exemplars) {
-      const trace = (await (await fetch(`${h.api}/api/v1/traces/${e.traceId}`)).json()) as { traceId: string; spans: { spanId: string; service: string; status: string; durationMs: number }[] };
+      const trace = (await (await fetch(`${h.api}/api/v1/traces/${e.traceId}`)).json()) as {
+        traceId: string;
+        spans: { spanId: string; service: string; status: string; durationMs: number }[];
+      };
       expect(trace.traceId).toBe(e.traceId);
       const span = trace.spans.find((s) => s.spanId === e.spanId)!;
       expect(span.service).toBe('storage-s3');
@@ -110,7 +127,10 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     expect(text).toMatch(/\*\*Root cause: storage-s3 \(service, confidence \d+%\)\.\*\*/);
     expect(text).toMatch(/path: builder -> git-proxy -> storage-s3/);
     expect(text).toContain(`/api/v1/traces/${report.candidates[0]!.exemplars[0]!.traceId}`);
-    const slack = (await (await fetch(`${h.api}/api/v1/incidents/${report.id}?format=slack`)).json()) as { text: string; blocks: { type: string; text?: { text: string } }[] };
+    const slack = (await (await fetch(`${h.api}/api/v1/incidents/${report.id}?format=slack`)).json()) as {
+      text: string;
+      blocks: { type: string; text?: { text: string } }[];
+    };
     expect(slack.text).toMatch(/Root cause: storage-s3/);
     expect(slack.blocks.length).toBeLessThanOrEqual(50);
     for (const b of slack.blocks) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
@@ -127,12 +147,23 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
       expect(rank(victim).confidence).toBeLessThan(0.1);
     }
     expect(report.window.start).toBe(new Date(now - 20 * 60_000).toISOString());
-    expect(report.graph.nodes.map((n) => n.id).sort()).toEqual(['artifact-cache', 'auth', 'builder', 'git-proxy', 'redis-cache', 'storage-s3']);
+    expect(report.graph.nodes.map((n) => n.id).sort()).toEqual([
+      'artifact-cache',
+      'auth',
+      'builder',
+      'git-proxy',
+      'redis-cache',
+      'storage-s3',
+    ]);
   });
 
   it('a re-sent webhook finds the same incident instead of opening another', async () => {
     const payload = JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 5 * 60_000) }]));
-    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: payload,
+    });
     const body = (await res.json()) as { incidents: { id: string; created: boolean }[] };
     expect(body.incidents[0]!.id).toBe(report.id);
     expect(body.incidents[0]!.created).toBe(false);
@@ -171,7 +202,9 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 5 * 60_000), endsAt: new Date(now) }], 'resolved')),
+      body: JSON.stringify(
+        alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 5 * 60_000), endsAt: new Date(now) }], 'resolved'),
+      ),
     });
     expect(res.status).toBe(202);
     // Resolution triggers one more analysis over the whole incident.

@@ -32,7 +32,10 @@ export function toReadableSpan(s: Span): ReadableSpan {
     duration: hrTime(duration),
     status: { code: s.statusCode, message: s.statusMessage || undefined },
     attributes: s.attributes,
-    links: (s.links ?? []).map((l) => ({ context: { traceId: l.traceId, spanId: l.spanId, traceFlags: 1, traceState: undefined }, attributes: l.attributes })),
+    links: (s.links ?? []).map((l) => ({
+      context: { traceId: l.traceId, spanId: l.spanId, traceFlags: 1, traceState: undefined },
+      attributes: l.attributes,
+    })),
     events: (s.events ?? []).map((e) => ({ name: e.name, time: hrTime(e.timeNs), attributes: e.attributes })),
     ended: true,
     resource,

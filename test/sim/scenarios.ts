@@ -99,8 +99,10 @@ export function downstream(t: Topology, from: string): Reach {
 }
 
 const clone = (t: Topology): Topology => structuredClone(t);
-const callersOf = (t: Topology, to: string): string[] => Object.keys(t.services).filter((s) => t.services[s]!.operations.some((o) => o.calls.some((c) => c.to === to)));
-const callsOf = (t: Topology, from: string, to: string): Call[] => t.services[from]!.operations.flatMap((o) => o.calls.filter((c) => c.to === to));
+const callersOf = (t: Topology, to: string): string[] =>
+  Object.keys(t.services).filter((s) => t.services[s]!.operations.some((o) => o.calls.some((c) => c.to === to)));
+const callsOf = (t: Topology, from: string, to: string): Call[] =>
+  t.services[from]!.operations.flatMap((o) => o.calls.filter((c) => c.to === to));
 
 interface Draft {
   topology: Topology;
@@ -118,7 +120,15 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
   const d = downstream(t, sys.alert);
   const below = d.services.filter((s) => s !== sys.alert);
   const pick = <T>(xs: T[]): T | undefined => (xs.length === 0 ? undefined : xs[rnd.int(xs.length)]);
-  const svc = (s: string, faults: Fault[], extra: Partial<Draft> = {}): Draft => ({ topology: t, faults, truth: s, truthKind: 'service', requestScale: 1, exclude: [s], ...extra });
+  const svc = (s: string, faults: Fault[], extra: Partial<Draft> = {}): Draft => ({
+    topology: t,
+    faults,
+    truth: s,
+    truthKind: 'service',
+    requestScale: 1,
+    exclude: [s],
+    ...extra,
+  });
   switch (kind) {
     case 'latency': {
       const s = pick(below);
@@ -138,13 +148,27 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
       const dep = pick(d.deps);
       if (!dep) return undefined;
       const spec = t.dependencies![dep]!;
-      return { topology: t, faults: [{ kind: 'dependency', dependency: dep, factor: 4 + rnd.int(7), errorRate: rnd.chance(0.3) ? 0.1 : 0 }], truth: spec.node, truthKind: spec.kind, requestScale: 1, exclude: [] };
+      return {
+        topology: t,
+        faults: [{ kind: 'dependency', dependency: dep, factor: 4 + rnd.int(7), errorRate: rnd.chance(0.3) ? 0.1 : 0 }],
+        truth: spec.node,
+        truthKind: spec.kind,
+        requestScale: 1,
+        exclude: [],
+      };
     }
     case 'network': {
       const e = pick(d.edges);
       if (!e) return undefined;
       const [from, to] = e;
-      return { topology: t, faults: [{ kind: 'network', from, to, addMs: 20 + rnd.next() * 200 }], truth: `${from} -> ${to}`, truthKind: 'edge', requestScale: 1, exclude: [from, to] };
+      return {
+        topology: t,
+        faults: [{ kind: 'network', from, to, addMs: 20 + rnd.next() * 200 }],
+        truth: `${from} -> ${to}`,
+        truthKind: 'edge',
+        requestScale: 1,
+        exclude: [from, to],
+      };
     }
     case 'retry': {
       // The callee fails; its caller retries with backoff, so the caller's latency and errors rise.
@@ -160,7 +184,8 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
       if (!e) return undefined;
       const [from, to] = e;
       const usual = meanLatencies(t, [], 3, 40).get(to) ?? 10;
-      for (const c of callsOf(t, from, to)) Object.assign(c, { timeoutMs: usual * (2 + rnd.next()), retries: 1 + rnd.int(2), backoffMs: 10 + rnd.int(40) });
+      for (const c of callsOf(t, from, to))
+        Object.assign(c, { timeoutMs: usual * (2 + rnd.next()), retries: 1 + rnd.int(2), backoffMs: 10 + rnd.int(40) });
       const self = t.services[to]!.operations[0]!.selfMs;
       return svc(to, [{ kind: 'latency', service: to, factor: Math.min(60, Math.max(4, (6 * usual) / self)) }], { exclude: [from, to] });
     }
@@ -175,7 +200,9 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
     case 'fanout': {
       // Two children called in parallel: the slower one (on the critical path) gets 40-80% slower; the faster one
       // triples its self time but still finishes first, so it adds nothing (a percentile-ratio trap).
-      const ops = d.services.flatMap((s) => t.services[s]!.operations.map((o) => ({ s, o }))).filter(({ o }) => o.calls.filter((c) => t.services[c.to]).length >= 2);
+      const ops = d.services
+        .flatMap((s) => t.services[s]!.operations.map((o) => ({ s, o })))
+        .filter(({ o }) => o.calls.filter((c) => t.services[c.to]).length >= 2);
       const choice = pick(ops);
       if (!choice) return undefined;
       const children = choice.o.calls.filter((c) => t.services[c.to]);
@@ -202,7 +229,14 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
       const afterAsync = downstream(t, to).services;
       const s = pick(below.filter((x) => !afterAsync.includes(x)));
       if (!s) return undefined;
-      return svc(s, [{ kind: 'latency', service: s, factor: 3 + rnd.int(5) }, { kind: 'latency', service: to, factor: 10 }], { exclude: [s, to] });
+      return svc(
+        s,
+        [
+          { kind: 'latency', service: s, factor: 3 + rnd.int(5) },
+          { kind: 'latency', service: to, factor: 10 },
+        ],
+        { exclude: [s, to] },
+      );
     }
     case 'uninstrumented': {
       // A leaf service without instrumentation: its callers see it only by server.address.
@@ -210,7 +244,14 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
       const s = pick(leaves);
       if (!s) return undefined;
       t.services[s]!.instrumented = false;
-      return { topology: t, faults: [{ kind: 'latency', service: s, factor: 4 + rnd.int(5) }], truth: s, truthKind: 'external', requestScale: 1, exclude: [s] };
+      return {
+        topology: t,
+        faults: [{ kind: 'latency', service: s, factor: 4 + rnd.int(5) }],
+        truth: s,
+        truthKind: 'external',
+        requestScale: 1,
+        exclude: [s],
+      };
     }
   }
 }
@@ -244,7 +285,9 @@ function symptom(t: Topology, alert: string, faults: Fault[], seed: number): { m
 
 /** Red herrings on services the truth does not involve: chronic errors, a heavy tail, a noisy neighbour. */
 function redHerrings(t: Topology, alert: string, exclude: string[], rnd: Random): { chronic: Fault[]; noise: Fault[] } {
-  const others = rnd.shuffle(downstream(t, alert).services.filter((s) => s !== alert && !exclude.includes(s) && t.services[s]!.instrumented !== false));
+  const others = rnd.shuffle(
+    downstream(t, alert).services.filter((s) => s !== alert && !exclude.includes(s) && t.services[s]!.instrumented !== false),
+  );
   const chronic: Fault[] = [];
   const noise: Fault[] = [];
   const failing = others[0];
@@ -297,7 +340,11 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
         truthKind: dr.truthKind,
         baselineRequests: Math.round(1800 * dr.requestScale),
         windowRequests: Math.round(450 * dr.requestScale),
-        neighbour: { topology: n.topology, faults: [{ kind: 'latency', service: nReach[1 + rnd.int(nReach.length - 1)] ?? n.alert, factor: 5 }], ...(staging ? { environment: 'staging' } : {}) },
+        neighbour: {
+          topology: n.topology,
+          faults: [{ kind: 'latency', service: nReach[1 + rnd.int(nReach.length - 1)] ?? n.alert, factor: 5 }],
+          ...(staging ? { environment: 'staging' } : {}),
+        },
         ...(staging ? { environment: 'production' } : {}),
       };
     }

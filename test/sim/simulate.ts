@@ -57,7 +57,6 @@ interface Ctx {
   environment: string | undefined;
 }
 
-
 export function simulate(topo: Topology, opts: SimulationOptions): SimulationResult {
   const rnd = new Random(opts.seed);
   const ctx: Ctx = {
@@ -84,7 +83,15 @@ export function simulate(topo: Topology, opts: SimulationOptions): SimulationRes
 }
 
 /** Emits the server span of `service` and everything under it; returns its end time (ms) and whether it failed. */
-function serve(ctx: Ctx, service: string, opName: string | undefined, startMs: number, parentSpanId: string, kind: SpanKindNumber, muted = false): { end: number; failed: boolean } {
+function serve(
+  ctx: Ctx,
+  service: string,
+  opName: string | undefined,
+  startMs: number,
+  parentSpanId: string,
+  kind: SpanKindNumber,
+  muted = false,
+): { end: number; failed: boolean } {
   const spec = ctx.topo.services[service];
   if (!spec) throw new Error(`topology ${ctx.topo.name}: unknown service ${service}`);
   // An uninstrumented service emits nothing, and neither does anything below it (no context propagation).
@@ -121,7 +128,14 @@ function serve(ctx: Ctx, service: string, opName: string | undefined, startMs: n
 }
 
 /** One logical call: an attempt, then up to `retries` more after a failure, with doubling backoff. */
-function callWithRetries(ctx: Ctx, from: string, call: Call, startMs: number, parentSpanId: string, muted: boolean): { end: number; failed: boolean } {
+function callWithRetries(
+  ctx: Ctx,
+  from: string,
+  call: Call,
+  startMs: number,
+  parentSpanId: string,
+  muted: boolean,
+): { end: number; failed: boolean } {
   let t = startMs;
   let r = { end: t, failed: false };
   const attempts = 1 + (call.retries ?? 0);
@@ -133,7 +147,14 @@ function callWithRetries(ctx: Ctx, from: string, call: Call, startMs: number, pa
   return r;
 }
 
-function callOut(ctx: Ctx, from: string, call: Call, startMs: number, parentSpanId: string, muted: boolean): { end: number; failed: boolean } {
+function callOut(
+  ctx: Ctx,
+  from: string,
+  call: Call,
+  startMs: number,
+  parentSpanId: string,
+  muted: boolean,
+): { end: number; failed: boolean } {
   const clientId = ctx.rnd.hex(8);
   const dep = ctx.topo.dependencies?.[call.to];
   let end: number;
@@ -198,10 +219,25 @@ function groupCalls(calls: Call[]): Call[][] {
   return groups;
 }
 
-function makeSpan(ctx: Ctx, service: string, name: string, kind: SpanKindNumber, spanId: string, parentSpanId: string, startMs: number, endMs: number, failed: boolean, attributes: Attributes): Span {
+function makeSpan(
+  ctx: Ctx,
+  service: string,
+  name: string,
+  kind: SpanKindNumber,
+  spanId: string,
+  parentSpanId: string,
+  startMs: number,
+  endMs: number,
+  failed: boolean,
+  attributes: Attributes,
+): Span {
   let resource = ctx.resources.get(service);
   if (!resource) {
-    resource = { 'service.name': service, 'telemetry.sdk.language': 'simulated', ...(ctx.environment ? { 'deployment.environment.name': ctx.environment } : {}) };
+    resource = {
+      'service.name': service,
+      'telemetry.sdk.language': 'simulated',
+      ...(ctx.environment ? { 'deployment.environment.name': ctx.environment } : {}),
+    };
     ctx.resources.set(service, resource);
   }
   const startNs = BigInt(Math.round(startMs * 1000)) * 1000n;
@@ -224,7 +260,8 @@ function makeSpan(ctx: Ctx, service: string, name: string, kind: SpanKindNumber,
     scopeVersion: '1',
     attributes,
     // As SDKs record an exception: an event at the end of the failed span.
-    events: failed ? [{ timeNs: endNs, name: 'exception', attributes: { 'exception.type': 'SimulatedError', 'exception.message': 'simulated failure' } }] : undefined,
+    events: failed
+      ? [{ timeNs: endNs, name: 'exception', attributes: { 'exception.type': 'SimulatedError', 'exception.message': 'simulated failure' } }]
+      : undefined,
   };
 }
-

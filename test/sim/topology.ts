@@ -72,7 +72,12 @@ export const ciPipeline: Topology = {
         {
           name: 'build',
           selfMs: 2500,
-          calls: [{ to: 'auth' }, { to: 'git-proxy' }, { to: 'artifact-cache', parallelGroup: 1 }, { to: 'artifact-cache', op: 'put', parallelGroup: 1 }],
+          calls: [
+            { to: 'auth' },
+            { to: 'git-proxy' },
+            { to: 'artifact-cache', parallelGroup: 1 },
+            { to: 'artifact-cache', op: 'put', parallelGroup: 1 },
+          ],
         },
       ],
     },
@@ -87,7 +92,12 @@ export const ciPipeline: Topology = {
     },
   },
   dependencies: {
-    redis: { kind: 'database', node: 'redis-cache', attributes: { 'db.system': 'redis', 'server.address': 'redis-cache', 'db.namespace': '0' }, latencyMs: 2 },
+    redis: {
+      kind: 'database',
+      node: 'redis-cache',
+      attributes: { 'db.system': 'redis', 'server.address': 'redis-cache', 'db.namespace': '0' },
+      latencyMs: 2,
+    },
   },
 };
 
@@ -102,7 +112,17 @@ export const shop: Topology = {
   services: {
     frontend: {
       operations: [
-        { name: 'GET /', selfMs: 8, calls: [{ to: 'productcatalog', parallelGroup: 1 }, { to: 'currency', parallelGroup: 1 }, { to: 'cart', parallelGroup: 1 }, { to: 'recommendation' }, { to: 'ad' }] },
+        {
+          name: 'GET /',
+          selfMs: 8,
+          calls: [
+            { to: 'productcatalog', parallelGroup: 1 },
+            { to: 'currency', parallelGroup: 1 },
+            { to: 'cart', parallelGroup: 1 },
+            { to: 'recommendation' },
+            { to: 'ad' },
+          ],
+        },
         { name: 'POST /cart/checkout', selfMs: 10, calls: [{ to: 'checkout' }] },
       ],
     },
@@ -116,7 +136,15 @@ export const shop: Topology = {
         {
           name: 'PlaceOrder',
           selfMs: 12,
-          calls: [{ to: 'cart' }, { to: 'productcatalog' }, { to: 'currency' }, { to: 'shipping' }, { to: 'payment' }, { to: 'email', parallelGroup: 2 }, { to: 'orders-queue', parallelGroup: 2 }],
+          calls: [
+            { to: 'cart' },
+            { to: 'productcatalog' },
+            { to: 'currency' },
+            { to: 'shipping' },
+            { to: 'payment' },
+            { to: 'email', parallelGroup: 2 },
+            { to: 'orders-queue', parallelGroup: 2 },
+          ],
         },
       ],
     },
@@ -127,8 +155,18 @@ export const shop: Topology = {
   },
   dependencies: {
     redis: { kind: 'database', node: 'redis-cart', attributes: { 'db.system': 'redis', 'server.address': 'redis-cart' }, latencyMs: 1 },
-    stripe: { kind: 'external', node: 'stripe-api', attributes: { 'peer.service': 'stripe-api', 'server.address': 'api.stripe.com' }, latencyMs: 120 },
-    'orders-queue': { kind: 'messaging', node: 'orders', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' }, latencyMs: 3 },
+    stripe: {
+      kind: 'external',
+      node: 'stripe-api',
+      attributes: { 'peer.service': 'stripe-api', 'server.address': 'api.stripe.com' },
+      latencyMs: 120,
+    },
+    'orders-queue': {
+      kind: 'messaging',
+      node: 'orders',
+      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' },
+      latencyMs: 3,
+    },
   },
 };
 
@@ -150,7 +188,15 @@ export const platform: Topology = {
       ],
     },
     session: { operations: [{ name: 'Validate', selfMs: 2, calls: [{ to: 'sessions-db' }] }] },
-    feed: { operations: [{ name: 'Build', selfMs: 10, calls: [{ to: 'ranking' }, { to: 'posts', op: 'List' }, { to: 'media', parallelGroup: 1 }, { to: 'ads', parallelGroup: 1 }] }] },
+    feed: {
+      operations: [
+        {
+          name: 'Build',
+          selfMs: 10,
+          calls: [{ to: 'ranking' }, { to: 'posts', op: 'List' }, { to: 'media', parallelGroup: 1 }, { to: 'ads', parallelGroup: 1 }],
+        },
+      ],
+    },
     ranking: { operations: [{ name: 'Rank', selfMs: 15, calls: [{ to: 'features' }] }] },
     features: { operations: [{ name: 'Lookup', selfMs: 3, calls: [{ to: 'maindb' }] }] },
     posts: {
@@ -170,10 +216,25 @@ export const platform: Topology = {
     reports: { operations: [{ name: 'Nightly', selfMs: 50, calls: [] }] },
   },
   dependencies: {
-    maindb: { kind: 'database', node: 'pg-main', attributes: { 'db.system': 'postgresql', 'db.namespace': 'main', 'server.address': 'pg-main' }, latencyMs: 3 },
-    'sessions-db': { kind: 'database', node: 'redis:sessions', attributes: { 'db.system': 'redis', 'db.namespace': 'sessions' }, latencyMs: 0.5 },
+    maindb: {
+      kind: 'database',
+      node: 'pg-main',
+      attributes: { 'db.system': 'postgresql', 'db.namespace': 'main', 'server.address': 'pg-main' },
+      latencyMs: 3,
+    },
+    'sessions-db': {
+      kind: 'database',
+      node: 'redis:sessions',
+      attributes: { 'db.system': 'redis', 'db.namespace': 'sessions' },
+      latencyMs: 0.5,
+    },
     cdn: { kind: 'external', node: 'cdn.example.net', attributes: { 'server.address': 'cdn.example.net' }, latencyMs: 20 },
-    'push-queue': { kind: 'messaging', node: 'push', attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': 'push' }, latencyMs: 2 },
+    'push-queue': {
+      kind: 'messaging',
+      node: 'push',
+      attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': 'push' },
+      latencyMs: 2,
+    },
   },
 };
 
@@ -197,24 +258,79 @@ export const marketplace: Topology = {
     },
     identity: { operations: [{ name: 'Verify', selfMs: 2, calls: [{ to: 'sessions-redis' }] }] },
     listings: {
-      operations: [{ name: 'Get', selfMs: 8, calls: [{ to: 'pricing', parallelGroup: 1 }, { to: 'reviews', parallelGroup: 1 }, { to: 'images', parallelGroup: 1 }, { to: 'catalog-db' }] }],
+      operations: [
+        {
+          name: 'Get',
+          selfMs: 8,
+          calls: [
+            { to: 'pricing', parallelGroup: 1 },
+            { to: 'reviews', parallelGroup: 1 },
+            { to: 'images', parallelGroup: 1 },
+            { to: 'catalog-db' },
+          ],
+        },
+      ],
     },
     pricing: { operations: [{ name: 'Quote', selfMs: 6, calls: [{ to: 'fx' }] }] },
     reviews: { operations: [{ name: 'List', selfMs: 10, calls: [{ to: 'reviews-db' }] }] },
     images: { operations: [{ name: 'Resolve', selfMs: 4, calls: [] }] },
-    orders: { operations: [{ name: 'Create', selfMs: 12, calls: [{ to: 'inventory' }, { to: 'payments' }, { to: 'order-events' }, { to: 'ledger' }] }] },
+    orders: {
+      operations: [
+        { name: 'Create', selfMs: 12, calls: [{ to: 'inventory' }, { to: 'payments' }, { to: 'order-events' }, { to: 'ledger' }] },
+      ],
+    },
     inventory: { operations: [{ name: 'Reserve', selfMs: 3, calls: [{ to: 'inventory-db' }] }] },
     payments: { operations: [{ name: 'Charge', selfMs: 15, calls: [{ to: 'card-api' }] }] },
     ledger: { operations: [{ name: 'Append', selfMs: 5, calls: [{ to: 'ledger-db' }] }] },
   },
   dependencies: {
-    'sessions-redis': { kind: 'database', node: 'sessions-redis', attributes: { 'db.system': 'redis', 'server.address': 'sessions-redis', 'db.namespace': '0' }, latencyMs: 0.6 },
-    'catalog-db': { kind: 'database', node: 'pg-catalog', attributes: { 'db.system': 'postgresql', 'server.address': 'pg-catalog', 'db.namespace': 'catalog' }, latencyMs: 4 },
-    'reviews-db': { kind: 'database', node: 'mongo-reviews', attributes: { 'db.system': 'mongodb', 'server.address': 'mongo-reviews', 'db.namespace': 'reviews' }, latencyMs: 3 },
-    'inventory-db': { kind: 'database', node: 'mysql:inventory', attributes: { 'db.system': 'mysql', 'db.namespace': 'inventory' }, latencyMs: 2 },
-    'ledger-db': { kind: 'database', node: 'pg-ledger', attributes: { 'db.system': 'postgresql', 'server.address': 'pg-ledger', 'db.namespace': 'ledger' }, latencyMs: 3 },
-    fx: { kind: 'external', node: 'api.fx-rates.io', attributes: { 'server.address': 'api.fx-rates.io', 'server.port': '443' }, latencyMs: 25 },
-    'card-api': { kind: 'external', node: 'card-processor', attributes: { 'peer.service': 'card-processor', 'server.address': 'api.cards.example' }, latencyMs: 80 },
-    'order-events': { kind: 'messaging', node: 'order-events', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'order-events' }, latencyMs: 2 },
+    'sessions-redis': {
+      kind: 'database',
+      node: 'sessions-redis',
+      attributes: { 'db.system': 'redis', 'server.address': 'sessions-redis', 'db.namespace': '0' },
+      latencyMs: 0.6,
+    },
+    'catalog-db': {
+      kind: 'database',
+      node: 'pg-catalog',
+      attributes: { 'db.system': 'postgresql', 'server.address': 'pg-catalog', 'db.namespace': 'catalog' },
+      latencyMs: 4,
+    },
+    'reviews-db': {
+      kind: 'database',
+      node: 'mongo-reviews',
+      attributes: { 'db.system': 'mongodb', 'server.address': 'mongo-reviews', 'db.namespace': 'reviews' },
+      latencyMs: 3,
+    },
+    'inventory-db': {
+      kind: 'database',
+      node: 'mysql:inventory',
+      attributes: { 'db.system': 'mysql', 'db.namespace': 'inventory' },
+      latencyMs: 2,
+    },
+    'ledger-db': {
+      kind: 'database',
+      node: 'pg-ledger',
+      attributes: { 'db.system': 'postgresql', 'server.address': 'pg-ledger', 'db.namespace': 'ledger' },
+      latencyMs: 3,
+    },
+    fx: {
+      kind: 'external',
+      node: 'api.fx-rates.io',
+      attributes: { 'server.address': 'api.fx-rates.io', 'server.port': '443' },
+      latencyMs: 25,
+    },
+    'card-api': {
+      kind: 'external',
+      node: 'card-processor',
+      attributes: { 'peer.service': 'card-processor', 'server.address': 'api.cards.example' },
+      latencyMs: 80,
+    },
+    'order-events': {
+      kind: 'messaging',
+      node: 'order-events',
+      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'order-events' },
+      latencyMs: 2,
+    },
   },
 };

@@ -52,7 +52,13 @@ describe('faultline on a ClickHouse server (HTTP interface)', () => {
     h = await startHarness({ FAULTLINE_CLICKHOUSE_URL: front.url, FAULTLINE_PAIR_WAIT_MS: '2000' });
     expect(h.app.store.kind).toBe('server');
     const windowStart = now - 20 * 60_000;
-    const baseline = simulate(ciPipeline, { seed: 1, startMs: windowStart - 60 * 60_000, durationMs: 60 * 60_000, requests: 800, errorPropagation: 0.1 });
+    const baseline = simulate(ciPipeline, {
+      seed: 1,
+      startMs: windowStart - 60 * 60_000,
+      durationMs: 60 * 60_000,
+      requests: 800,
+      errorPropagation: 0.1,
+    });
     const incident = simulate(ciPipeline, {
       seed: 2,
       startMs: windowStart,
@@ -71,7 +77,11 @@ describe('faultline on a ClickHouse server (HTTP interface)', () => {
     const services = (await (await fetch(`${h.api}/api/v1/services?start=now-2h`)).json()) as { name: string }[];
     expect(services.map((s) => s.name)).toContain('storage-s3');
 
-    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 5 * 60_000) }])) });
+    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 5 * 60_000) }])),
+    });
     expect(res.status).toBe(202);
     const { incidents } = (await res.json()) as { incidents: { id: string }[] };
     let report: Report | undefined;

@@ -37,7 +37,15 @@ const timing = (service: string, m: number, durationMs: number, failed = false):
   failed,
 });
 
-const call = (client: string, server: string, serverKind: EdgeCall['serverKind'], m: number, clientMs: number, serverMs: number, failed = false): EdgeCall => ({
+const call = (
+  client: string,
+  server: string,
+  serverKind: EdgeCall['serverKind'],
+  m: number,
+  clientMs: number,
+  serverMs: number,
+  failed = false,
+): EdgeCall => ({
   minute: m,
   client,
   server,
@@ -93,7 +101,10 @@ describe('DerivedRowWriter', () => {
 
   it('keeps rows through a failed write and writes them on the next flush', async () => {
     let fail = true;
-    const flaky: Store = { ...store, insertNative: (t, b) => (fail ? Promise.reject(new Error('connection reset')) : store.insertNative(t, b)) };
+    const flaky: Store = {
+      ...store,
+      insertNative: (t, b) => (fail ? Promise.reject(new Error('connection reset')) : store.insertNative(t, b)),
+    };
     const w = new DerivedRowWriter(flaky, opts, new Registry(), silentLogger);
     for (let i = 0; i < 7; i++) w.addSpanTiming(timing('retried', minute, 5));
     await w.flush();

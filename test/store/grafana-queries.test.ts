@@ -22,15 +22,35 @@ const toS = Math.ceil(now / 1000);
 
 beforeAll(async () => {
   h = await startHarness();
-  const sim = simulate(ciPipeline, { seed: 21, startMs: now - 10 * 60_000, durationMs: 5 * 60_000, requests: 60, faults: [{ kind: 'errors', service: 'storage-s3', rate: 0.3 }] }).spans;
+  const sim = simulate(ciPipeline, {
+    seed: 21,
+    startMs: now - 10 * 60_000,
+    durationMs: 5 * 60_000,
+    requests: 60,
+    faults: [{ kind: 'errors', service: 'storage-s3', rate: 0.3 }],
+  }).spans;
   // Every tenth span also links to the span before it, as a batch consumer links its producers.
-  spans = sim.map((s, i) => (i % 10 === 9 ? { ...s, links: [{ traceId: sim[i - 1]!.traceId, spanId: sim[i - 1]!.spanId, traceState: 'k=v', attributes: { 'link.kind': 'producer' } }] } : s));
+  spans = sim.map((s, i) =>
+    i % 10 === 9
+      ? {
+          ...s,
+          links: [{ traceId: sim[i - 1]!.traceId, spanId: sim[i - 1]!.spanId, traceState: 'k=v', attributes: { 'link.kind': 'producer' } }],
+        }
+      : s,
+  );
   await sendSpans(h.otlpHttp, spans);
 });
 afterAll(() => h.stop());
 
 const grafana = <T>(name: string, traceId = '') =>
-  h.app.store.querySql<T>(sql(name).replaceAll('$__fromTime', `toDateTime(${fromS})`).replaceAll('$__toTime', `toDateTime(${toS})`).replaceAll('$traceId', traceId), {}, name);
+  h.app.store.querySql<T>(
+    sql(name)
+      .replaceAll('$__fromTime', `toDateTime(${fromS})`)
+      .replaceAll('$__toTime', `toDateTime(${toS})`)
+      .replaceAll('$traceId', traceId),
+    {},
+    name,
+  );
 
 describe("Grafana's ClickHouse datasource (OTel mode)", () => {
   it('trace search lists every root span of the window (a root is stored with an empty ParentSpanId)', async () => {
@@ -45,7 +65,13 @@ describe("Grafana's ClickHouse datasource (OTel mode)", () => {
     const failed = spans.find((s) => s.events?.length && spans.some((o) => o.traceId === s.traceId && o.links?.length));
     expect(failed).toBeDefined();
     const traceId = failed!.traceId;
-    const rows = await grafana<{ spanID: string; parentSpanID: string; statusCode: number; logs: { name: string; fields: Record<string, string>[] }[]; references: { traceID: string; spanID: string; tags: Record<string, string>[] }[] }>('trace_by_id', traceId);
+    const rows = await grafana<{
+      spanID: string;
+      parentSpanID: string;
+      statusCode: number;
+      logs: { name: string; fields: Record<string, string>[] }[];
+      references: { traceID: string; spanID: string; tags: Record<string, string>[] }[];
+    }>('trace_by_id', traceId);
     const expected = spans.filter((s) => s.traceId === traceId);
     expect(rows.map((r) => r.spanID).sort()).toEqual(expected.map((s) => s.spanId).sort());
     const row = rows.find((r) => r.spanID === failed!.spanId)!;
@@ -54,7 +80,9 @@ describe("Grafana's ClickHouse datasource (OTel mode)", () => {
     expect(row.logs[0]!.fields).toContainEqual({ key: 'exception.type', value: 'SimulatedError' });
     const linked = expected.find((s) => s.links?.length)!;
     const refs = rows.find((r) => r.spanID === linked.spanId)!.references;
-    expect(refs).toEqual([{ traceID: linked.links![0]!.traceId, spanID: linked.links![0]!.spanId, tags: [{ key: 'link.kind', value: 'producer' }] }]);
+    expect(refs).toEqual([
+      { traceID: linked.links![0]!.traceId, spanID: linked.links![0]!.spanId, tags: [{ key: 'link.kind', value: 'producer' }] },
+    ]);
   });
 });
 
@@ -86,7 +114,9 @@ describe("the Collector's clickhouseexporter", () => {
       'Links.TraceState': [],
       'Links.Attributes': [],
     });
-    const body = [row('00000000000000a1', '', true), row('00000000000000a2', '00000000000000a1', false)].map((r) => JSON.stringify(r)).join('\n');
+    const body = [row('00000000000000a1', '', true), row('00000000000000a2', '00000000000000a1', false)]
+      .map((r) => JSON.stringify(r))
+      .join('\n');
     await h.app.store.command(`${sql('exporter_insert')}\n${body}`);
     const rows = await grafana<{ spanID: string; logs: { name: string }[] }>('trace_by_id', traceId);
     expect(rows.map((r) => r.spanID).sort()).toEqual(['00000000000000a1', '00000000000000a2']);

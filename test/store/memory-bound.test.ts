@@ -17,7 +17,11 @@ describe('store memory bound', () => {
 
   it('an insert over the bound answers 503 with Retry-After and names no engine internals; small operations still work', async () => {
     const spans = simulate(ciPipeline, { seed: 3, startMs: Date.now() - 10 * 60_000, durationMs: 5 * 60_000, requests: 2000 }).spans;
-    const res = await fetch(`${h.otlpHttp}/v1/traces`, { method: 'POST', body: encodeProto(spans), headers: { 'content-type': 'application/x-protobuf' } });
+    const res = await fetch(`${h.otlpHttp}/v1/traces`, {
+      method: 'POST',
+      body: encodeProto(spans),
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Buffer.from(await res.arrayBuffer()).toString('latin1')).not.toMatch(/max_memory_usage|DB::Exception|Code: \d+/);

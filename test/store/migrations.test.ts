@@ -53,7 +53,10 @@ describe('store migrations', () => {
     let store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
     // The tables as version 4 of the files created them (sorted by operation and time; rollups service first).
     const v4 = [
-      ['PRIMARY KEY (ServiceName, toStartOfMinute(Timestamp))\nORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)', 'ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)'],
+      [
+        'PRIMARY KEY (ServiceName, toStartOfMinute(Timestamp))\nORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)',
+        'ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)',
+      ],
       ['ORDER BY (toStartOfHour(Minute), ', 'ORDER BY ('],
     ] as const;
     for (const m of loadMigrationFiles().filter((f) => f.version <= 3)) {
@@ -65,7 +68,8 @@ describe('store migrations', () => {
     expect(oldDdl!.statement).toContain('ORDER BY (ServiceName, SpanName, toStartOfMinute(Timestamp), Timestamp)');
     // ... and recorded them, as that version did.
     await store.command(loadQuery('schema_migrations_create'));
-    for (const m of loadMigrationFiles().filter((f) => f.version <= 3)) await store.insertJson('faultline_schema_migrations', JSON.stringify({ Version: m.version, Name: m.name }) + '\n');
+    for (const m of loadMigrationFiles().filter((f) => f.version <= 3))
+      await store.insertJson('faultline_schema_migrations', JSON.stringify({ Version: m.version, Name: m.name }) + '\n');
     const old = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger, 4);
     expect(old.applied).toEqual([4]);
     await store.insertNative('otel_traces', spansToNative(spans));
@@ -96,7 +100,12 @@ describe('store migrations', () => {
     expect(ddl!.statement).toContain('INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter');
     // 0010: a trace stored before the lookup table existed is found through it.
     const trace = spans[0]!.traceId;
-    expect((await loadTrace(store, trace)).map((s) => s.spanId).sort()).toEqual(spans.filter((s) => s.traceId === trace).map((s) => s.spanId).sort());
+    expect((await loadTrace(store, trace)).map((s) => s.spanId).sort()).toEqual(
+      spans
+        .filter((s) => s.traceId === trace)
+        .map((s) => s.spanId)
+        .sort(),
+    );
     const [rollup] = await store.query('show_create_table', { table: 'span_rollup_1m' });
     expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute, Environment)'); // 0008
     // The new views feed the swapped-in rollups.
@@ -110,9 +119,23 @@ describe('store migrations', () => {
 
 /** Pairs the spans and writes the edge calls and span timings they give (the rollups fill through the views). */
 async function writeDerived(store: Store, spans: Span[]): Promise<void> {
-  const derived = new DerivedRowWriter(store, { flushIntervalMs: 60_000, flushRows: 1_000_000, maxBuffered: 1_000_000 }, createSelfMetrics().registry, silentLogger);
+  const derived = new DerivedRowWriter(
+    store,
+    { flushIntervalMs: 60_000, flushRows: 1_000_000, maxBuffered: 1_000_000 },
+    createSelfMetrics().registry,
+    silentLogger,
+  );
   let clock = 0;
-  const pairer = new SpanPairer({ waitMs: 0, maxPending: 100_000 }, { onEdge: (c) => derived.addEdge(c), onSpanTiming: (t) => derived.addSpanTiming(t), onUnpaired: () => undefined, onEvicted: () => undefined }, () => clock);
+  const pairer = new SpanPairer(
+    { waitMs: 0, maxPending: 100_000 },
+    {
+      onEdge: (c) => derived.addEdge(c),
+      onSpanTiming: (t) => derived.addSpanTiming(t),
+      onUnpaired: () => undefined,
+      onEvicted: () => undefined,
+    },
+    () => clock,
+  );
   pairer.add(spans);
   clock++;
   pairer.settleExpired();

@@ -10,12 +10,16 @@ import { loadQuery, QUERIES_DIR } from '../../src/store/query-files.js';
 
 describe('query catalog', () => {
   it('lists exactly the files in queries/', () => {
-    const files = readdirSync(QUERIES_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4)).sort();
+    const files = readdirSync(QUERIES_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => f.slice(0, -4))
+      .sort();
     expect([...QUERY_NAMES, ...COMMANDS].sort()).toEqual(files);
   });
 
   it('every query reads rows and every command writes or defines (by its first keyword)', () => {
     for (const name of QUERY_NAMES) expect(loadQuery(name).replace(/^(--.*\n)+/, ''), name).toMatch(/^(SELECT|WITH)\b/);
-    for (const name of COMMANDS) expect(loadQuery(name).replace(/^(--.*\n)+/, ''), name).toMatch(/^(CREATE|INSERT|DELETE|OPTIMIZE|ALTER)\b/);
+    for (const name of COMMANDS)
+      expect(loadQuery(name).replace(/^(--.*\n)+/, ''), name).toMatch(/^(CREATE|INSERT|DELETE|OPTIMIZE|ALTER)\b/);
   });
 });

@@ -24,7 +24,9 @@ describe('renderDdl', () => {
     const dist = stmts.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS otel_traces ON CLUSTER'))!;
     expect(dist).toContain("Distributed('prod', currentDatabase(), 'otel_traces_local', cityHash64(TraceId))");
     const incidents = stmts.find((s) => s.includes('CREATE TABLE IF NOT EXISTS incidents_local'))!;
-    expect(incidents).toContain("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/incidents_local', '{replica}', Version)");
+    expect(incidents).toContain(
+      "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/incidents_local', '{replica}', Version)",
+    );
     // Materialized views read and write the shard-local tables, so each shard rolls up its own inserts.
     const mv = stmts.find((s) => s.includes('CREATE MATERIALIZED VIEW IF NOT EXISTS span_rollup_1m_groups_mv'))!;
     expect(mv).toContain('TO span_rollup_1m_local');

@@ -36,7 +36,9 @@ describe('a database the exporter already writes to', () => {
     const before = await ddlOf('otel_traces');
     await store.close();
 
-    await expect(startHarness({}, dataDir)).rejects.toThrow(/otel_traces already exists and faultline did not create it.*FAULTLINE_TRACES_TABLE/);
+    await expect(startHarness({}, dataDir)).rejects.toThrow(
+      /otel_traces already exists and faultline did not create it.*FAULTLINE_TRACES_TABLE/,
+    );
 
     const h = await startHarness({ FAULTLINE_TRACES_TABLE: 'faultline_traces' }, dataDir);
     const spans = simulate(ciPipeline, { seed: 4, startMs: Date.now() - 5 * 60_000, durationMs: 60_000, requests: 10 }).spans;

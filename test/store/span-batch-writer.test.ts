@@ -54,7 +54,18 @@ describe('SpanBatchWriter', () => {
   it('groups concurrent requests into one insert and acks each only after commit', async () => {
     const g = gated(store);
     const committed: number[] = [];
-    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 10_000, batchMaxDelayMs: 5, queueMaxSpans: 100_000, summarize: (s) => s.length, onCommitted: (counts) => committed.push(counts.reduce((a, b) => a + b, 0)) }, createSelfMetrics(), silentLogger);
+    const w = new SpanBatchWriter(
+      g.store,
+      {
+        batchMaxSpans: 10_000,
+        batchMaxDelayMs: 5,
+        queueMaxSpans: 100_000,
+        summarize: (s) => s.length,
+        onCommitted: (counts) => committed.push(counts.reduce((a, b) => a + b, 0)),
+      },
+      createSelfMetrics(),
+      silentLogger,
+    );
     const batches = [spans(1, 5), spans(2, 5), spans(3, 5)];
     let acked = 0;
     const all = batches.map((b) => w.accept(b).then(() => acked++));
@@ -70,7 +81,12 @@ describe('SpanBatchWriter', () => {
 
   it('refuses with OverloadedError when the queue is full, and keeps what it accepted', async () => {
     const g = gated(store);
-    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 100, batchMaxDelayMs: 0, queueMaxSpans: 200 }, createSelfMetrics(), silentLogger);
+    const w = new SpanBatchWriter(
+      g.store,
+      { batchMaxSpans: 100, batchMaxDelayMs: 0, queueMaxSpans: 200 },
+      createSelfMetrics(),
+      silentLogger,
+    );
     const first = spans(10, 5); // 75 spans
     const second = spans(11, 5);
     const third = spans(12, 5);
@@ -86,7 +102,12 @@ describe('SpanBatchWriter', () => {
 
   it('fails every waiting request with StoreUnavailableError when the insert fails', async () => {
     const broken: Store = { ...store, insertNative: () => Promise.reject(new Error('connection reset')) };
-    const w = new SpanBatchWriter(broken, { batchMaxSpans: 1000, batchMaxDelayMs: 1, queueMaxSpans: 10_000 }, createSelfMetrics(), silentLogger);
+    const w = new SpanBatchWriter(
+      broken,
+      { batchMaxSpans: 1000, batchMaxDelayMs: 1, queueMaxSpans: 10_000 },
+      createSelfMetrics(),
+      silentLogger,
+    );
     const results = await Promise.allSettled([w.accept(spans(20, 2)), w.accept(spans(21, 2))]);
     for (const r of results) {
       expect(r.status).toBe('rejected');
@@ -96,7 +117,12 @@ describe('SpanBatchWriter', () => {
   });
 
   it('close() flushes everything accepted and then refuses new spans', async () => {
-    const w = new SpanBatchWriter(store, { batchMaxSpans: 50, batchMaxDelayMs: 10_000, queueMaxSpans: 100_000 }, createSelfMetrics(), silentLogger);
+    const w = new SpanBatchWriter(
+      store,
+      { batchMaxSpans: 50, batchMaxDelayMs: 10_000, queueMaxSpans: 100_000 },
+      createSelfMetrics(),
+      silentLogger,
+    );
     const batches = [spans(30, 4), spans(31, 4), spans(32, 4)];
     const acks = batches.map((b) => w.accept(b));
     await w.close();
@@ -107,7 +133,12 @@ describe('SpanBatchWriter', () => {
 
   it('drops a request whose client gave up while it waited, instead of committing it (the client will resend it)', async () => {
     const g = gated(store);
-    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 1000, batchMaxDelayMs: 0, queueMaxSpans: 100_000 }, createSelfMetrics(), silentLogger);
+    const w = new SpanBatchWriter(
+      g.store,
+      { batchMaxSpans: 1000, batchMaxDelayMs: 0, queueMaxSpans: 100_000 },
+      createSelfMetrics(),
+      silentLogger,
+    );
     // Two writes may run at once: fill both with requests that wait forever at the gate, then one with a deadline.
     const first = [w.accept(spans(40, 2)), w.accept(spans(41, 2))];
     const late = spans(42, 2);
@@ -126,7 +157,12 @@ describe('SpanBatchWriter', () => {
   it('refuses at once what would wait longer than the bound, with a retry delay', async () => {
     const g = gated(store);
     g.open();
-    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 200, batchMaxDelayMs: 0, queueMaxSpans: 1_000_000, queueMaxWaitMs: 1 }, createSelfMetrics(), silentLogger);
+    const w = new SpanBatchWriter(
+      g.store,
+      { batchMaxSpans: 200, batchMaxDelayMs: 0, queueMaxSpans: 1_000_000, queueMaxWaitMs: 1 },
+      createSelfMetrics(),
+      silentLogger,
+    );
     await w.accept(spans(50, 20)); // a commit teaches it the store's rate
     await new Promise((r) => setTimeout(r, 20)); // and the write has left the queue
     g.close();
@@ -144,7 +180,12 @@ describe('SpanBatchWriter', () => {
 
   it('close() is bounded: after the grace period what is still queued (never acked) is refused as retryable', async () => {
     const g = gated(store);
-    const w = new SpanBatchWriter(g.store, { batchMaxSpans: 50, batchMaxDelayMs: 0, queueMaxSpans: 100_000 }, createSelfMetrics(), silentLogger);
+    const w = new SpanBatchWriter(
+      g.store,
+      { batchMaxSpans: 50, batchMaxDelayMs: 0, queueMaxSpans: 100_000 },
+      createSelfMetrics(),
+      silentLogger,
+    );
     const outcomes = [60, 61, 62, 63, 64].map((seed) =>
       w.accept(spans(seed, 4)).then(
         () => 'committed',

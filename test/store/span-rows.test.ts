@@ -15,7 +15,22 @@ import { shop } from '../sim/topology.js';
 const dir = mkdtempSync(join(tmpdir(), 'faultline-rows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const nasty = ['x'.repeat(300), 'é'.repeat(100), 'ascii first, then é', 'y'.repeat(126) + 'é', "tab\there", 'new\nline', 'back\\slash', "quo'te", 'dq"uote', 'ünï ✓ 🚀', 'cr\rlf', "{'k':'v'}", '\\t literal', ''];
+const nasty = [
+  'x'.repeat(300),
+  'é'.repeat(100),
+  'ascii first, then é',
+  'y'.repeat(126) + 'é',
+  'tab\there',
+  'new\nline',
+  'back\\slash',
+  "quo'te",
+  'dq"uote',
+  'ünï ✓ 🚀',
+  'cr\rlf',
+  "{'k':'v'}",
+  '\\t literal',
+  '',
+];
 
 describe('spansToNative', () => {
   it('round-trips names, services, status messages and attribute keys/values through chDB', async () => {

@@ -52,7 +52,13 @@ describe('SpanPairer', () => {
   for (const topo of topologies) {
     for (const [name, deliver] of Object.entries(deliveries)) {
       it(`${topo.name}, ${name}: edges and their call/error counts equal the simulator's truth`, () => {
-        const sim = simulate(topo, { seed: 99, startMs: 1_700_000_000_000, durationMs: 60_000, requests: 300, faults: [{ kind: 'errors', service: Object.keys(topo.services)[1]!, rate: 0.2 }] });
+        const sim = simulate(topo, {
+          seed: 99,
+          startMs: 1_700_000_000_000,
+          durationMs: 60_000,
+          requests: 300,
+          faults: [{ kind: 'errors', service: Object.keys(topo.services)[1]!, rate: 0.2 }],
+        });
         const c = collect();
         const pairer = new SpanPairer({ waitMs: 10_000, maxPending: 1_000_000 }, c.listener, () => 0);
         for (const batch of deliver(sim.spans, new Random(5))) pairer.add(batch);
@@ -224,10 +230,13 @@ describe('SpanPairer timing rows', () => {
     expect(byId.get(1000)).toMatchObject({ minute: minute + 1, selfTimeNs: 1000 });
   });
 
-  it('takes a span sharing a waiting span\'s trace and last 13 hex digits of span id for a duplicate delivery', () => {
+  it("takes a span sharing a waiting span's trace and last 13 hex digits of span id for a duplicate delivery", () => {
     const c = collect();
     const pairer = new SpanPairer({ waitMs: 10_000, maxPending: 100 }, c.listener, () => 0);
-    pairer.add([span('1000000000000001', '', SpanKind.SERVER, base, 100, 'a'), span('2000000000000001', '', SpanKind.SERVER, base, 200, 'b')]);
+    pairer.add([
+      span('1000000000000001', '', SpanKind.SERVER, base, 100, 'a'),
+      span('2000000000000001', '', SpanKind.SERVER, base, 200, 'b'),
+    ]);
     pairer.close();
     // Keys are the ids' low 52 bits: for random ids a clash within one trace while both wait is ~n^2/2^53.
     expect(c.selfTimes.map((t) => t.serviceName).sort()).toEqual(['a']);
