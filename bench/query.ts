@@ -16,7 +16,7 @@ import { edgeLatency, listServices, serviceLatency } from '../src/store/latency-
 import { runMigrations } from '../src/store/migrations.js';
 import { loadTrace } from '../src/store/trace-lookup.js';
 import { loadQuery } from '../src/store/query-files.js';
-import { spansToNative } from '../src/store/span-rows.js';
+import { spansToNative } from '../test/helpers/spans-to-native.js';
 import type { Span } from '../src/span.js';
 import { generateTopology } from '../test/sim/generated-topology.js';
 import { simulate } from '../test/sim/simulate.js';

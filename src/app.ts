@@ -79,7 +79,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       store,
       {
         ...config.ingest,
-        summarize: digestSpans,
+        digest: digestSpans,
         onCommitted: (digests) => {
           for (const d of digests) {
             graphMetrics.observeSpans(d);
@@ -184,8 +184,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       metrics,
       ports: { grpc: grpc.port, http: http.port, api: api.port },
       async settleGraph() {
-        pairer.close();
-        pairer.start(settleIntervalMs);
+        pairer.settleAll();
         await derived.flush();
       },
       async close() {

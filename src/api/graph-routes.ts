@@ -4,7 +4,8 @@ import { InputError } from '../errors.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { loadServiceGraph } from '../store/graph-queries.js';
 import type { Router } from './router.js';
-import { allowParams, environmentParam, toIso, windowFromQuery } from './time-window.js';
+import { isoTime } from '../time-units.js';
+import { allowParams, environmentParam, windowFromQuery } from './time-window.js';
 
 export function addGraphRoutes(router: Router, store: Store, windows: { maxWindowMs: number; defaultWindowMs: number }): void {
   router.get('/api/v1/graph', async ({ query, res }) => {
@@ -18,6 +19,6 @@ export function addGraphRoutes(router: Router, store: Store, windows: { maxWindo
       res.end(graphToDot(g));
       return undefined;
     }
-    return { window: { start: toIso(w.startMs), end: toIso(w.endMs) }, ...graphToJson(g) };
+    return { window: { start: isoTime(w.startMs), end: isoTime(w.endMs) }, ...graphToJson(g) };
   });
 }

@@ -1,4 +1,4 @@
-/** The Alertmanager webhook, incidents and synchronous RCA (DESIGN.md "Contract: API"). */
+/** The Alertmanager webhook, incidents and synchronous RCA (README, "API"). */
 import type { Config } from '../config.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { parseAlertmanagerPayload } from '../rca/alertmanager-payload.js';

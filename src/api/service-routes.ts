@@ -1,12 +1,11 @@
-/** GET /api/v1/services and GET /api/v1/services/:name/latency (DESIGN.md "Contract: API"). */
+/** GET /api/v1/services and GET /api/v1/services/:name/latency (README, "API"). */
 import type { Config } from '../config.js';
 import { InputError } from '../errors.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { MAX_QUANTILES, listServices, serviceLatency } from '../store/latency-queries.js';
 import type { Router } from './router.js';
 import { allowParams, environmentParam, windowFromQuery } from './time-window.js';
-
-const nsToMs = (ns: number): number => Math.round(ns / 1e3) / 1e3;
+import { nsToMs } from '../time-units.js';
 
 export function parseQuantiles(raw: string | null): number[] {
   if (raw === null || raw.trim() === '') return [0.5, 0.99];

@@ -84,5 +84,3 @@ export function environmentParam(query: URLSearchParams): string {
   if (env.length > 256) throw new InputError('environment is longer than 256 characters');
   return env;
 }
-
-export const toIso = (ms: number): string => new Date(ms).toISOString();

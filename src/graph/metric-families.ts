@@ -78,6 +78,7 @@ abstract class Family<S extends { labels: Labels }> {
     return { name: this.name, help: this.help, type: this.type, values, aggregator: 'sum' };
   }
 
+  /** Part of prom-client's metric contract: Registry.resetMetrics() calls it. */
   reset(): void {
     this.bySeriesKey.clear();
   }

@@ -1,6 +1,7 @@
 /** The service graph as a graphology directed graph: services and virtual nodes, edges with call stats. */
 import { DirectedGraph } from 'graphology';
 import type { NodeKind } from './virtual-peer.js';
+import { nsToMs } from '../time-units.js';
 
 export interface NodeStats {
   kind: NodeKind;
@@ -48,8 +49,6 @@ export interface NodeRow {
   selfTimeNs: number[] | null;
 }
 
-const ms = (ns: number | undefined): number => (ns === undefined || !Number.isFinite(ns) ? 0 : Math.round(ns / 1e3) / 1e3);
-
 export function buildServiceGraph(nodes: NodeRow[], edges: EdgeRow[]): ServiceGraph {
   const g: ServiceGraph = new DirectedGraph<NodeStats, EdgeStats>({ allowSelfLoops: true });
   for (const n of nodes) {
@@ -59,10 +58,10 @@ export function buildServiceGraph(nodes: NodeRow[], edges: EdgeRow[]): ServiceGr
       requests,
       errors: Number(n.errors),
       errorRate: requests > 0 ? Number(n.errors) / requests : 0,
-      p50Ms: ms(n.latencyNs[0]),
-      p99Ms: ms(n.latencyNs[1]),
-      selfTimeP50Ms: n.selfTimeNs && n.selfTimeNs.length > 1 ? ms(n.selfTimeNs[0]) : null,
-      selfTimeP99Ms: n.selfTimeNs && n.selfTimeNs.length > 1 ? ms(n.selfTimeNs[1]) : null,
+      p50Ms: nsToMs(n.latencyNs[0]),
+      p99Ms: nsToMs(n.latencyNs[1]),
+      selfTimeP50Ms: n.selfTimeNs && n.selfTimeNs.length > 1 ? nsToMs(n.selfTimeNs[0]) : null,
+      selfTimeP99Ms: n.selfTimeNs && n.selfTimeNs.length > 1 ? nsToMs(n.selfTimeNs[1]) : null,
     });
   }
   // Self-loops stay (a service calling a peer it names after itself is worth seeing, not hiding).
@@ -75,10 +74,10 @@ export function buildServiceGraph(nodes: NodeRow[], edges: EdgeRow[]): ServiceGr
       calls,
       errors: Number(e.errors),
       connectionType: e.connectionType,
-      p50Ms: ms(e.clientQuantilesNs[0]),
-      p99Ms: ms(e.clientQuantilesNs[1]),
-      serverP50Ms: virtual ? null : ms(e.serverQuantilesNs[0]),
-      serverP99Ms: virtual ? null : ms(e.serverQuantilesNs[1]),
+      p50Ms: nsToMs(e.clientQuantilesNs[0]),
+      p99Ms: nsToMs(e.clientQuantilesNs[1]),
+      serverP50Ms: virtual ? null : nsToMs(e.serverQuantilesNs[0]),
+      serverP99Ms: virtual ? null : nsToMs(e.serverQuantilesNs[1]),
     });
     if (virtual) {
       // A virtual node's stats are what its callers saw.
@@ -86,8 +85,8 @@ export function buildServiceGraph(nodes: NodeRow[], edges: EdgeRow[]): ServiceGr
       t.requests += calls;
       t.errors += Number(e.errors);
       t.errorRate = t.requests > 0 ? t.errors / t.requests : 0;
-      t.p99Ms = Math.max(t.p99Ms, ms(e.clientQuantilesNs[1]));
-      t.p50Ms = Math.max(t.p50Ms, ms(e.clientQuantilesNs[0]));
+      t.p99Ms = Math.max(t.p99Ms, nsToMs(e.clientQuantilesNs[1]));
+      t.p50Ms = Math.max(t.p50Ms, nsToMs(e.clientQuantilesNs[0]));
     }
   }
   return g;

@@ -19,7 +19,7 @@ export interface ExplainInput {
 export function explain(c: ExplainInput): string {
   const e = c.evidence;
   const added = e.addedMsPerRequest
-    ? `adds ${ms(e.addedMsPerRequest.current)} to each ${c.service} request on average (was ${ms(e.addedMsPerRequest.baseline)})`
+    ? `adds ${shownMs(e.addedMsPerRequest.current)} to each ${c.service} request on average (was ${shownMs(e.addedMsPerRequest.baseline)})`
     : '';
   const perRequest = e.callsPerRequest?.current ?? 0;
   const calls = perRequest >= 3 ? `, over ${round1(perRequest)} calls per request` : '';
@@ -50,10 +50,10 @@ export function explain(c: ExplainInput): string {
 }
 
 function fmt(p: Pair): string {
-  return `${ms(p.baseline)} -> ${ms(p.current)}`;
+  return `${shownMs(p.baseline)} -> ${shownMs(p.current)}`;
 }
 
-function ms(v: number | null): string {
+function shownMs(v: number | null): string {
   if (v === null) return 'n/a';
   return v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} s` : `${v >= 10 ? Math.round(v) : v.toFixed(1)} ms`;
 }

@@ -16,6 +16,7 @@ import { joinGroup } from './incident-grouping.js';
 import { IncidentRepository, type IncidentFilter } from './incident-repository.js';
 import { ReanalysisSchedule, type ReanalysisOptions } from './reanalysis-schedule.js';
 import type { Report } from './report.js';
+import { isoTime } from '../time-units.js';
 
 export interface IncidentServiceOptions {
   lookbackMs: number;
@@ -42,8 +43,6 @@ export interface SkippedAlert {
   fingerprint: string;
   reason: string;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class IncidentService {
   private readonly repo: IncidentRepository;
@@ -178,7 +177,7 @@ export class IncidentService {
     const started = performance.now();
     const complete = await this.settledUntil(Math.min(Date.now(), req.windowEndMs));
     const result = await analyze(this.store, req, this.opts.analysis);
-    const now = iso(Date.now());
+    const now = isoTime(Date.now());
     return {
       id: `rca_${createHash('sha256')
         .update(JSON.stringify(req) + Math.random())
@@ -188,10 +187,10 @@ export class IncidentService {
       service: req.service,
       ...(req.operation ? { operation: req.operation } : {}),
       ...(req.environment ? { environment: req.environment } : {}),
-      window: { start: iso(req.windowStartMs), end: iso(req.windowEndMs) },
-      baseline: { start: iso(req.baselineStartMs), end: iso(req.baselineEndMs) },
+      window: { start: isoTime(req.windowStartMs), end: isoTime(req.windowEndMs) },
+      baseline: { start: isoTime(req.baselineStartMs), end: isoTime(req.baselineEndMs) },
       ...result,
-      dataCompleteUntil: iso(complete),
+      dataCompleteUntil: isoTime(complete),
       createdAt: now,
       updatedAt: now,
       analysisMs: Math.round(performance.now() - started),
@@ -239,7 +238,7 @@ export class IncidentService {
       alertStatus: 'resolved',
       alert: a.info,
       durationSeconds: Math.max(0, Math.round((endsAt - startsAt) / 1000)),
-      updatedAt: iso(now),
+      updatedAt: isoTime(now),
     };
     await this.repo.save(updated, dedupKeyOf(existing));
     this.log.info('incident resolved', { id: existing.id, service: existing.service, durationSeconds: updated.durationSeconds });
@@ -275,8 +274,8 @@ export class IncidentService {
     let report: Report = {
       ...stored,
       status: 'running',
-      window: { start: stored.window.start, end: iso(windowEnd) },
-      updatedAt: iso(Date.now()),
+      window: { start: stored.window.start, end: isoTime(windowEnd) },
+      updatedAt: isoTime(Date.now()),
     };
     try {
       if (first) await this.repo.save(report, dedupKeyOf(stored));
@@ -302,10 +301,10 @@ export class IncidentService {
         ...report,
         ...result,
         status: 'done',
-        dataCompleteUntil: iso(complete),
+        dataCompleteUntil: isoTime(complete),
         history: [
           ...(stored.history ?? []),
-          { at: iso(at), top: top?.service ?? '', confidence: top?.confidence ?? 0, verdict: result.verdict, window: report.window },
+          { at: isoTime(at), top: top?.service ?? '', confidence: top?.confidence ?? 0, verdict: result.verdict, window: report.window },
         ],
         timeToRootCauseSeconds:
           stored.timeToRootCauseSeconds ?? (result.verdict === 'origin_found' ? Math.max(0, Math.round((at - startsAt) / 1000)) : null),
@@ -330,7 +329,7 @@ export class IncidentService {
       report = { ...report, alertStatus: 'resolved', alert: latest.alert ?? report.alert, durationSeconds: latest.durationSeconds ?? null };
     }
     if (report.status === 'done') report = await joinGroup(report, this.repo, (other) => this.inFlight.has(other), this.log);
-    report.updatedAt = iso(Date.now());
+    report.updatedAt = isoTime(Date.now());
     report.analysisMs = Math.round(performance.now() - started);
     this.metrics.incidents.inc({ status: report.status });
     this.metrics.rcaSeconds.observe(report.analysisMs / 1000);

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import type { Report } from './report.js';
+import { isoTime } from '../time-units.js';
 
 export interface IncidentPeriods {
   windowStartMs: number;
@@ -12,8 +13,6 @@ export interface IncidentPeriods {
   baselineStartMs: number;
   baselineEndMs: number;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** What makes two alerts one incident: Alertmanager's fingerprint and the alert's start. */
 export const alertDedupKey = (info: { fingerprint: string; startsAt: string }): string => `${info.fingerprint}|${info.startsAt}`;
@@ -36,8 +35,8 @@ export function newIncidentReport(a: ParsedAlert & { service: string }, dedupKey
     service: a.service,
     ...(a.operation ? { operation: a.operation } : {}),
     ...(a.environment ? { environment: a.environment } : {}),
-    window: { start: iso(p.windowStartMs), end: iso(p.windowEndMs) },
-    baseline: { start: iso(p.baselineStartMs), end: iso(p.baselineEndMs) },
+    window: { start: isoTime(p.windowStartMs), end: isoTime(p.windowEndMs) },
+    baseline: { start: isoTime(p.baselineStartMs), end: isoTime(p.baselineEndMs) },
     candidates: [],
     graph: { nodes: [], edges: [] },
     history: [],
@@ -45,7 +44,7 @@ export function newIncidentReport(a: ParsedAlert & { service: string }, dedupKey
     durationSeconds: null,
     alert: a.info,
     alertStatus: 'firing',
-    createdAt: iso(now),
-    updatedAt: iso(now),
+    createdAt: isoTime(now),
+    updatedAt: isoTime(now),
   };
 }

@@ -1,4 +1,4 @@
-/** The RCA report shape of DESIGN.md "Contract: API" (camelCase JSON). */
+/** The RCA report (camelCase JSON), as the README's "API" section and docs/rca.md describe it. */
 
 export type AnalysisStatus = 'pending' | 'running' | 'done' | 'failed';
 export type CandidateKind = 'service' | 'database' | 'messaging' | 'external' | 'edge';

@@ -50,7 +50,6 @@ export interface Store {
   insertJson(table: string, rows: string): Promise<void>;
   /** Inserts one Native-format block (see native-block.ts) whose columns are all of the table's, in order. */
   insertNative(table: string, block: Buffer): Promise<void>;
-  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -167,10 +166,6 @@ function wrap(
       } catch (err) {
         throw storeError(err, `insert into ${table}`);
       }
-    },
-    async ping(): Promise<boolean> {
-      const r = await client.ping();
-      return r.success;
     },
     async close(): Promise<void> {
       await client.close();

@@ -3,7 +3,7 @@
  * delay); each request's promise settles only when the insert holding its spans has committed or failed.
  * A bounded queue turns overload into OverloadedError instead of unbounded memory.
  *
- * A request's spans are encoded (span-columns.ts) and summarised for the post-commit hook (`summarize`) when they are
+ * A request's spans are encoded (span-columns.ts) and digested for the post-commit hook (`digest`) when they are
  * accepted; the queue holds only those, so the decoded span objects can die young instead of waiting for the commit.
  */
 import { InputError, NotReadyError, OverloadedError, StoreRefusedError, StoreUnavailableError } from '../errors.js';
@@ -15,7 +15,7 @@ import { encodeSpanColumns, joinSpanColumns, type SpanColumns } from './span-col
 
 const MAX_CONCURRENT_WRITES = 2;
 
-export interface SpanBatchWriterOptions<S> {
+export interface SpanBatchWriterOptions<D> {
   batchMaxSpans: number;
   batchMaxDelayMs: number;
   queueMaxSpans: number;
@@ -24,37 +24,37 @@ export interface SpanBatchWriterOptions<S> {
    * beyond the client's own deadline, it is refused at once with a retry delay instead of queueing. 0: no bound.
    */
   queueMaxWaitMs?: number;
-  /** What the post-commit hook needs of a request's spans, taken when it is accepted. */
-  summarize?: (spans: readonly Span[]) => S;
-  /** Called with the summaries of each committed batch's requests, after the acks: feeds the graph and span metrics. */
-  onCommitted?: (summaries: S[]) => void;
+  /** What the post-commit hook needs of a request's spans (the graph's SpanDigest), taken when it is accepted. */
+  digest?: (spans: readonly Span[]) => D;
+  /** Called with the digests of each committed batch's requests, after the acks: feeds the graph and span metrics. */
+  onCommitted?: (digests: D[]) => void;
 }
 
-interface Pending<S> {
+interface Pending<D> {
   rows: number;
   acceptedAt: number;
   /** The client's deadline (ms since the epoch), or Infinity. */
   deadlineMs: number;
   columns: SpanColumns;
-  summary: S | undefined;
+  digest: D | undefined;
   resolve: () => void;
   reject: (err: Error) => void;
 }
 
-export class SpanBatchWriter<S = never> {
-  private queue: Pending<S>[] = [];
+export class SpanBatchWriter<D = never> {
+  private queue: Pending<D>[] = [];
   private queuedSpans = 0;
   /** Spans in the queue, not yet handed to a write. */
   private waitingSpans = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly writes = new Set<Promise<void>>();
   /** The batches being written, for oldestUncommittedAt(). */
-  private readonly writing = new Set<Pending<S>[]>();
+  private readonly writing = new Set<Pending<D>[]>();
   private closed = false;
 
   constructor(
     private readonly store: Store,
-    private readonly opts: SpanBatchWriterOptions<S>,
+    private readonly opts: SpanBatchWriterOptions<D>,
     private readonly metrics: SelfMetrics,
     private readonly log: Logger,
     private readonly table = 'otel_traces',
@@ -68,9 +68,9 @@ export class SpanBatchWriter<S = never> {
     const rows = spans.length;
     this.typicalRows = 0.9 * this.typicalRows + 0.1 * rows;
     const columns = encodeSpanColumns(spans);
-    const summary = this.opts.summarize?.(spans);
+    const digest = this.opts.digest?.(spans);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rows, columns, summary, resolve, reject, acceptedAt: now, deadlineMs });
+      this.queue.push({ rows, columns, digest, resolve, reject, acceptedAt: now, deadlineMs });
       this.queuedSpans += rows;
       this.waitingSpans += rows;
       this.metrics.queueSpans.set(this.queuedSpans);
@@ -163,7 +163,7 @@ export class SpanBatchWriter<S = never> {
   }
 
   /** Takes a request (already out of the queue) off the books and refuses it; it was never written. */
-  private drop(p: Pending<S>, err: Error): void {
+  private drop(p: Pending<D>, err: Error): void {
     this.queuedSpans -= p.rows;
     this.waitingSpans -= p.rows;
     this.metrics.queueSpans.set(this.queuedSpans);
@@ -174,7 +174,7 @@ export class SpanBatchWriter<S = never> {
     if (this.queue.length === 0) return;
     // Whole requests only, so one request is never split across two inserts. A request whose client has given up
     // is dropped here, not committed: the client will resend it, and committing it too would store it twice.
-    const batch: Pending<S>[] = [];
+    const batch: Pending<D>[] = [];
     let n = 0;
     const now = Date.now();
     while (this.queue.length > 0 && (batch.length === 0 || n + this.queue[0]!.rows <= this.opts.batchMaxSpans)) {
@@ -203,7 +203,7 @@ export class SpanBatchWriter<S = never> {
     this.writes.add(write);
   }
 
-  private async write(batch: Pending<S>[], n: number): Promise<void> {
+  private async write(batch: Pending<D>[], n: number): Promise<void> {
     const started = performance.now();
     try {
       await this.store.insertNative(this.table, joinSpanColumns(batch.map((p) => p.columns)));
@@ -233,7 +233,7 @@ export class SpanBatchWriter<S = never> {
     this.metrics.batchSpans.observe(n);
     for (const p of batch) p.resolve();
     try {
-      if (this.opts.onCommitted) this.opts.onCommitted(batch.map((p) => p.summary!));
+      if (this.opts.onCommitted) this.opts.onCommitted(batch.map((p) => p.digest!));
     } catch (err) {
       this.log.error('post-commit hook failed', { err });
     }

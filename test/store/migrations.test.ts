@@ -8,7 +8,7 @@ import { openStore, type Store } from '../../src/store/clickhouse-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { loadMigrationFiles, loadQuery } from '../../src/store/query-files.js';
 import { renderDdl } from '../../src/store/render-ddl.js';
-import { spansToNative } from '../../src/store/span-rows.js';
+import { spansToNative } from '../helpers/spans-to-native.js';
 import { loadTrace } from '../../src/store/trace-lookup.js';
 import { SpanPairer } from '../../src/graph/pairing/index.js';
 import { createSelfMetrics } from '../../src/self-metrics.js';

@@ -60,7 +60,7 @@ describe('SpanBatchWriter', () => {
         batchMaxSpans: 10_000,
         batchMaxDelayMs: 5,
         queueMaxSpans: 100_000,
-        summarize: (s) => s.length,
+        digest: (s) => s.length,
         onCommitted: (counts) => committed.push(counts.reduce((a, b) => a + b, 0)),
       },
       createSelfMetrics(),

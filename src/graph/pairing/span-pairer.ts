@@ -111,11 +111,16 @@ export class SpanPairer {
     while (p.head < p.tail && p.arrivedAt[p.head & p.mask]! <= cutoff) this.settle(p.head++);
   }
 
-  /** Settles everything now (shutdown). */
-  close(): void {
-    if (this.timer) clearInterval(this.timer);
+  /** Settles every waiting span now, expired or not (tests, benches; close() at shutdown). */
+  settleAll(): void {
     const p = this.spans;
     while (p.head < p.tail) this.settle(p.head++);
+  }
+
+  /** Stops the timer and settles everything (shutdown). */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.settleAll();
   }
 
   private addOne(d: SpanDigest, j: number, shift: number, arrivedAt: number): void {

@@ -8,7 +8,7 @@ import type { Span } from '../../src/span.js';
 import { openStore } from '../../src/store/clickhouse-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { encodeSpanColumns, joinSpanColumns } from '../../src/store/span-columns.js';
-import { spansToNative } from '../../src/store/span-rows.js';
+import { spansToNative } from '../helpers/spans-to-native.js';
 import { simulate } from '../sim/simulate.js';
 import { shop } from '../sim/topology.js';
 
