@@ -18,10 +18,10 @@ export function isLogLevel(value: string): value is LogLevel {
 
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l), component?: string): Logger {
   const min = ORDER[level];
-  // Stacks are for whoever debugs faultline itself; at info and above an error is its name, message and cause.
-  const replacer = min <= ORDER.debug ? debugErrorReplacer : errorReplacer;
+  // An error's name, message and cause always; its stack on error lines (something to fix) and at debug level.
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (ORDER[lvl] < min) return;
+    const replacer = lvl === 'error' || min <= ORDER.debug ? errorWithStackReplacer : errorReplacer;
     write(
       JSON.stringify({ time: new Date().toISOString(), level: lvl, ...(component ? { component } : {}), msg, ...fields }, replacer) + '\n',
     );
@@ -35,7 +35,7 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   };
 }
 
-function debugErrorReplacer(key: string, value: unknown): unknown {
+function errorWithStackReplacer(key: string, value: unknown): unknown {
   if (value instanceof Error) return { ...(errorReplacer(key, value) as object), stack: value.stack };
   return errorReplacer(key, value);
 }

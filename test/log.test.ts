@@ -1,4 +1,4 @@
-/** Log lines: JSON, the component that wrote them, an error's cause always and its stack at debug level only. */
+/** Log lines: JSON, the component that wrote them, an error's cause always, its stack on error lines and at debug. */
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.js';
 
@@ -16,7 +16,7 @@ describe('logger', () => {
     expect(lines[1]).not.toHaveProperty('component');
   });
 
-  it('keeps an error cause at info, and adds the stack only at debug', () => {
+  it('keeps an error cause on a warning at info, and adds the stack at debug and on error lines', () => {
     const err = new Error('the store is unavailable (insert into otel_traces); retry later', {
       cause: new Error('Code: 243. Not enough space'),
     });
@@ -30,5 +30,8 @@ describe('logger', () => {
     const debug = capture('debug');
     debug.log.warn('span insert failed', { err });
     expect((debug.lines[0]!.err as { stack: string }).stack).toMatch(/log\.test\.ts/);
+    info.log.error('incident analysis failed', { err });
+    expect((info.lines[1]!.err as { stack: string; cause: unknown }).stack).toMatch(/log\.test\.ts/);
+    expect((info.lines[1]!.err as { cause: unknown }).cause).toMatchObject({ message: 'Code: 243. Not enough space' });
   });
 });
