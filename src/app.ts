@@ -131,8 +131,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const timePolicy = { maxAgeMs: config.retentionDays * 86_400_000, maxFutureMs: 24 * 3_600_000 };
     // Half the wait bound: admitted calls then answer well within it, and the writer's own bound stays the backstop.
     const admission = config.ingest.queueMaxWaitMs > 0 ? new AdmissionLimit({ targetMs: config.ingest.queueMaxWaitMs / 2 }) : undefined;
-    const grpc: GrpcReceiver = await startGrpcReceiver({
-      address: config.otlpGrpcAddr,
+    const receiving = {
       maxMessageBytes: config.ingest.maxMessageBytes,
       sink: writer,
       metrics,
@@ -141,19 +140,10 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       tls: config.tls,
       timePolicy,
       admission,
-    });
+    };
+    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, ...receiving });
     started.push(grpc);
-    const http: HttpReceiver = await startHttpReceiver({
-      address: config.otlpHttpAddr,
-      maxMessageBytes: config.ingest.maxMessageBytes,
-      sink: writer,
-      metrics,
-      log: log.child('otlp'),
-      token: config.otlpToken,
-      tls: config.tls,
-      timePolicy,
-      admission,
-    });
+    const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, ...receiving });
     started.push(http);
     const stopSummary = startIngestSummary(
       metrics,

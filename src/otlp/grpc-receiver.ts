@@ -1,17 +1,16 @@
 /** OTLP/gRPC receiver: opentelemetry.proto.collector.trace.v1.TraceService/Export, raw bytes in, our decoder on them. */
 import * as grpc from '@grpc/grpc-js';
 import * as http2 from 'node:http2';
-import { formatAddress, type ListenAddress } from '../config.js';
+import { formatAddress } from '../config.js';
 import { checkBearerToken } from '../bearer-token.js';
 import { FaultlineError, GrpcCode, asFaultlineError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { SelfMetrics } from '../self-metrics.js';
 import { decodeExportRequestProto } from './decode-protobuf.js';
-import { handleDecodedExport, type TimePolicy } from './export-handler.js';
+import { handleDecodedExport } from './export-handler.js';
 import { encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
-import type { SpanSink } from './span-sink.js';
-import { tooManyInFlight, type AdmissionLimit } from './admission-limit.js';
+import { tooManyInFlight } from './admission-limit.js';
+import type { Receiver, ReceiverOptions } from './receiver-options.js';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -27,26 +26,8 @@ const TRACE_SERVICE: grpc.ServiceDefinition = {
   },
 };
 
-export interface GrpcReceiverOptions {
-  address: ListenAddress;
-  maxMessageBytes: number;
-  sink: SpanSink;
-  metrics: SelfMetrics;
-  log: Logger;
-  /** When set, calls must carry `authorization: Bearer <token>` metadata (as the Collector's bearertokenauth sends). */
-  token?: string | undefined;
-  timePolicy?: TimePolicy;
-  tls?: { cert: Buffer; key: Buffer } | undefined;
-  /** Bounds the export calls in flight; shared with the HTTP receiver. */
-  admission?: AdmissionLimit | undefined;
-}
-
-export interface GrpcReceiver {
-  /** The bound port (useful when asked for port 0). */
-  port: number;
-  /** Stops accepting new calls and waits for in-flight ones (they finish once their spans are committed). */
-  close(): Promise<void>;
-}
+export type GrpcReceiverOptions = ReceiverOptions;
+export type GrpcReceiver = Receiver;
 
 export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<GrpcReceiver> {
   const server = new grpc.Server({

@@ -1,39 +1,20 @@
 /** OTLP/HTTP receiver: POST /v1/traces, application/x-protobuf or application/json, gzip accepted. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ListenAddress } from '../config.js';
 import { FaultlineError, GrpcCode, InputError, asFaultlineError } from '../errors.js';
 import { readBody } from '../http-body.js';
 import { checkBearerToken } from '../bearer-token.js';
 import { closeServer, createServer, listen } from '../http-listen.js';
-import type { Logger } from '../log.js';
-import type { SelfMetrics } from '../self-metrics.js';
 import { decodeExportRequestJson } from './decode-json.js';
 import { decodeExportRequestProto } from './decode-protobuf.js';
-import { handleDecodedExport, type TimePolicy } from './export-handler.js';
+import { handleDecodedExport } from './export-handler.js';
 import { encodeExportResponseJson, encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
-import type { SpanSink } from './span-sink.js';
-import { tooManyInFlight, type AdmissionLimit } from './admission-limit.js';
+import { tooManyInFlight } from './admission-limit.js';
+import type { Receiver, ReceiverOptions } from './receiver-options.js';
 
-export interface HttpReceiverOptions {
-  address: ListenAddress;
-  maxMessageBytes: number;
-  sink: SpanSink;
-  metrics: SelfMetrics;
-  log: Logger;
-  /** When set, exports must carry `Authorization: Bearer <token>`. */
-  token?: string | undefined;
-  timePolicy?: TimePolicy;
-  tls?: { cert: Buffer; key: Buffer } | undefined;
-  /** Bounds the export calls in flight; shared with the gRPC receiver. */
-  admission?: AdmissionLimit | undefined;
-}
-
-export interface HttpReceiver {
-  port: number;
-  close(): Promise<void>;
-}
+export type HttpReceiverOptions = ReceiverOptions;
+export type HttpReceiver = Receiver;
 
 type Format = 'proto' | 'json';
 

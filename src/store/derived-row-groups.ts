@@ -5,7 +5,7 @@
  */
 import type { EdgeCall, SpanTiming } from '../graph/edge-call.js';
 import { childMap } from '../nested-map.js';
-import { NativeBlockWriter } from './native-block.js';
+import { nativeBlock, nativeColumns } from './native-block.js';
 
 interface TimingGroup {
   minute: number;
@@ -106,51 +106,34 @@ export class DerivedRowGroups {
 
   /** span_timing_groups rows, in its column order; undefined when there are none. */
   timingBlock(): Buffer | undefined {
-    const rows = this.timings;
-    if (rows.length === 0) return undefined;
-    const w = new NativeBlockWriter(8, rows.length, 64);
-    w.column('Minute', 'DateTime');
-    for (const r of rows) w.uint32(r.minute * 60);
-    w.column('ServiceName', 'String');
-    for (const r of rows) w.string(r.serviceName);
-    w.column('SpanName', 'String');
-    for (const r of rows) w.string(r.spanName);
-    w.column('SpanKind', 'String');
-    for (const r of rows) w.string(r.spanKind);
-    w.column('Errors', 'UInt64');
-    for (const r of rows) w.uint64(r.errors);
-    w.column('Durations', 'Array(UInt64)');
-    w.uint64Arrays(rows.map((r) => r.durations));
-    w.column('SelfTimes', 'Array(UInt64)');
-    w.uint64Arrays(rows.map((r) => r.selfTimes));
-    w.column('Environment', 'String');
-    for (const r of rows) w.string(r.environment);
-    return w.finish();
+    if (this.timings.length === 0) return undefined;
+    const c = nativeColumns;
+    return nativeBlock(this.timings, [
+      ['Minute', 'DateTime', c.minutes((r) => r.minute)],
+      ['ServiceName', 'String', c.strings((r) => r.serviceName)],
+      ['SpanName', 'String', c.strings((r) => r.spanName)],
+      ['SpanKind', 'String', c.strings((r) => r.spanKind)],
+      ['Errors', 'UInt64', c.uint64s((r) => r.errors)],
+      ['Durations', 'Array(UInt64)', c.uint64Arrays((r) => r.durations)],
+      ['SelfTimes', 'Array(UInt64)', c.uint64Arrays((r) => r.selfTimes)],
+      ['Environment', 'String', c.strings((r) => r.environment)],
+    ]);
   }
 
   /** edge_call_groups rows, in its column order; undefined when there are none. */
   edgeBlock(): Buffer | undefined {
-    const rows = this.edges;
-    if (rows.length === 0) return undefined;
-    const w = new NativeBlockWriter(9, rows.length, 64);
-    w.column('Minute', 'DateTime');
-    for (const r of rows) w.uint32(r.minute * 60);
-    w.column('Client', 'String');
-    for (const r of rows) w.string(r.client);
-    w.column('Server', 'String');
-    for (const r of rows) w.string(r.server);
-    w.column('ServerKind', 'String');
-    for (const r of rows) w.string(r.serverKind);
-    w.column('ConnectionType', 'String');
-    for (const r of rows) w.string(r.connectionType);
-    w.column('Errors', 'UInt64');
-    for (const r of rows) w.uint64(r.errors);
-    w.column('ClientDurations', 'Array(UInt64)');
-    w.uint64Arrays(rows.map((r) => r.clientDurations));
-    w.column('ServerDurations', 'Array(UInt64)');
-    w.uint64Arrays(rows.map((r) => r.serverDurations));
-    w.column('Environment', 'String');
-    for (const r of rows) w.string(r.environment);
-    return w.finish();
+    if (this.edges.length === 0) return undefined;
+    const c = nativeColumns;
+    return nativeBlock(this.edges, [
+      ['Minute', 'DateTime', c.minutes((r) => r.minute)],
+      ['Client', 'String', c.strings((r) => r.client)],
+      ['Server', 'String', c.strings((r) => r.server)],
+      ['ServerKind', 'String', c.strings((r) => r.serverKind)],
+      ['ConnectionType', 'String', c.strings((r) => r.connectionType)],
+      ['Errors', 'UInt64', c.uint64s((r) => r.errors)],
+      ['ClientDurations', 'Array(UInt64)', c.uint64Arrays((r) => r.clientDurations)],
+      ['ServerDurations', 'Array(UInt64)', c.uint64Arrays((r) => r.serverDurations)],
+      ['Environment', 'String', c.strings((r) => r.environment)],
+    ]);
   }
 }

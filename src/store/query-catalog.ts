@@ -42,21 +42,22 @@ export interface QueryRows {
   span_count: { count: number };
   span_extent: { spans: number; lastMs: number };
   /** Every span of some traces, a scan (tests and checks; one trace is trace_spans). */
-  spans_for_traces: {
-    traceId: string;
-    spanId: string;
-    parentSpanId: string;
-    name: string;
-    kind: string;
-    serviceName: string;
-    startNs: string;
-    durationNs: number;
-    statusCode: string;
-    attributes: Record<string, string>;
-    eventTimesNs: string[];
-    eventNames: string[];
-    linkTraceIds: string[];
-  };
+  spans_for_traces: Pick<
+    StoredTraceRow,
+    | 'traceId'
+    | 'spanId'
+    | 'parentSpanId'
+    | 'name'
+    | 'kind'
+    | 'serviceName'
+    | 'startNs'
+    | 'durationNs'
+    | 'statusCode'
+    | 'attributes'
+    | 'eventTimesNs'
+    | 'eventNames'
+    | 'linkTraceIds'
+  >;
   storage_per_table: { table: string; rows: number; bytes: number };
   store_snapshot: Record<string, unknown>;
   table_rows: { count: number };
