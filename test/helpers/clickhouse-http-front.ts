@@ -43,6 +43,8 @@ export interface ClickHouseHttpFront {
   url: string;
   /** Statements the front ran, for tests that check what the client sent. */
   statements: string[];
+  /** While on, every request's connection is dropped unanswered, as a server that went away. */
+  outage(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,8 @@ export async function startClickHouseHttpFront(dataDir: string): Promise<ClickHo
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const statements: string[] = [];
+  let current = 'default';
+  let down = false;
   // chDB runs one query at a time per session; the front serialises, as a busy single-core server would queue.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -62,6 +66,10 @@ export async function startClickHouseHttpFront(dataDir: string): Promise<ClickHo
 
   // ClickHouse's http_max_uri_size is 1 MiB (query parameters travel in the URL); Node's default header limit is 16 KiB.
   const server: Server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', 'http://front');
@@ -75,7 +83,15 @@ export async function startClickHouseHttpFront(dataDir: string): Promise<ClickHo
           if (k.startsWith('param_')) params[k.slice(6)] = v;
           else if (!HTTP_PARAMS.has(k)) settings.push([k, v]);
         }
+        // The database from the URL path (clickhouse-js sends it as `database`), created on first use.
+        const database = url.searchParams.get('database') || 'default';
+        if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`bad database name ${database}`);
         const out = await serial(async () => {
+          if (database !== current) {
+            await session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${database}`);
+            await session.queryAsync(`USE ${database}`);
+            current = database;
+          }
           for (const [k, v] of settings) await session.queryAsync(`SET ${k} = '${v.replace(/'/g, "''")}'`);
           return execute(
             session,
@@ -107,6 +123,9 @@ export async function startClickHouseHttpFront(dataDir: string): Promise<ClickHo
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     statements,
+    outage: (on) => {
+      down = on;
+    },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startFaultline, type Faultline } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
+import { clickhouseUrlFor } from './test-store.js';
 
 export interface Harness {
   app: Faultline;
@@ -20,10 +21,12 @@ export async function startHarness(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'faultline-test-')),
 ): Promise<Harness> {
+  const clickhouseUrl = await clickhouseUrlFor(dataDir);
   const boot = async (extra: Record<string, string>) =>
     startFaultline(
       loadConfig({
         FAULTLINE_DATA_DIR: dataDir,
+        ...(clickhouseUrl ? { FAULTLINE_CLICKHOUSE_URL: clickhouseUrl } : {}),
         FAULTLINE_OTLP_GRPC_ADDR: '127.0.0.1:0',
         FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
         FAULTLINE_API_ADDR: '127.0.0.1:0',

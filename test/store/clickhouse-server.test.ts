@@ -5,38 +5,35 @@
  * inserts, parameterised reads, retention, and the seed case's analysis. Also: replicas starting together apply
  * each migration once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import type { Report } from '../../src/rca/report.js';
 import { openStore } from '../../src/store/clickhouse-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { alertmanagerWebhook } from '../helpers/alertmanager-webhook.js';
-import { startClickHouseHttpFront, type ClickHouseHttpFront } from '../helpers/clickhouse-http-front.js';
+import type { ClickHouseHttpFront } from '../helpers/clickhouse-http-front.js';
+import { sharedFront } from '../helpers/test-store.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { sendSpans } from '../helpers/load-spans.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'faultline-front-'));
 let front: ClickHouseHttpFront;
+let url: string;
 let h: Harness;
 const now = Date.now();
 
 beforeAll(async () => {
-  front = await startClickHouseHttpFront(dir);
+  // The process's one front (chDB holds one data directory per process), in a database of this file's own.
+  front = await sharedFront();
+  url = `${front.url}/server_path_${process.pid}`;
 });
-afterAll(async () => {
-  await h?.stop();
-  await front.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => h?.stop());
 
 describe('faultline on a ClickHouse server (HTTP interface)', () => {
   it('replicas starting together apply each migration once (the lock), and the second finds nothing to do', async () => {
-    const stores = await Promise.all([0, 1, 2].map(() => openStore({ dataDir: dir, clickhouseUrl: front.url })));
+    const stores = await Promise.all([0, 1, 2].map(() => openStore({ dataDir: tmpdir(), clickhouseUrl: url })));
     expect(stores.map((s) => s.kind)).toEqual(['server', 'server', 'server']);
     const results = await Promise.all(stores.map((s) => runMigrations(s, { cluster: undefined, retentionDays: 7 }, silentLogger)));
     const applied = results.flatMap((r) => r.applied).sort((a, b) => a - b);
@@ -49,7 +46,7 @@ describe('faultline on a ClickHouse server (HTTP interface)', () => {
   });
 
   it('ingests over HTTP (Native inserts), reads back, and ranks the seed case as on chDB', async () => {
-    h = await startHarness({ FAULTLINE_CLICKHOUSE_URL: front.url, FAULTLINE_PAIR_WAIT_MS: '2000' });
+    h = await startHarness({ FAULTLINE_CLICKHOUSE_URL: url, FAULTLINE_PAIR_WAIT_MS: '2000' });
     expect(h.app.store.kind).toBe('server');
     const windowStart = now - 20 * 60_000;
     const baseline = simulate(ciPipeline, {

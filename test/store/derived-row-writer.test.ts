@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import type { EdgeCall, SpanTiming } from '../../src/graph/edge-call.js';
 import { silentLogger } from '../../src/log.js';
-import { openStore, type Store } from '../../src/store/clickhouse-store.js';
+import type { Store } from '../../src/store/clickhouse-store.js';
+import { openTestStore } from '../helpers/test-store.js';
 import { DerivedRowWriter } from '../../src/store/derived-row-writer.js';
 import { edgeLatency, serviceLatency } from '../../src/store/latency-queries.js';
 import { runMigrations } from '../../src/store/migrations.js';
@@ -14,7 +15,7 @@ import { runMigrations } from '../../src/store/migrations.js';
 const dir = mkdtempSync(join(tmpdir(), 'faultline-derived-'));
 let store: Store;
 beforeAll(async () => {
-  store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
+  store = await openTestStore(dir);
   await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
 });
 afterAll(async () => {

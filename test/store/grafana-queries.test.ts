@@ -42,9 +42,14 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const grafana = <T>(name: string, traceId = '') =>
+// Grafana names the database it was configured with ("default" in the plugin's tests; the test store's here).
+const grafana = async <T>(name: string, traceId = '') =>
   h.app.store.querySql<T>(
     sql(name)
+      .replaceAll(
+        '"default".',
+        `"${(await h.app.store.querySql<{ db: string }>('SELECT currentDatabase() AS db', {}, 'database'))[0]!.db}".`,
+      )
       .replaceAll('$__fromTime', `toDateTime(${fromS})`)
       .replaceAll('$__toTime', `toDateTime(${toS})`)
       .replaceAll('$traceId', traceId),

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
-import { openStore, type Store } from '../../src/store/clickhouse-store.js';
+import type { Store } from '../../src/store/clickhouse-store.js';
+import { openTestStore } from '../helpers/test-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { loadMigrationFiles, loadQuery } from '../../src/store/query-files.js';
 import { renderDdl } from '../../src/store/render-ddl.js';
@@ -27,7 +28,7 @@ afterAll(() => {
 describe('store migrations', () => {
   it('apply once, set TTL, and keep data across a reopen of the same data dir', async () => {
     const spans = simulate(ciPipeline, { seed: 5, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 10 }).spans;
-    let store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
+    let store = await openTestStore(dir);
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
     expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
@@ -39,7 +40,7 @@ describe('store migrations', () => {
     expect(rollupDdl!.statement).toMatch(/TTL Minute \+ toIntervalDay\(3\)/);
     await store.close();
 
-    store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
+    store = await openTestStore(dir);
     const second = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
     expect(second.applied).toEqual([]);
     expect(second.current).toBe(first.current);
@@ -50,7 +51,7 @@ describe('store migrations', () => {
 
   it('upgrade: a store left at version 4 with data is rebuilt (0005), switched to grouped derived rows (0006), the ingest codecs (0007), environment-keyed rollups (0008), events, links and the trace lookup (0009, 0010) without losing a span or a rollup row', async () => {
     const spans = simulate(ciPipeline, { seed: 6, startMs: Date.now() - 600_000, durationMs: 300_000, requests: 200 }).spans;
-    let store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
+    let store = await openTestStore(oldDir);
     // The tables as version 4 of the files created them (sorted by operation and time; rollups service first).
     const v4 = [
       [
@@ -87,7 +88,7 @@ describe('store migrations', () => {
     expect(before.edgeCalls).toBeGreaterThan(0);
     await store.close();
 
-    store = await openStore({ dataDir: oldDir, clickhouseUrl: undefined });
+    store = await openTestStore(oldDir);
     const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
     expect(upgrade.applied).toEqual([5, 6, 7, 8, 9, 10]);
     expect(await snapshot(store)).toEqual(before);

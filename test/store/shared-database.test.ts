@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/clickhouse-store.js';
+import { openTestStore } from '../helpers/test-store.js';
 import { loadMigrationFiles } from '../../src/store/query-files.js';
 import { renderDdl } from '../../src/store/render-ddl.js';
 import { startHarness } from '../helpers/harness.js';
@@ -18,7 +18,7 @@ import { ciPipeline } from '../sim/topology.js';
 describe('a database the exporter already writes to', () => {
   it('a first start that stopped after creating its own otel_traces (before recording it) starts again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'faultline-interrupted-'));
-    const store = await openStore({ dataDir, clickhouseUrl: undefined });
+    const store = await openTestStore(dataDir);
     const [first] = loadMigrationFiles();
     for (const stmt of renderDdl(first!.sql, { cluster: undefined, retentionDays: 7 })) await store.command(stmt);
     await store.close();
@@ -30,7 +30,7 @@ describe('a database the exporter already writes to', () => {
   it('refuses to start on an exporter-made otel_traces, then runs beside it under FAULTLINE_TRACES_TABLE', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'faultline-shared-'));
     const exporterDdl = readFileSync(join(import.meta.dirname, 'testdata/exporter/otel_traces.sql'), 'utf8');
-    let store = await openStore({ dataDir, clickhouseUrl: undefined });
+    let store = await openTestStore(dataDir);
     await store.command(exporterDdl);
     const ddlOf = async (table: string) => (await store.query('show_create_table', { table }))[0]?.statement;
     const before = await ddlOf('otel_traces');

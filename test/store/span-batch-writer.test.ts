@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { NotReadyError, OverloadedError, StoreUnavailableError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { createSelfMetrics } from '../../src/self-metrics.js';
-import { openStore, type Store } from '../../src/store/clickhouse-store.js';
+import type { Store } from '../../src/store/clickhouse-store.js';
+import { openTestStore } from '../helpers/test-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { SpanBatchWriter } from '../../src/store/span-batch-writer.js';
 import { simulate } from '../sim/simulate.js';
@@ -16,7 +17,7 @@ let store: Store;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'faultline-writer-'));
-  store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
+  store = await openTestStore(dir);
   await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
 import type { Span } from '../../src/span.js';
-import { openStore } from '../../src/store/clickhouse-store.js';
+import { openTestStore } from '../helpers/test-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { encodeSpanColumns, joinSpanColumns } from '../../src/store/span-columns.js';
 import { spansToNative } from '../helpers/spans-to-native.js';
@@ -34,7 +34,7 @@ const nasty = [
 
 describe('spansToNative', () => {
   it('round-trips names, services, status messages and attribute keys/values through chDB', async () => {
-    const store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
+    const store = await openTestStore(dir);
     await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
     const now = BigInt(Date.now()) * 1_000_000n;
     const spans: Span[] = nasty.map((text, i) => ({
