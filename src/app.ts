@@ -10,6 +10,8 @@ import { createSelfMetrics, gaugeOf, type SelfMetrics } from './self-metrics.js'
 import { faultlineVersion } from './build-info.js';
 import { startIngestSummary } from './ingest-summary.js';
 import { metricsFlavor } from './graph/metrics-flavor.js';
+import { formatLinks } from './api/incident-formats.js';
+import { IncidentNotifier } from './notify/incident-notifier.js';
 import { AdmissionLimit } from './otlp/admission-limit.js';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { startHttpReceiver, type HttpReceiver } from './otlp/http-receiver.js';
@@ -103,6 +105,11 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       },
       { maxWaitMs: config.graph.pairWaitMs + 2 * settleIntervalMs + 5000 },
     );
+    const notifier = new IncidentNotifier(
+      { webhookUrls: config.notify.webhookUrls, slackUrls: config.notify.slackUrls, links: formatLinks(config) },
+      metrics.registry,
+      log.child('notify'),
+    );
     const incidents = new IncidentService(
       store,
       {
@@ -112,6 +119,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         analysis: config.rca.analysis,
         reanalysis: DEFAULT_REANALYSIS,
         awaitSettled,
+        onReport: (report) => notifier.noteReport(report),
       },
       metrics,
       log.child('rca'),
@@ -188,6 +196,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         await api.close();
         incidents.close();
         await incidents.idle();
+        notifier.close();
         await store.close();
       },
     };

@@ -33,6 +33,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** A trace UI URL with `{traceId}` (Grafana, Jaeger) that exemplar links point to. */
   traceUrlTemplate: string | undefined;
+  /** Where incident notifications go: faultline's JSON, and Slack incoming webhooks. */
+  notify: { webhookUrls: string[]; slackUrls: string[] };
   ingest: {
     /** Largest accepted OTLP request, compressed or not. */
     maxMessageBytes: number;
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionDays: get('retentionDays'),
     publicUrl: get('publicUrl')?.replace(/\/+$/, ''),
     traceUrlTemplate: get('traceUrlTemplate'),
+    notify: { webhookUrls: get('notifyWebhookUrls'), slackUrls: get('notifySlackUrls') },
     logLevel: get('logLevel'),
     ingest: {
       maxMessageBytes: get('maxMessageBytes'),

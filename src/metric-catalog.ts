@@ -70,6 +70,13 @@ export const SELF_METRICS = {
     ['route', 'method', 'status'],
     'API, webhook and page requests by route pattern, method and status.',
   ),
+  notifications: m(
+    'faultline_notifications_total',
+    'counter',
+    ['kind', 'outcome'],
+    'Incident notifications by target kind (webhook, slack) and outcome: sent, rejected (4xx, final), failed (retries used up), dropped (queue full or shutdown).',
+  ),
+  notificationQueue: m('faultline_notification_queue', 'gauge', [], 'Incident notifications waiting for delivery or a retry.'),
   apiRequestSeconds: m('faultline_api_request_seconds', 'histogram', ['route'], 'API, webhook and page request latency by route pattern.', {
     buckets: LATENCY_S,
   }),

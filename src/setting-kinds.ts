@@ -131,6 +131,22 @@ export function optionalUrl(): SettingKind<string | undefined> {
   };
 }
 
+/** Comma-separated http(s) URLs; unset: none. */
+export function urlList(): SettingKind<string[]> {
+  return {
+    shown: '',
+    read: (env, name) => {
+      const v = raw(env, name);
+      if (v === undefined) return [];
+      return v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+        .map((u) => optionalUrl().read({ [name]: u }, name)!);
+    },
+  };
+}
+
 /** A name used as a SQL identifier: checked by `pattern`, described by `what` in the error. */
 export function identifier(fallback: string | undefined, pattern: RegExp, what: string): SettingKind<string | undefined> {
   return {

@@ -16,6 +16,7 @@ import {
   optionalUrl,
   secret,
   text,
+  urlList,
   type SettingKind,
 } from './setting-kinds.js';
 
@@ -82,6 +83,16 @@ export const SETTINGS = {
   ),
   tlsKey: s('FAULTLINE_TLS_KEY_FILE', fileContents(), "PEM key of `FAULTLINE_TLS_CERT_FILE`'s certificate"),
   retentionDays: s('FAULTLINE_RETENTION_DAYS', int(7, 1, 3650), 'TTL of raw spans and rollups'),
+  notifyWebhookUrls: s(
+    'FAULTLINE_NOTIFY_WEBHOOK_URLS',
+    urlList(),
+    "POST faultline's incident JSON (`{event, url, incident}`) to these URLs when an analysis finishes, when its top candidate changes and when the incident resolves",
+  ),
+  notifySlackUrls: s(
+    'FAULTLINE_NOTIFY_SLACK_URLS',
+    urlList(),
+    'the same moments, as Slack messages (Block Kit) to these incoming-webhook URLs',
+  ),
   publicUrl: s('FAULTLINE_PUBLIC_URL', optionalUrl(), "faultline's address for people (links in Markdown/Slack hand-offs)"),
   traceUrlTemplate: s(
     'FAULTLINE_TRACE_URL_TEMPLATE',

@@ -12,6 +12,14 @@ export interface FormatOptions {
   traceUrlTemplate?: string;
 }
 
+/** The link settings of a config, for the formats. */
+export function formatLinks(config: { publicUrl: string | undefined; traceUrlTemplate: string | undefined }): FormatOptions {
+  return {
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...(config.traceUrlTemplate ? { traceUrlTemplate: config.traceUrlTemplate } : {}),
+  };
+}
+
 const SLACK_MAX_BLOCKS = 50;
 const SLACK_MAX_TEXT = 3000;
 const TOP = 3;

@@ -6,7 +6,7 @@ import type { IncidentService } from '../rca/incident-service.js';
 import { readJsonBody } from './json-body.js';
 import { apiResponse, type Router } from './router.js';
 import { summarizeIncident } from '../rca/incident-summary.js';
-import { incidentMarkdown, incidentSlack } from './incident-formats.js';
+import { formatLinks, incidentMarkdown, incidentSlack } from './incident-formats.js';
 import { allowParams, checkWindow, parseTime } from './time-window.js';
 
 const STATUSES = new Set(['pending', 'running', 'done', 'failed', 'firing', 'resolved']);
@@ -68,10 +68,7 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
     if (!['json', 'markdown', 'slack'].includes(format)) throw new InputError('format must be json, markdown or slack');
     const report = await incidents.get(params.id!);
     if (!report) throw new NotFoundError(`no incident ${params.id}`);
-    const links = {
-      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
-      ...(config.traceUrlTemplate ? { traceUrlTemplate: config.traceUrlTemplate } : {}),
-    };
+    const links = formatLinks(config);
     if (format === 'slack') return incidentSlack(report, links);
     if (format === 'markdown') {
       res.writeHead(200, { 'Content-Type': 'text/markdown; charset=utf-8' });

@@ -29,6 +29,8 @@ export interface IncidentServiceOptions {
    * the arrival time up to which the data is complete. Absent: the data is taken as complete.
    */
   awaitSettled?: (arrivedBy: number) => Promise<number>;
+  /** Called with each report saved after an analysis or a resolution (notifications); must not throw or wait. */
+  onReport?: (report: Report) => void;
 }
 
 export interface OpenedIncident {
@@ -241,6 +243,7 @@ export class IncidentService {
       updatedAt: isoTime(now),
     };
     await this.repo.save(updated, dedupKeyOf(existing));
+    this.opts.onReport?.(updated);
     this.log.info('incident resolved', { id: existing.id, service: existing.service, durationSeconds: updated.durationSeconds });
     // Once more over the whole incident, now that it has an end.
     this.enqueue(existing.id);
@@ -335,6 +338,7 @@ export class IncidentService {
     this.metrics.rcaSeconds.observe(report.analysisMs / 1000);
     try {
       await this.repo.save(report, dedupKeyOf(report));
+      this.opts.onReport?.(report);
     } catch (err) {
       this.log.error('could not store incident report', { id, err });
     }
