@@ -70,6 +70,7 @@ async function main(): Promise<void> {
         requests: s.baselineRequests,
         faults: s.chronic,
         environment: s.environment,
+        ...(s.versions ? { versions: s.versions.baseline } : {}),
       }).spans,
       ...simulate(s.topology, {
         seed: 2000 + k,
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
         requests: s.windowRequests,
         faults: [...s.chronic, ...s.faults],
         environment: s.environment,
+        ...(s.versions ? { versions: s.versions.window } : {}),
       }).spans,
       ...simulate(s.neighbour.topology, {
         seed: 3000 + k,
@@ -196,6 +198,16 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
   const found = outcomes.filter((o) => o.report.verdict === 'origin_found');
   console.log(
     `verdict origin_found: ${found.length} reports, top-1 right in ${found.filter((o) => o.faultline === 1).length}; inconclusive: ${outcomes.filter((o) => o.report.verdict === 'inconclusive').length}; insufficient_data: ${outcomes.filter((o) => o.report.verdict === 'insufficient_data').length}`,
+  );
+  // What changed: in 'deploy' scenarios the culprit's new version should be its evidence, and the harmless deploy
+  // beside it should not be ranked first.
+  const deploys = outcomes.filter((o) => o.scenario.kind === 'deploy');
+  const named = deploys.filter((o) =>
+    o.report.candidates.find((c) => c.service === o.scenario.truth)?.evidence.changes?.some((ch) => ch.to === '1.9.0'),
+  );
+  const topIsHarmless = deploys.filter((o) => o.report.candidates[0]?.evidence.changes?.some((ch) => ch.to === '2.1.0'));
+  console.log(
+    `deploy scenarios: culprit's version change named in ${named.length}/${deploys.length}; harmless deploy ranked first in ${topIsHarmless.length}`,
   );
   const lat = outcomes.map((o) => o.ms).sort((a, b) => a - b);
   console.log(

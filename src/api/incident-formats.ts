@@ -48,6 +48,8 @@ function candidateLines(c: Candidate, o: FormatOptions): string[] {
     `${c.rank}. ${c.service} (${c.kind}, ${c.verdict}, confidence ${pct(c.confidence)}): ${c.reason}`,
     `   path: ${c.path.join(' -> ')}`,
   ];
+  for (const change of c.evidence.changes ?? [])
+    lines.push(`   changed: ${change.attribute} ${change.from || '(none)'} -> ${change.to}, first seen ${change.firstSeen}`);
   if (c.exemplars.length > 0)
     lines.push(`   example traces: ${c.exemplars.map((e) => `${traceLink(e.traceId, o)}${e.error ? ' (failed there)' : ''}`).join(', ')}`);
   return lines;

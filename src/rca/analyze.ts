@@ -4,7 +4,9 @@
  */
 import type { Store } from '../store/clickhouse-store.js';
 import { loadServiceGraph } from '../store/graph-queries.js';
+import { loadDeploymentValues } from '../store/deployment-values.js';
 import { loadRequestSample } from '../store/request-traces.js';
+import { deploymentChanges, describeChange } from './deployment-changes.js';
 import { rankCandidates } from './rank-candidates.js';
 import type { Candidate, ReportGraph, ReportVerdict } from './report.js';
 import { profileRequests } from './request-profile.js';
@@ -19,6 +21,8 @@ export interface AnalysisRequest {
   windowEndMs: number;
   baselineStartMs: number;
   baselineEndMs: number;
+  /** When the alert started, to say how long before it a deployment was first seen. */
+  alertStartsAtMs?: number;
 }
 
 export interface AnalysisOptions {
@@ -75,5 +79,24 @@ export async function analyze(store: Store, req: AnalysisRequest, opts: Analysis
       if (ids.has(target)) graph.edges.push({ source, target, calls: e.calls, errors: e.errors, p50Ms: e.p50Ms, p99Ms: e.p99Ms });
     });
   }
-  return { candidates: ranking.candidates, verdict: ranking.verdict, graph, summary: ranking.summary };
+  // What changed, for the services among the candidates (and the alerting one).
+  const services = [...new Set([req.service, ...ranking.candidates.filter((c) => c.kind === 'service').map((c) => c.service)])];
+  const changes = deploymentChanges(
+    await loadDeploymentValues(store, {
+      services,
+      environment: req.environment ?? '',
+      baselineStartMs: req.baselineStartMs,
+      baselineEndMs: req.baselineEndMs,
+      windowStartMs: req.windowStartMs,
+      windowEndMs: req.windowEndMs,
+    }),
+  );
+  const candidates = ranking.candidates.map((c) => {
+    const found = c.kind === 'service' ? changes.get(c.service) : undefined;
+    return found ? { ...c, evidence: { ...c.evidence, changes: found } } : c;
+  });
+  const top = candidates[0];
+  const deployed = top?.evidence.changes?.[0];
+  const summary = deployed ? `${ranking.summary} ${describeChange(top!.service, deployed, req.alertStartsAtMs)}.` : ranking.summary;
+  return { candidates, verdict: ranking.verdict, graph, summary };
 }

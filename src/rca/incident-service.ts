@@ -293,6 +293,7 @@ export class IncidentService {
           windowEndMs: windowEnd,
           baselineStartMs: Date.parse(report.baseline.start),
           baselineEndMs: Date.parse(report.baseline.end),
+          ...(report.alert?.startsAt ? { alertStartsAtMs: Date.parse(report.alert.startsAt) } : {}),
         },
         this.opts.analysis,
         // The window ended when the alert arrived: treat it as ending "now" even if the analysis waited in the queue.

@@ -25,6 +25,19 @@ export interface Evidence {
   callsPerRequest?: Pair;
   /** Share of the alerting service's requests whose failure starts here. */
   originErrorRate?: Pair;
+  /** Deployments of this service between the baseline and the window (deployment-changes.ts). */
+  changes?: DeploymentChange[];
+}
+
+/** A deployment attribute of a service whose usual value changed: `service.version` 1.8.2 -> 1.9.0. */
+export interface DeploymentChange {
+  attribute: string;
+  /** The baseline's most common value ('' when the baseline had none). */
+  from: string;
+  /** The window's most common value. */
+  to: string;
+  /** When `to` was first seen (ISO-8601). */
+  firstSeen: string;
 }
 
 /** What the analysis could conclude: a named origin, two or more too close to call, or too little data. */

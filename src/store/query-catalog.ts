@@ -4,6 +4,7 @@
  * test/store/query-catalog.test.ts checks that every file is listed and every listed name is a file.
  */
 import type { EdgeRow, NodeRow } from '../graph/service-graph.js';
+import type { DeploymentValueRow } from './deployment-values.js';
 import type { EdgeLatency } from './latency-queries.js';
 import type { StoredTraceSpan } from './request-traces.js';
 import type { StoredTraceRow } from './trace-lookup.js';
@@ -21,6 +22,7 @@ export interface LatencyRow {
 type Report = { report: string };
 
 export interface QueryRows {
+  deployment_values: DeploymentValueRow;
   edge_latency_rollup: EdgeLatency;
   graph_edges: EdgeRow;
   graph_nodes: NodeRow;
@@ -81,6 +83,7 @@ export type CommandName = (typeof COMMANDS)[number];
 
 /** The names of QueryRows at run time (the compiler checks the two lists match). */
 export const QUERY_NAMES = [
+  'deployment_values',
   'edge_latency_rollup',
   'graph_edges',
   'graph_nodes',

@@ -25,6 +25,7 @@ export const FAULT_KINDS = [
   'async',
   'thin',
   'uninstrumented',
+  'deploy',
 ] as const;
 export type FaultKindName = (typeof FAULT_KINDS)[number];
 
@@ -50,6 +51,8 @@ export interface Scenario {
   neighbour: { topology: Topology; faults: Fault[]; environment?: string };
   /** deployment.environment.name of the system under test (set when the neighbour is its own staging copy). */
   environment?: string;
+  /** service.version of some services in the baseline and in the window (the 'deploy' kind). */
+  versions?: { baseline: Record<string, string>; window: Record<string, string> };
 }
 
 interface System {
@@ -110,6 +113,7 @@ interface Draft {
   truth: string;
   truthKind: Scenario['truthKind'];
   requestScale: number;
+  versions?: Scenario['versions'];
   /** Nodes the red herrings must leave alone. */
   exclude: string[];
 }
@@ -137,6 +141,15 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
     case 'errors': {
       const s = pick(below);
       return s ? svc(s, [{ kind: 'errors', service: s, rate: 0.1 + rnd.next() * 0.25 }]) : undefined;
+    }
+    case 'deploy': {
+      // A new version of one service is slow; another service deployed at the same time is fine.
+      const s = pick(below);
+      const harmless = pick(d.services.filter((x) => x !== s));
+      if (!s || !harmless) return undefined;
+      return svc(s, [{ kind: 'latency', service: s, factor: 3 + rnd.int(6) }], {
+        versions: { baseline: { [s]: '1.8.2', [harmless]: '2.0.0' }, window: { [s]: '1.9.0', [harmless]: '2.1.0' } },
+      });
     }
     case 'self':
       return svc(sys.alert, [{ kind: 'latency', service: sys.alert, factor: 2 + rnd.next() * 3 }]);
@@ -346,6 +359,7 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
           ...(staging ? { environment: 'staging' } : {}),
         },
         ...(staging ? { environment: 'production' } : {}),
+        ...(dr.versions ? { versions: dr.versions } : {}),
       };
     }
     if (scenario) out.push(scenario);

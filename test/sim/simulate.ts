@@ -28,6 +28,8 @@ export interface SimulationOptions {
   errorPropagation?: number;
   /** deployment.environment.name on every resource (none when absent). */
   environment?: string;
+  /** service.version of these services' resources (a bad deploy: one version in the baseline, another in the fault). */
+  versions?: Record<string, string>;
 }
 
 export interface EdgeTruth {
@@ -55,6 +57,7 @@ interface Ctx {
   resources: Map<string, Attributes>;
   propagation: number;
   environment: string | undefined;
+  versions: Record<string, string>;
 }
 
 export function simulate(topo: Topology, opts: SimulationOptions): SimulationResult {
@@ -70,6 +73,7 @@ export function simulate(topo: Topology, opts: SimulationOptions): SimulationRes
     resources: new Map(),
     propagation: opts.errorPropagation ?? 0.3,
     environment: opts.environment,
+    versions: opts.versions ?? {},
   };
   const totalWeight = topo.entries.reduce((s, e) => s + e.weight, 0);
   for (let i = 0; i < opts.requests; i++) {
@@ -237,6 +241,7 @@ function makeSpan(
       'service.name': service,
       'telemetry.sdk.language': 'simulated',
       ...(ctx.environment ? { 'deployment.environment.name': ctx.environment } : {}),
+      ...(ctx.versions[service] ? { 'service.version': ctx.versions[service] } : {}),
     };
     ctx.resources.set(service, resource);
   }
