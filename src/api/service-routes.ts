@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import { InputError } from '../errors.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { MAX_QUANTILES, listServices, serviceLatency } from '../store/latency-queries.js';
+import { serviceSeries } from '../store/service-series.js';
+import { isoTime } from '../time-units.js';
 import type { Router } from './router.js';
 import { allowParams, environmentParam, windowFromQuery } from './time-window.js';
 import { nsToMs } from '../time-units.js';
@@ -36,6 +38,19 @@ export function addServiceRoutes(router: Router, store: Store, config: Config): 
       p50Ms: nsToMs(s.p50Ns),
       p99Ms: nsToMs(s.p99Ns),
     }));
+  });
+
+  // Per-minute (or wider, for long windows) points for charts, from the rollup.
+  router.get('/api/v1/services/:name/series', async ({ params, query }) => {
+    allowParams(query, ['start', 'end', 'environment']);
+    const w = windowFromQuery(query, defaultWindowMs, maxWindowMs);
+    if (params.name!.length > 512) throw new InputError('service name too long');
+    const s = await serviceSeries(store, params.name!, w.startMs, w.endMs, environmentParam(query));
+    return {
+      service: params.name,
+      stepMs: s.stepMs,
+      points: s.points.map((p) => ({ at: isoTime(p.atMs), requests: p.requests, errorRate: p.errorRate, p50Ms: p.p50Ms, p99Ms: p.p99Ms })),
+    };
   });
 
   router.get('/api/v1/services/:name/latency', async ({ params, query }) => {

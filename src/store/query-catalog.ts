@@ -36,6 +36,7 @@ export interface QueryRows {
   rca_trace_spans: StoredTraceSpan;
   schema_migrations_applied: { version: number };
   service_has_spans: { found: number };
+  service_series_rollup: { atMs: number; count: number; errors: number; quantilesNs: number[] };
   service_latency_raw: { count: number; errors: number; quantilesNs: number[] };
   service_latency_rollup: { count: number; errors: number; quantilesNs: number[] };
   services_raw: LatencyRow;
@@ -97,6 +98,7 @@ export const QUERY_NAMES = [
   'rca_trace_spans',
   'schema_migrations_applied',
   'service_has_spans',
+  'service_series_rollup',
   'service_latency_raw',
   'service_latency_rollup',
   'services_raw',

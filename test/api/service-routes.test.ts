@@ -138,3 +138,32 @@ describe('GET /api/v1/services', () => {
     expect(list.find((s) => s.name === 'push')?.kind).toBe('messaging');
   });
 });
+
+describe('GET /api/v1/services/:name/series', () => {
+  it('gives per-minute requests, error rate and P99 that add up to the spans served in each minute', async () => {
+    const from = t0;
+    const to = t0 + 40 * 60_000;
+    const res = await fetch(`${h.api}/api/v1/services/users/series?start=${from}&end=${to}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { stepMs: number; points: { at: string; requests: number; errorRate: number; p99Ms: number }[] };
+    expect(body.stepMs).toBe(60_000);
+    expect(body.points.length).toBeGreaterThan(30);
+    for (const p of body.points) {
+      const at = Date.parse(p.at);
+      const minute = served('users', at, at + 60_000);
+      expect(p.requests).toBe(minute.length);
+      expect(p.errorRate).toBeCloseTo(minute.filter((s) => s.statusCode === StatusCode.ERROR).length / minute.length, 6);
+      // DDSketch: within its 1% of the value at rank 0.99 * (n - 1) (between the two values around it).
+      const ms = minute.map((s) => s.durationNs / 1e6).sort((x, y) => x - y);
+      const rank = 0.99 * (ms.length - 1);
+      expect(p.p99Ms).toBeGreaterThanOrEqual(ms[Math.floor(rank)]! * 0.99);
+      expect(p.p99Ms).toBeLessThanOrEqual(ms[Math.ceil(rank)]! * 1.01);
+    }
+    expect(body.points.map((p) => p.at)).toEqual([...body.points.map((p) => p.at)].sort());
+  });
+
+  it('widens the step for long windows so a chart never gets more than a day of minutes', async () => {
+    const body = (await (await fetch(`${h.api}/api/v1/services/users/series?start=now-3d`)).json()) as { stepMs: number };
+    expect(body.stepMs).toBe(3 * 60_000);
+  });
+});
