@@ -97,7 +97,7 @@ export const SETTINGS = {
   traceUrlTemplate: s(
     'FAULTLINE_TRACE_URL_TEMPLATE',
     identifier(undefined, /^https?:\/\/.*\{traceId\}/, 'must be an http(s) URL containing {traceId}'),
-    'a trace UI URL with `{traceId}` (Grafana, Jaeger): exemplar links point there instead of `/api/v1/traces/:traceId`',
+    "a trace UI URL with `{traceId}` (Grafana, Jaeger): exemplar links point there instead of faultline's trace page (`/traces/:traceId`)",
   ),
   logLevel: s('FAULTLINE_LOG_LEVEL', oneOf(LOG_LEVELS, 'info'), '`debug`, `info`, `warn`, `error` (JSON lines on stderr)'),
   maxMessageBytes: s(

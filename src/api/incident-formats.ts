@@ -8,7 +8,7 @@ import type { Candidate, Report } from '../rca/report.js';
 export interface FormatOptions {
   /** Base URL of faultline's pages (FAULTLINE_PUBLIC_URL), for links; absent: no links to faultline. */
   publicUrl?: string;
-  /** A trace UI URL with `{traceId}` (FAULTLINE_TRACE_URL_TEMPLATE); absent: faultline's own trace API. */
+  /** A trace UI URL with `{traceId}` (FAULTLINE_TRACE_URL_TEMPLATE); absent: faultline's own trace page. */
   traceUrlTemplate?: string;
 }
 
@@ -40,7 +40,7 @@ function verdictLine(r: Report): string {
 
 function traceLink(traceId: string, o: FormatOptions): string {
   if (o.traceUrlTemplate) return o.traceUrlTemplate.replace('{traceId}', traceId);
-  return `${o.publicUrl ?? ''}/api/v1/traces/${traceId}`;
+  return `${o.publicUrl ?? ''}/traces/${traceId}`;
 }
 
 function candidateLines(c: Candidate, o: FormatOptions): string[] {

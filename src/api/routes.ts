@@ -7,6 +7,8 @@ import { addGraphRoutes } from './graph-routes.js';
 import { Router } from './router.js';
 import { addServiceRoutes } from './service-routes.js';
 import { addTraceRoutes } from './trace-routes.js';
+import { addPageRoutes } from './page-routes.js';
+import { formatLinks } from './incident-formats.js';
 
 export interface RouteDeps {
   store: Store;
@@ -20,5 +22,6 @@ export function buildRoutes(deps: RouteDeps): Router {
   addServiceRoutes(router, deps.store, deps.config);
   addIncidentRoutes(router, deps.incidents, deps.config);
   addTraceRoutes(router, deps.store);
+  addPageRoutes(router, formatLinks(deps.config));
   return router;
 }

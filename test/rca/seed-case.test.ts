@@ -126,7 +126,7 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     expect(text).toMatch(/^## ServiceP99LatencyHigh on builder/);
     expect(text).toMatch(/\*\*Root cause: storage-s3 \(service, confidence \d+%\)\.\*\*/);
     expect(text).toMatch(/path: builder -> git-proxy -> storage-s3/);
-    expect(text).toContain(`/api/v1/traces/${report.candidates[0]!.exemplars[0]!.traceId}`);
+    expect(text).toContain(`/traces/${report.candidates[0]!.exemplars[0]!.traceId}`);
     const slack = (await (await fetch(`${h.api}/api/v1/incidents/${report.id}?format=slack`)).json()) as {
       text: string;
       blocks: { type: string; text?: { text: string } }[];

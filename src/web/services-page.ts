@@ -1,0 +1,84 @@
+/** GET /services: services and virtual nodes with request rate, error rate, P50 and P99 for a window; sortable. */
+import { api } from './api-client.js';
+import { fmtMs, fmtPct, h } from './dom.js';
+
+interface ServiceRow {
+  name: string;
+  kind: string;
+  requests: number;
+  errorRate: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const COLUMNS: [keyof ServiceRow, string][] = [
+  ['name', 'Service'],
+  ['kind', 'Kind'],
+  ['requests', 'Requests/s'],
+  ['errorRate', 'Error rate'],
+  ['p50Ms', 'P50'],
+  ['p99Ms', 'P99'],
+];
+
+export async function servicesPage(root: HTMLElement): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const start = params.get('start') ?? 'now-15m';
+  const rows = await api<ServiceRow[]>(`/api/v1/services?start=${encodeURIComponent(start)}`);
+  const seconds = windowSeconds(start);
+  let sortKey: keyof ServiceRow = (params.get('sort') as keyof ServiceRow) ?? 'p99Ms';
+  const table = h('table', { class: 'services' });
+  const render = () => {
+    const sorted = [...rows].sort((a, b) =>
+      typeof a[sortKey] === 'string' ? String(a[sortKey]).localeCompare(String(b[sortKey])) : Number(b[sortKey]) - Number(a[sortKey]),
+    );
+    table.replaceChildren(
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...COLUMNS.map(([k, t]) =>
+            h(
+              'th',
+              { scope: 'col', 'aria-sort': k === sortKey ? 'descending' : undefined },
+              h('button', { type: 'button', onclick: () => ((sortKey = k), render()) }, t),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...sorted.map((s) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, s.name),
+            h('td', {}, s.kind),
+            h('td', {}, (s.requests / seconds).toFixed(2)),
+            h('td', {}, fmtPct(s.errorRate)),
+            h('td', {}, fmtMs(s.p50Ms)),
+            h('td', {}, fmtMs(s.p99Ms)),
+          ),
+        ),
+      ),
+    );
+  };
+  render();
+  root.replaceChildren(
+    h('p', {}, h('a', { href: '/' }, '← Incidents')),
+    h('h1', {}, 'Services'),
+    h('p', {}, `Window: ${start} to now.`),
+    h('div', { class: 'scroll' }, table),
+  );
+}
+
+/** The window's length in seconds for a start such as `now-2h` or an ISO time (the window ends now). */
+function windowSeconds(start: string): number {
+  const rel = /^now-(\d+)(ms|s|m|h|d)$/.exec(start);
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 };
+  if (rel) return Number(rel[1]) * unit[rel[2]!]!;
+  const t = Date.parse(start);
+  return Number.isFinite(t) ? Math.max(1, (Date.now() - t) / 1000) : 15 * 60;
+}
