@@ -66,10 +66,22 @@ export async function servicesPage(root: HTMLElement): Promise<void> {
     );
   };
   render();
+  const windows = ['now-15m', 'now-1h', 'now-6h', 'now-24h'];
+  const chooser = h(
+    'form',
+    { class: 'filters', method: 'get', action: '/services' },
+    h('label', { for: 'f-start' }, 'Window'),
+    h(
+      'select',
+      { id: 'f-start', name: 'start' },
+      ...[...new Set([...windows, start])].map((w) => h('option', { value: w, selected: w === start }, w.replace('now-', 'last '))),
+    ),
+    h('button', { type: 'submit' }, 'Show'),
+  );
   root.replaceChildren(
     h('p', {}, h('a', { href: '/' }, '← Incidents')),
     h('h1', {}, 'Services'),
-    h('p', {}, `Window: ${start} to now.`),
+    chooser,
     h('div', { class: 'scroll' }, table),
   );
 }

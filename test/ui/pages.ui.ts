@@ -137,6 +137,10 @@ describe('pages', () => {
     await page.goto(`${h.api}/services?start=now-2h`);
     await page.locator('table.services tbody tr').first().waitFor();
     expect(await page.locator('table.services tbody th').allTextContents()).toContain('storage-s3');
+    // The window is chosen on the page; 1000 + 400 requests over the last 2 h.
+    expect(await page.getByLabel('Window').inputValue()).toBe('now-2h');
+    const rate = Number(await page.locator('table.services tbody tr', { hasText: 'storage-s3' }).locator('td').nth(1).textContent());
+    expect(rate).toBeCloseTo(1400 / 7200, 2);
     await shot('services-narrow');
   });
 });
