@@ -5,6 +5,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# npm run build also bundles the pages (scripts/build-web.mjs -> dist/web).
+COPY scripts/build-web.mjs ./scripts/
 RUN npm run build
 
 FROM node:20.20.2-bookworm-slim

@@ -100,6 +100,14 @@ describe('deploy/', () => {
     expect(grafana.volumes).toContain('./deploy/grafana/provisioning:/etc/grafana/provisioning:ro');
   });
 
+  it("the Dockerfile's build stage has what npm run build runs (tsc and the pages' bundle), and ships dist/", () => {
+    const docker = read('Dockerfile');
+    const build = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build!;
+    for (const file of build.match(/[\w./-]+\.(?:json|mjs)/g) ?? []) expect(docker, `${file} is not copied`).toMatch(new RegExp(`COPY [^\n]*${file.split('/').pop()!.replace('.', '\\.')}`));
+    expect(docker).toContain('COPY src ./src');
+    expect(docker).toContain('COPY --from=build /app/dist ./dist');
+  });
+
   it('prometheus.yml loads both rule files, and docker-compose mounts them', () => {
     const prom = load(read('deploy/prometheus.yml')) as { rule_files: string[] };
     expect(prom.rule_files).toEqual(['/etc/prometheus/faultline-rules.yml', '/etc/prometheus/faultline-self-rules.yml']);
