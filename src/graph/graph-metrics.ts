@@ -2,7 +2,8 @@
  * Prometheus metrics under the names Tempo's metrics-generator and the Collector's servicegraph / spanmetrics
  * connectors use, so Grafana's service graph and `histogram_quantile` rules work unchanged.
  */
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { counterOf } from '../self-metrics.js';
 import { SpanKind } from '../span.js';
 import type { SpanDigest } from './pairing/index.js';
 import type { EdgeCall } from './edge-call.js';
@@ -64,7 +65,6 @@ export class GraphMetrics {
   private readonly spanDurationDivisor: number;
 
   constructor(registry: Registry, maxSeries: number, flavor: MetricsFlavor = metricsFlavor('connector')) {
-    const registers = [registry];
     const SECONDS_BUCKETS = [...flavor.edgeBucketsSeconds];
     const SPAN_LABELS = [flavor.span.serviceLabel, 'span_name', 'span_kind', 'status_code', ...SPAN_ENV_LABELS];
     this.spanDurationDivisor = flavor.span.unit === 'ms' ? 1e6 : 1e9;
@@ -87,8 +87,8 @@ export class GraphMetrics {
       SECONDS_BUCKETS,
       EDGE_ENV_LABELS,
     );
-    this.unpaired = new Counter({ name: G.unpaired.name, help: G.unpaired.help, labelNames: ['client', 'server'], registers });
-    this.dropped = new Counter({ name: G.dropped.name, help: G.dropped.help, registers });
+    this.unpaired = counterOf<'client' | 'server'>(registry, G.unpaired);
+    this.dropped = counterOf(registry, G.dropped);
     this.spanCalls = new CounterFamily(registry, flavor.span.calls.name, flavor.span.calls.help, SPAN_LABELS, SPAN_ENV_LABELS);
     this.spanDuration = new HistogramFamily(
       registry,

@@ -9,6 +9,7 @@
  * same cores), and a concurrency limit finds it from latency alone, whichever it is.
  */
 import { OverloadedError } from '../errors.js';
+import type { SpanSink } from './span-sink.js';
 
 export interface AdmissionLimitOptions {
   /** Latency an admitted call should see; slower answers shrink the limit. */
@@ -61,6 +62,14 @@ export class AdmissionLimit {
   }
 }
 
-export function tooManyInFlight(limit: AdmissionLimit): OverloadedError {
-  return new OverloadedError(`ingest is at capacity (${limit.inFlight} exports in flight); retry later`, 1);
+/**
+ * Why an export is refused on arrival, if it is: the ingest queue's own reason first, then no room in flight. When
+ * it returns undefined and `admission` is set, the export holds a slot the caller must release.
+ */
+export function refusalOnArrival(sink: SpanSink, admission: AdmissionLimit | undefined, deadlineMs?: number): Error | undefined {
+  const queued = sink.refusal?.(deadlineMs);
+  if (queued) return queued;
+  if (admission && !admission.tryAcquire())
+    return new OverloadedError(`ingest is at capacity (${admission.inFlight} exports in flight); retry later`, 1);
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { decodeExportRequestProto } from './decode-protobuf.js';
 import { handleDecodedExport } from './export-handler.js';
 import { encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
-import { tooManyInFlight } from './admission-limit.js';
+import { refusalOnArrival } from './admission-limit.js';
 import type { Receiver, ReceiverOptions } from './receiver-options.js';
 
 const identity = (b: Buffer): Buffer => b;
@@ -128,8 +128,7 @@ function admissionRefusal(metadata: grpc.Metadata, deadlineMs: number | undefine
       return err instanceof Error ? err : new Error(String(err));
     }
   }
-  const refused =
-    opts.sink.refusal?.(deadlineMs) ?? (opts.admission && !opts.admission.tryAcquire() ? tooManyInFlight(opts.admission) : undefined);
+  const refused = refusalOnArrival(opts.sink, opts.admission, deadlineMs);
   if (refused) opts.metrics.exportRequests.inc({ transport: 'grpc', outcome: 'refused_early' });
   return refused;
 }

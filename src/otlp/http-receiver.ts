@@ -10,7 +10,7 @@ import { decodeExportRequestProto } from './decode-protobuf.js';
 import { handleDecodedExport } from './export-handler.js';
 import { encodeExportResponseJson, encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
-import { tooManyInFlight } from './admission-limit.js';
+import { refusalOnArrival } from './admission-limit.js';
 import type { Receiver, ReceiverOptions } from './receiver-options.js';
 
 export type HttpReceiverOptions = ReceiverOptions;
@@ -53,7 +53,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
   let admittedAt: number | undefined;
   try {
     if (opts.token !== undefined) checkBearerToken(req.headers.authorization, opts.token);
-    const refused = opts.sink.refusal?.() ?? (opts.admission && !opts.admission.tryAcquire() ? tooManyInFlight(opts.admission) : undefined);
+    const refused = refusalOnArrival(opts.sink, opts.admission);
     if (refused) {
       req.resume();
       throw refused;

@@ -12,7 +12,9 @@ export function deploymentChanges(rows: readonly DeploymentValueRow[]): Map<stri
   const byKey = new Map<string, DeploymentValueRow[]>();
   for (const r of rows) {
     const key = `${r.service}\u0000${r.attribute}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+    const values = byKey.get(key);
+    if (values) values.push(r);
+    else byKey.set(key, [r]);
   }
   const out = new Map<string, DeploymentChange[]>();
   for (const values of byKey.values()) {
@@ -25,7 +27,9 @@ export function deploymentChanges(rows: readonly DeploymentValueRow[]): Map<stri
       to: after.value,
       firstSeen: isoTime(after.firstSeenMs),
     };
-    out.set(after.service, [...(out.get(after.service) ?? []), change]);
+    const changes = out.get(after.service);
+    if (changes) changes.push(change);
+    else out.set(after.service, [change]);
   }
   return out;
 }

@@ -12,9 +12,3 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'number' ? String(c) : c);
   return el;
 }
-
-export const fmtMs = (v: number | null | undefined): string =>
-  v === null || v === undefined ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v >= 10 ? Math.round(v) : v.toFixed(1)} ms`;
-export const fmtPct = (v: number | null | undefined): string =>
-  v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
-export const fmtTime = (iso: string | undefined): string => (iso ? new Date(iso).toLocaleString() : 'n/a');

@@ -5,7 +5,8 @@
  */
 import type { Candidate, Pair, Report } from '../rca/report.js';
 import { api } from './api-client.js';
-import { fmtMs, fmtPct, fmtTime, h } from './dom.js';
+import { h } from './dom.js';
+import { fmtMs, fmtPct, fmtTime } from './format.js';
 import { latencyChart } from './latency-chart.js';
 import { serviceGraphSvg } from './service-graph-svg.js';
 

@@ -1,7 +1,8 @@
 /** GET /: incidents, newest first, filterable by service and status; refreshes itself while any is firing. */
 import type { IncidentSummary } from '../rca/incident-summary.js';
 import { api } from './api-client.js';
-import { fmtPct, fmtTime, h } from './dom.js';
+import { h } from './dom.js';
+import { fmtPct, fmtTime } from './format.js';
 
 export async function incidentsPage(root: HTMLElement): Promise<void> {
   const params = new URLSearchParams(location.search);

@@ -1,6 +1,7 @@
 /** GET /services: services and virtual nodes with request rate, error rate, P50 and P99 for a window; sortable. */
 import { api } from './api-client.js';
-import { fmtMs, fmtPct, h } from './dom.js';
+import { h } from './dom.js';
+import { fmtMs, fmtPct } from './format.js';
 
 interface ServiceRow {
   name: string;

@@ -1,6 +1,7 @@
 /** GET /traces/:traceId: a waterfall of the trace's spans by start and duration; errors marked, attributes on click. */
 import { api } from './api-client.js';
-import { fmtMs, h } from './dom.js';
+import { h } from './dom.js';
+import { fmtMs } from './format.js';
 
 interface TraceSpan {
   spanId: string;

@@ -12,6 +12,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Span } from '../../src/span.js';
+import type { QueryRows } from '../../src/store/query-catalog.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { rawGrpcExport } from '../helpers/raw-grpc-export.js';
 import { simulate } from '../sim/simulate.js';
@@ -41,20 +42,7 @@ function exportWith(exporter: SpanExporter, spans: Span[]): Promise<ExportResult
   return new Promise((resolve) => exporter.export(spans.map(toReadableSpan), resolve));
 }
 
-interface StoredSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  kind: string;
-  serviceName: string;
-  startNs: string;
-  durationNs: number;
-  statusCode: string;
-  eventTimesNs: string[];
-  eventNames: string[];
-  linkTraceIds: string[];
-}
+type StoredSpan = QueryRows['spans_for_traces'];
 
 async function stored(spans: Span[]): Promise<StoredSpan[]> {
   const traceIds = [...new Set(spans.map((s) => s.traceId))];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/rca/report.js';
+import { fmtMs } from '../../src/web/format.js';
 import { alertmanagerWebhook } from '../helpers/alertmanager-webhook.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { simulate } from '../sim/simulate.js';
@@ -79,11 +80,6 @@ const shot = async (name: string): Promise<void> => {
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);
 };
-
-/** As the pages show milliseconds (src/web/dom.ts). */
-function fmtMs(v: number | null | undefined): string {
-  return v === null || v === undefined ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v >= 10 ? Math.round(v) : v.toFixed(1)} ms`;
-}
 
 describe('pages', () => {
   it('without the token only the sign-in form shows; with it, the incidents list shows the incident and its top candidate', async () => {
