@@ -8,15 +8,17 @@ import { freePort } from '../test/helpers/free-port.js';
 export interface FaultlineProcess {
   pid: number;
   grpcPort: number;
+  httpPort: number;
   apiPort: number;
   dataDir: string;
   /** SIGTERM, wait for the exit, remove the data dir. */
   stop(): Promise<void>;
 }
 
-export async function startFaultlineProcess(name: string): Promise<FaultlineProcess> {
+/** `env` adds or overrides settings (say, FAULTLINE_PAIR_WAIT_MS). */
+export async function startFaultlineProcess(name: string, env: Record<string, string> = {}): Promise<FaultlineProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), `faultline-${name}-`));
-  const [grpcPort, apiPort] = [await freePort(), await freePort()];
+  const [grpcPort, httpPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   // BENCH_NODE_ARGS (say, "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles faultline under the bench's load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
@@ -24,9 +26,10 @@ export async function startFaultlineProcess(name: string): Promise<FaultlineProc
       ...process.env,
       FAULTLINE_DATA_DIR: dataDir,
       FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
-      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+      FAULTLINE_OTLP_HTTP_ADDR: `127.0.0.1:${httpPort}`,
       FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`,
       FAULTLINE_LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -49,7 +52,7 @@ export async function startFaultlineProcess(name: string): Promise<FaultlineProc
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { pid: child.pid!, grpcPort, apiPort, dataDir, stop };
+  return { pid: child.pid!, grpcPort, httpPort, apiPort, dataDir, stop };
 }
 
 /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat on Linux. */

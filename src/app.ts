@@ -69,7 +69,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
           derived.addEdge(call);
         },
         onSpanTiming: (row) => derived.addSpanTiming(row),
-        onUnpaired: (side, service) => graphMetrics.observeUnpaired(side, service),
+        onUnpaired: (side, service, call) => graphMetrics.observeUnpaired(side, service, call),
         onEvicted: (n) => graphMetrics.observeEvicted(n),
       },
     );
@@ -116,6 +116,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         lookbackMs: config.rca.lookbackMs,
         baselineMs: config.rca.baselineMs,
         concurrency: config.rca.concurrency,
+        reanalysisShare: config.rca.reanalysisShare,
         analysis: config.rca.analysis,
         reanalysis: DEFAULT_REANALYSIS,
         awaitSettled,

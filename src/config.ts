@@ -80,6 +80,8 @@ export interface Config {
     /** Alert labels that name the deployment environment, first present wins. */
     environmentLabels: string[];
     concurrency: number;
+    /** Share (0..1] of the analysis time scheduled re-analyses may take. */
+    reanalysisShare: number;
     analysis: { minRequests: number; sampleRequests: number; maxSpans: number };
   };
 }
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
       serviceLabels: get('serviceLabels'),
       environmentLabels: get('environmentLabels'),
       concurrency: get('rcaConcurrency'),
+      reanalysisShare: get('rcaReanalysisShare') / 100,
       analysis: { minRequests: get('rcaMinRequests'), sampleRequests: get('rcaSampleRequests'), maxSpans: get('rcaMaxSpans') },
     },
   };

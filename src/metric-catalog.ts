@@ -55,6 +55,18 @@ export const SELF_METRICS = {
     'Derived graph rows dropped after the store stayed unavailable.',
   ),
   incidents: m('faultline_incidents_total', 'counter', ['status'], 'Incidents by final analysis status.'),
+  analyses: m(
+    'faultline_analyses_total',
+    'counter',
+    ['kind'],
+    'Incident analyses started, by kind: first (a new page), resolve, manual (reanalyze), scheduled (a firing incident again).',
+  ),
+  analysesSkipped: m(
+    'faultline_analyses_skipped_total',
+    'counter',
+    ['kind'],
+    'Analyses not run: scheduled re-analyses skipped while new pages waited (the next planned one catches up).',
+  ),
   alertsSkipped: m(
     'faultline_alerts_skipped_total',
     'counter',

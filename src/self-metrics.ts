@@ -12,6 +12,8 @@ export interface SelfMetrics {
   storeWriteSeconds: Histogram<'table'>;
   queueSpans: Gauge;
   incidents: Counter<'status'>;
+  analyses: Counter<'kind'>;
+  analysesSkipped: Counter<'kind'>;
   alertsSkipped: Counter<'reason'>;
   rcaSeconds: Histogram;
   apiRequests: Counter<'route' | 'method' | 'status'>;
@@ -37,6 +39,8 @@ export function createSelfMetrics(registry = new Registry(), build: BuildInfo = 
     storeWriteSeconds: histogramOf(registry, M.storeWriteSeconds),
     queueSpans: gaugeOf(registry, M.queueSpans),
     incidents: counterOf(registry, M.incidents),
+    analyses: counterOf(registry, M.analyses),
+    analysesSkipped: counterOf(registry, M.analysesSkipped),
     alertsSkipped: counterOf(registry, M.alertsSkipped),
     apiRequests: counterOf(registry, M.apiRequests),
     apiRequestSeconds: histogramOf(registry, M.apiRequestSeconds),

@@ -183,7 +183,16 @@ export const SETTINGS = {
     list(['environment', 'env', 'deployment_environment', 'deployment_environment_name', 'deployment.environment.name']),
     'alert labels that name the deployment environment to analyse (absent: all environments)',
   ),
-  rcaConcurrency: s('FAULTLINE_RCA_CONCURRENCY', int(2, 1, 64), 'analyses running at once; more incidents queue'),
+  rcaConcurrency: s(
+    'FAULTLINE_RCA_CONCURRENCY',
+    int(2, 1, 64),
+    'analyses running at once; more incidents queue, first analyses of new pages before re-analyses (which never take the last free slot)',
+  ),
+  rcaReanalysisShare: s(
+    'FAULTLINE_RCA_REANALYSIS_SHARE',
+    int(50, 1, 100),
+    'percent of the analysis time (concurrency x the last minute) that scheduled re-analyses of firing incidents may take; beyond it they wait, and they are skipped while new pages wait',
+  ),
   rcaMinRequests: s(
     'FAULTLINE_RCA_MIN_REQUESTS',
     int(20, 1, 100_000),

@@ -31,11 +31,21 @@ export interface SpanTiming {
   failed: boolean;
 }
 
+/** What is known of a client span that called nobody we can name. */
+export interface UnpairedCall {
+  environment: string;
+  durationNs: number;
+  failed: boolean;
+}
+
 export interface PairingListener {
   onEdge(call: EdgeCall): void;
   onSpanTiming(row: SpanTiming): void;
-  /** A client span with no instrumented child and no peer attribute, or a server span whose client never came. */
-  onUnpaired(side: 'client' | 'server', service: string): void;
+  /**
+   * A client span with no instrumented child and no peer attribute (with its call: the connector's `unknown`
+   * virtual node), or a server span whose client never came.
+   */
+  onUnpaired(side: 'client' | 'server', service: string, call?: UnpairedCall): void;
   /** Evicted before its wait ended because too many spans were pending. */
   onEvicted(count: number): void;
 }

@@ -6,7 +6,7 @@ import type { Counter, Registry } from 'prom-client';
 import { counterOf } from '../self-metrics.js';
 import { SpanKind } from '../span.js';
 import type { SpanDigest } from './pairing/index.js';
-import type { EdgeCall } from './edge-call.js';
+import type { EdgeCall, UnpairedCall } from './edge-call.js';
 import { LabelLimiter } from './label-limiter.js';
 import { childMap } from '../nested-map.js';
 import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './metric-families.js';
@@ -24,6 +24,9 @@ const SPAN_KIND_LABELS = [
 const STATUS_LABELS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 /** Tempo and the servicegraph connector name the client of an entry service's root server span `user`. */
 const USER = 'user';
+/** ...and the server of a client span that names no peer `unknown`, both with connection_type `virtual_node`. */
+const UNKNOWN = 'unknown';
+const VIRTUAL_NODE = 'virtual_node';
 const OTHER = 'other';
 // The deployment environment is a dimension, as the connectors' `dimensions` add it: present only when set.
 const EDGE_ENV_LABELS = ['client_deployment_environment', 'server_deployment_environment'];
@@ -146,10 +149,25 @@ export class GraphMetrics {
     return series;
   }
 
-  observeUnpaired(side: 'client' | 'server', service: string): void {
+  observeUnpaired(side: 'client' | 'server', service: string, call?: UnpairedCall): void {
     const admitted = this.edgeLimit.admit(`unpaired\u0000${side}\u0000${service}`);
     const name = admitted ? service : OTHER;
     this.unpaired.inc(side === 'client' ? { client: name, server: '' } : { client: '', server: name });
+    // The connector and Tempo show a client span that names no peer as a call to the virtual node `unknown`. It
+    // stays out of faultline's own graph: a node that names nothing cannot be a root cause anyone can act on.
+    if (side === 'client' && call)
+      this.observeEdge({
+        minute: 0,
+        client: service,
+        server: UNKNOWN,
+        clientEnvironment: call.environment,
+        serverEnvironment: call.environment,
+        serverKind: 'external',
+        connectionType: VIRTUAL_NODE,
+        clientDurationNs: call.durationNs,
+        serverDurationNs: 0,
+        failed: call.failed,
+      });
   }
 
   observeEvicted(count: number): void {
@@ -167,7 +185,8 @@ export class GraphMetrics {
         this.bindSpanSeries(service, env, name, d.kind[i]!, d.statusCode[i]!);
       series.calls.inc();
       series.duration.observe(d.duration[i]! / this.spanDurationDivisor);
-      // An entry service's root server span: the edge user -> service, server side only (there is no client span).
+      // An entry service's root server span: the edge user -> service, server side only (there is no client span),
+      // a virtual node as the connector labels it.
       if (d.parentKey[i] === -1 && d.kind[i] === SpanKind.SERVER) {
         this.observeEdge({
           minute: 0,
@@ -176,7 +195,7 @@ export class GraphMetrics {
           clientEnvironment: env,
           serverEnvironment: env,
           serverKind: 'service',
-          connectionType: '',
+          connectionType: VIRTUAL_NODE,
           clientDurationNs: 0,
           serverDurationNs: d.duration[i]!,
           failed: d.statusCode[i] === 2,

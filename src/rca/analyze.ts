@@ -10,6 +10,7 @@ import { deploymentChanges, describeChange } from './deployment-changes.js';
 import { rankCandidates } from './rank-candidates.js';
 import type { Candidate, ReportGraph, ReportVerdict } from './report.js';
 import { profileRequests } from './request-profile.js';
+import type { BaselineSlot } from './baseline-cache.js';
 
 export interface AnalysisRequest {
   service: string;
@@ -39,7 +40,13 @@ export interface AnalysisResult {
   summary: string;
 }
 
-export async function analyze(store: Store, req: AnalysisRequest, opts: AnalysisOptions, now = Date.now()): Promise<AnalysisResult> {
+export async function analyze(
+  store: Store,
+  req: AnalysisRequest,
+  opts: AnalysisOptions,
+  now = Date.now(),
+  baselineSlot?: BaselineSlot,
+): Promise<AnalysisResult> {
   // Rollup windows take whole minutes by midpoint. A window that ends now would drop the current minute, which is
   // where a fresh incident is; nothing lies beyond now, so reach one minute further to keep it.
   const graphEnd = req.windowEndMs >= now - 1000 ? req.windowEndMs + 60_000 : req.windowEndMs;
@@ -53,16 +60,23 @@ export async function analyze(store: Store, req: AnalysisRequest, opts: Analysis
       limit: opts.sampleRequests,
       maxSpans: opts.maxSpans,
     });
-  const [currentGraph, baselineGraph, current, baseline] = await Promise.all([
+  const baselineKey = JSON.stringify([req.service, req.operation, req.environment, req.baselineStartMs, req.baselineEndMs, opts]);
+  const cached = baselineSlot?.get(baselineKey);
+  const [currentGraph, current, baselinePeriod] = await Promise.all([
     loadServiceGraph(store, req.windowStartMs, graphEnd, req.environment ?? ''),
-    loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs, req.environment ?? ''),
     sample(req.windowStartMs, req.windowEndMs),
-    sample(req.baselineStartMs, req.baselineEndMs),
+    cached ??
+      Promise.all([
+        loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs, req.environment ?? ''),
+        sample(req.baselineStartMs, req.baselineEndMs),
+      ]).then(async ([graph, spans]) => ({ key: baselineKey, graph, profile: await profileRequests(spans) })),
   ]);
+  if (!cached) baselineSlot?.set(baselinePeriod);
+  const baselineGraph = baselinePeriod.graph;
   const ranking = rankCandidates({
     service: req.service,
-    current: profileRequests(current),
-    baseline: profileRequests(baseline),
+    current: await profileRequests(current),
+    baseline: baselinePeriod.profile,
     currentGraph,
     baselineGraph,
     minRequests: opts.minRequests,

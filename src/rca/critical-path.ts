@@ -51,6 +51,10 @@ export interface RequestAttribution {
   spanIds: Map<string, string>;
 }
 
+/** Deepest call chain walked, and most spans followed down one failure: beyond, the rest is the last span's own. */
+const MAX_DEPTH = 500;
+const MAX_SPANS_TRACED = 10_000;
+
 const isCaller = (k: number): boolean => k === SpanKind.CLIENT || k === SpanKind.PRODUCER;
 const isCallee = (k: number): boolean => k === SpanKind.SERVER || k === SpanKind.CONSUMER;
 
@@ -87,9 +91,17 @@ export function attributeRequest(
     if (!spanIds.has(key)) spanIds.set(key, spanId);
     if (!refs.has(key)) refs.set(key, { kind, path, pathWeights: new Map() });
   };
-  const count = (key: string): void => {
+  /** Counts a call into a candidate; a callee that is counted but never walked (off the path) still gets its ref. */
+  const count = (key: string, kind: CandidateKind, path: string[]): void => {
     calls.set(key, (calls.get(key) ?? 0) + 1);
+    if (!refs.has(key)) refs.set(key, { kind, path, pathWeights: new Map() });
   };
+  /**
+   * Spans already walked (or traced for a failure): bad parent ids can make a trace a cycle, and a span reached
+   * twice would be charged twice. Depth is bounded too, so a hostile chain cannot overflow the stack.
+   */
+  const walked = new Set<string>();
+  const traced = new Set<string>();
 
   /** A client span's instrumented counterpart, if any. */
   const serverOf = (client: TraceSpan): TraceSpan | undefined => childrenOf(client.spanId).find((c) => isCallee(c.kind));
@@ -129,11 +141,12 @@ export function attributeRequest(
     return span.service;
   };
 
-  const walk = (span: TraceSpan, lo: number, hi: number, path: string[]): void => {
+  const walk = (span: TraceSpan, lo: number, hi: number, path: string[], depth: number): void => {
+    walked.add(span.spanId);
     const owner = ownerOf(span, path);
-    if (isCaller(span.kind) && !serverOf(span)) count(owner);
-    const awaited = awaitedOf(span);
-    for (const c of awaited) if (isCallee(c.kind) && c.service !== span.service) count(c.service);
+    if (isCaller(span.kind) && !serverOf(span)) count(owner, refs.get(owner)!.kind, path);
+    const awaited = depth >= MAX_DEPTH ? [] : awaitedOf(span).filter((c) => !walked.has(c.spanId));
+    for (const c of awaited) if (isCallee(c.kind) && c.service !== span.service) count(c.service, 'service', childPath(path, c));
     // Latest end first: walking back, the first child that started before `cur` is the one the span waited for,
     // and a child skipped once (started at or after `cur`) never qualifies again, as `cur` only moves back. One
     // pass, so a span with thousands of children (a batch job) stays linear after the sort.
@@ -157,7 +170,7 @@ export function attributeRequest(
         charge(origin, cur - s);
       } else {
         if (cur > e) charge(owner, cur - e);
-        if (e > s) walk(best, s, e, childPath(path, best));
+        if (e > s) walk(best, s, e, childPath(path, best), depth + 1);
       }
       cur = s;
       later = best;
@@ -174,11 +187,18 @@ export function attributeRequest(
   const childPath = (path: string[], child: TraceSpan): string[] =>
     child.service !== path[path.length - 1] ? [...path, child.service] : path;
 
+  /** Where the failure of `span` starts (each call follows the failed children afresh). */
   const errorOrigin = (span: TraceSpan, path: string[]): string => {
-    const failedKids = awaitedOf(span).filter((c) => c.failed);
+    traced.clear();
+    return failureStart(span, path);
+  };
+
+  const failureStart = (span: TraceSpan, path: string[]): string => {
+    traced.add(span.spanId);
+    const failedKids = traced.size > MAX_SPANS_TRACED ? [] : awaitedOf(span).filter((c) => c.failed && !traced.has(c.spanId));
     if (failedKids.length > 0) {
       const last = failedKids.reduce((a, b) => (b.end > a.end ? b : a));
-      return errorOrigin(last, childPath(path, last));
+      return failureStart(last, childPath(path, last));
     }
     if (isCaller(span.kind)) {
       const server = serverOf(span);
@@ -196,7 +216,7 @@ export function attributeRequest(
   };
 
   note(entry.service, 'service', [entry.service], entry.spanId);
-  walk(entry, entry.start, entry.end, [entry.service]);
+  walk(entry, entry.start, entry.end, [entry.service], 0);
   return {
     durationMs: entry.end - entry.start,
     failed: entry.failed,

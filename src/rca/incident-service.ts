@@ -9,7 +9,8 @@ import { alertDedupKey, incidentPeriods, newIncidentReport, reportDedupKey as de
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Store } from '../store/clickhouse-store.js';
-import { AnalysisQueue } from './analysis-queue.js';
+import { AnalysisQueue, type AnalysisKind } from './analysis-queue.js';
+import { BaselineCache } from './baseline-cache.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
 import { joinGroup } from './incident-grouping.js';
@@ -17,11 +18,14 @@ import { IncidentRepository, type IncidentFilter } from './incident-repository.j
 import { ReanalysisSchedule, type ReanalysisOptions } from './reanalysis-schedule.js';
 import type { Report } from './report.js';
 import { isoTime } from '../time-units.js';
+import { StoreUnavailableError } from '../errors.js';
 
 export interface IncidentServiceOptions {
   lookbackMs: number;
   baselineMs: number;
   concurrency: number;
+  /** Share of the analysis time scheduled re-analyses may take (see analysis-queue.ts). */
+  reanalysisShare: number;
   analysis: AnalysisOptions;
   reanalysis: ReanalysisOptions;
   /**
@@ -50,10 +54,10 @@ export class IncidentService {
   private readonly repo: IncidentRepository;
   private readonly queue: AnalysisQueue;
   private readonly schedule: ReanalysisSchedule;
-  /** Ids of incidents whose analysis is queued or running here, so a re-sent webhook does not queue twice. */
-  private readonly inFlight = new Set<string>();
-  /** Incidents asked to analyse again while an analysis ran: one more runs after it. */
-  private readonly again = new Set<string>();
+  /** Incidents asked to analyse again while an analysis of theirs ran: one more of that kind runs after it. */
+  private readonly again = new Map<string, AnalysisKind>();
+  /** Baseline profiles of firing incidents: the baseline does not change while an incident fires. */
+  private readonly baselines = new BaselineCache(512);
 
   constructor(
     private readonly store: Store,
@@ -62,11 +66,8 @@ export class IncidentService {
     private readonly log: Logger,
   ) {
     this.repo = new IncidentRepository(store);
-    this.queue = new AnalysisQueue(opts.concurrency);
-    this.schedule = new ReanalysisSchedule(
-      opts.reanalysis,
-      (id) => void this.reanalyze(id).catch((err: unknown) => this.log.warn('scheduled re-analysis failed', { id, err })),
-    );
+    this.queue = new AnalysisQueue({ concurrency: opts.concurrency, scheduledShare: opts.reanalysisShare });
+    this.schedule = new ReanalysisSchedule(opts.reanalysis, (id) => this.scheduledReanalysis(id));
   }
 
   get(id: string): Promise<Report | undefined> {
@@ -151,7 +152,7 @@ export class IncidentService {
         alertname: alert.info.alertname,
         startsAt: alert.info.startsAt,
       });
-      this.enqueue(report.id);
+      this.enqueue(report.id, 'first');
     }
     return { incidents, skipped };
   }
@@ -160,15 +161,31 @@ export class IncidentService {
   async reanalyze(id: string): Promise<Report | undefined> {
     const report = await this.repo.get(id);
     if (!report) return undefined;
-    this.enqueue(id);
+    this.enqueue(id, 'manual');
     return report;
+  }
+
+  /**
+   * A firing incident's planned re-analysis. Skipped (and planned again) while pages wait for their first
+   * analysis: in a storm the newest page goes first, and the next planned run catches up.
+   */
+  private scheduledReanalysis(id: string): void {
+    if (this.queue.urgentWaiting > 0 || this.queue.isWaiting(id)) {
+      this.metrics.analysesSkipped.inc({ kind: 'scheduled' });
+      void this.repo
+        .get(id)
+        .then((r) => r && r.alertStatus !== 'resolved' && this.schedule.plan(id, Date.parse(r.alert?.startsAt ?? r.createdAt)))
+        .catch((err: unknown) => this.log.warn('could not plan a re-analysis', { id, err }));
+      return;
+    }
+    this.enqueue(id, 'scheduled');
   }
 
   /** Queues the analyses a previous run left unfinished, and the re-analyses of incidents still firing. */
   async resumeUnfinished(): Promise<number> {
     const open = await this.repo.unfinished();
     for (const r of open) {
-      if (r.status === 'pending' || r.status === 'running') this.enqueue(r.id);
+      if (r.status === 'pending' || r.status === 'running') this.enqueue(r.id, (r.history ?? []).length === 0 ? 'first' : 'manual');
       else this.schedule.plan(r.id, Date.parse(r.alert?.startsAt ?? r.createdAt));
     }
     return open.length;
@@ -208,7 +225,6 @@ export class IncidentService {
   close(): void {
     this.schedule.close();
     const dropped = this.queue.dropWaiting();
-    this.inFlight.clear();
     this.again.clear();
     if (dropped > 0) this.log.info('queued analyses left for the next start', { count: dropped });
   }
@@ -246,26 +262,30 @@ export class IncidentService {
     this.opts.onReport?.(updated);
     this.log.info('incident resolved', { id: existing.id, service: existing.service, durationSeconds: updated.durationSeconds });
     // Once more over the whole incident, now that it has an end.
-    this.enqueue(existing.id);
+    this.baselines.forget(existing.id);
+    this.enqueue(existing.id, 'resolve');
   }
 
-  private enqueue(id: string): void {
-    if (this.inFlight.has(id)) {
-      this.again.add(id);
-      return;
-    }
-    this.inFlight.add(id);
-    this.queue.push(() =>
-      this.run(id).finally(() => {
-        this.inFlight.delete(id);
-        if (this.again.delete(id)) this.enqueue(id);
+  private enqueue(id: string, kind: AnalysisKind): void {
+    const queued = this.queue.push(id, kind, (k) =>
+      this.run(id, k).finally(() => {
+        const again = this.again.get(id);
+        this.again.delete(id);
+        if (again) this.enqueue(id, again);
       }),
     );
+    if (!queued) {
+      // Running now: one more after it, of the most urgent kind asked for (a scheduled one is not worth a rerun).
+      const prev = this.again.get(id);
+      if (kind !== 'scheduled' && (!prev || RANK[kind] < RANK[prev])) this.again.set(id, kind);
+    }
   }
 
   /** Reads the newest version of the incident, analyses it, and saves the result with its history. */
-  private async run(id: string): Promise<void> {
+  private async run(id: string, kind: AnalysisKind): Promise<void> {
+    this.metrics.analyses.inc({ kind });
     const started = performance.now();
+    let retry = true;
     const stored = await this.repo.get(id);
     if (!stored) return;
     const firing = stored.alertStatus !== 'resolved';
@@ -298,6 +318,7 @@ export class IncidentService {
         this.opts.analysis,
         // The window ended when the alert arrived: treat it as ending "now" even if the analysis waited in the queue.
         Math.min(Date.now(), windowEnd + 1000),
+        firing ? this.baselines.for(id) : undefined,
       );
       const top = result.candidates[0];
       const at = Date.now();
@@ -324,15 +345,25 @@ export class IncidentService {
         });
       }
     } catch (err) {
+      // A store outage passes: the planned re-analyses try again. Anything else would fail the same way each
+      // minute, so the incident says so once and waits for a person (reanalyze) instead of retrying forever.
+      retry = err instanceof StoreUnavailableError;
       this.log.error('incident analysis failed', { id, err });
-      report = { ...report, status: 'failed', error: err instanceof Error ? err.message : String(err) };
+      const message = err instanceof Error ? err.message : String(err);
+      report = {
+        ...report,
+        status: 'failed',
+        error: retry
+          ? `the store was unavailable (${message}); faultline tries again at the next planned analysis`
+          : `the analysis failed (${message}); not retried automatically: POST /api/v1/incidents/${id}/reanalyze tries again`,
+      };
     }
     // A resolution that arrived while this ran must not be lost: keep the newest alert state.
     const latest = await this.repo.get(id).catch(() => undefined);
     if (latest?.alertStatus === 'resolved' && report.alertStatus !== 'resolved') {
       report = { ...report, alertStatus: 'resolved', alert: latest.alert ?? report.alert, durationSeconds: latest.durationSeconds ?? null };
     }
-    if (report.status === 'done') report = await joinGroup(report, this.repo, (other) => this.inFlight.has(other), this.log);
+    if (report.status === 'done') report = await joinGroup(report, this.repo, (other) => this.queue.isQueued(other), this.log);
     report.updatedAt = isoTime(Date.now());
     report.analysisMs = Math.round(performance.now() - started);
     this.metrics.incidents.inc({ status: report.status });
@@ -343,10 +374,13 @@ export class IncidentService {
     } catch (err) {
       this.log.error('could not store incident report', { id, err });
     }
-    if (report.alertStatus !== 'resolved') this.schedule.plan(id, startsAt);
+    if (report.alertStatus !== 'resolved' && retry) this.schedule.plan(id, startsAt);
+    if (report.alertStatus === 'resolved') this.baselines.forget(id);
   }
 
   private async settledUntil(arrivedBy: number): Promise<number> {
     return this.opts.awaitSettled ? this.opts.awaitSettled(arrivedBy) : arrivedBy;
   }
 }
+
+const RANK: Record<AnalysisKind, number> = { first: 0, resolve: 1, manual: 2, scheduled: 3 };

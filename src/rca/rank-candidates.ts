@@ -212,7 +212,8 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
   for (const key of keys) {
     const c = cur.candidates.get(key) ?? empty;
     const b = base.candidates.get(key) ?? empty;
-    const ref = cur.refs.get(key) ?? base.refs.get(key)!;
+    // Every charged or counted key has a ref; one without (never expected) is still ranked, as a service.
+    const ref = cur.refs.get(key) ?? base.refs.get(key) ?? { kind: 'service' as const, path: [key], pathWeights: new Map() };
     const m = meanAndSe(c.sum, c.sumSq, cur.requests);
     const mb = meanAndSe(b.sum, b.sumSq, base.requests);
     const t = meanAndSe(c.tailSum, c.tailSumSq, cur.tailCount);

@@ -49,7 +49,11 @@ export interface RequestProfile {
 
 const KIND_NUMBERS: Record<string, number> = { Unspecified: 0, Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 };
 
-export function profileRequests(sample: RequestSample): RequestProfile {
+/** How long the walk runs before it lets other work (ingest acks, API requests) onto the event loop. */
+const SLICE_MS = 8;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function profileRequests(sample: RequestSample): Promise<RequestProfile> {
   const byTrace = new Map<string, StoredTraceSpan[]>();
   for (const s of sample.spans) {
     const list = byTrace.get(s.traceId);
@@ -59,7 +63,12 @@ export function profileRequests(sample: RequestSample): RequestProfile {
   const refs = new Map<string, CandidateRef>();
   const attributions: (ReturnType<typeof attributeRequest> & { traceId: string })[] = [];
   const traces = new Map<string, { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]> }>();
+  let sliceStart = performance.now();
   for (const e of sample.entries) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
     let t = traces.get(e.traceId);
     if (!t) {
       t = indexTrace(byTrace.get(e.traceId) ?? []);

@@ -58,6 +58,6 @@ describe('FAULTLINE_METRICS_FLAVOR=tempo', () => {
 
   it("uses Tempo's service-graph buckets", () => {
     expect(les(text, 'traces_service_graph_request_server_seconds')).toEqual([0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8]);
-    expect(text).toMatch(/^traces_service_graph_request_total\{client="user",server="ci-gateway",connection_type=""\} 20$/m);
+    expect(text).toMatch(/^traces_service_graph_request_total\{client="user",server="ci-gateway",connection_type="virtual_node"\} 20$/m);
   });
 });

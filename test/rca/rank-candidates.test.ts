@@ -24,11 +24,11 @@ const cases = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => ({ file: f, c: JSON.parse(readFileSync(join(dir, f), 'utf8')) as GoldenCase }));
 
-const rank = (c: GoldenCase) =>
+const rank = async (c: GoldenCase) =>
   rankCandidates({
     service: c.service,
-    current: profileRequests(layoutRequests(c.window, 1_000_000)),
-    baseline: profileRequests(layoutRequests(c.baseline)),
+    current: await profileRequests(layoutRequests(c.window, 1_000_000)),
+    baseline: await profileRequests(layoutRequests(c.baseline)),
     currentGraph: buildServiceGraph([], []),
     baselineGraph: buildServiceGraph([], []),
     minRequests: 20,
@@ -40,8 +40,8 @@ describe('rankCandidates over hand-written request trees', () => {
   });
 
   for (const { file, c } of cases) {
-    it(`${file}: ${c.name}`, () => {
-      const r = rank(c);
+    it(`${file}: ${c.name}`, async () => {
+      const r = await rank(c);
       const top = r.candidates[0]!;
       expect({ verdict: r.verdict, top: top.service, kind: top.kind, path: top.path }).toEqual({
         verdict: c.expected.verdict,
@@ -65,15 +65,15 @@ describe('rankCandidates over hand-written request trees', () => {
     });
   }
 
-  it('charges the whole critical path: contributions add up to the requests mean duration', () => {
+  it('charges the whole critical path: contributions add up to the requests mean duration', async () => {
     const { c } = cases.find((x) => x.file === 'n-plus-one.json')!;
-    const profile = profileRequests(layoutRequests(c.window));
+    const profile = await profileRequests(layoutRequests(c.window));
     let total = 0;
     for (const t of profile.candidates.values()) total += t.sum;
     expect(total / profile.requests).toBeCloseTo(profile.meanMs, 6);
   });
 
-  it('walks a batch job with 5000 sequential calls: every call on the path, the time adding up', () => {
+  it('walks a batch job with 5000 sequential calls: every call on the path, the time adding up', async () => {
     const job = layoutRequests([
       {
         count: 2,
@@ -87,7 +87,7 @@ describe('rankCandidates over hand-written request trees', () => {
         },
       },
     ]);
-    const profile = profileRequests(job);
+    const profile = await profileRequests(job);
     expect(profile.candidates.get('pg')!.calls).toBe(10_000);
     let total = 0;
     for (const t of profile.candidates.values()) total += t.sum;
@@ -95,13 +95,13 @@ describe('rankCandidates over hand-written request trees', () => {
     expect(profile.candidates.get('pg')!.sum / profile.requests).toBeCloseTo(500, 6);
   });
 
-  it('gives exemplars that pass through the candidate, and one that failed there', () => {
+  it('gives exemplars that pass through the candidate, and one that failed there', async () => {
     const { c } = cases.find((x) => x.file === 'chronic-errors-herring.json')!;
     const window = layoutRequests(c.window, 1_000_000);
     const r = rankCandidates({
       service: c.service,
-      current: profileRequests(window),
-      baseline: profileRequests(layoutRequests(c.baseline)),
+      current: await profileRequests(window),
+      baseline: await profileRequests(layoutRequests(c.baseline)),
       currentGraph: buildServiceGraph([], []),
       baselineGraph: buildServiceGraph([], []),
       minRequests: 20,

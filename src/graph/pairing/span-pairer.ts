@@ -250,7 +250,7 @@ export class SpanPairer {
           serverDurationNs: 0,
           failed,
         });
-      } else this.listener.onUnpaired('client', p.service[i]!);
+      } else this.listener.onUnpaired('client', p.service[i]!, { environment: p.environment[i]!, durationNs: duration, failed });
     } else if (isCallee(kind) && !paired && p.parentKey[i] !== -1) {
       this.listener.onUnpaired('server', p.service[i]!);
     }
