@@ -113,8 +113,7 @@ async function main(): Promise<void> {
     );
     const analyses = reports.reduce((s, r) => s + (r.history?.length ?? 0), 0);
     const metrics = await (await fetch(`${api}/metrics`)).text();
-    const metric = (kind: string, name: string) =>
-      Number(new RegExp(`^${name}\\{kind="${kind}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN);
+    const metric = (kind: string, name: string) => Number(new RegExp(`^${name}\\{kind="${kind}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN);
     const { rssBytes } = procStats(fl.pid);
 
     const q = (xs: number[], p: number) => {
@@ -129,7 +128,8 @@ async function main(): Promise<void> {
     const third = Math.ceil(INCIDENTS / 3);
     for (let k = 0; k < 3; k++) {
       const part = firstReport.slice(k * third, (k + 1) * third);
-      if (part.length) console.log(`  incidents ${k * third + 1}-${k * third + part.length}: p50 ${fmt(q(part, 0.5))}, max ${fmt(Math.max(...part))}`);
+      if (part.length)
+        console.log(`  incidents ${k * third + 1}-${k * third + part.length}: p50 ${fmt(q(part, 0.5))}, max ${fmt(Math.max(...part))}`);
     }
     const failed = reports.filter((r) => r.status === 'failed').length;
     console.log(

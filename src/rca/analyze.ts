@@ -11,6 +11,7 @@ import { rankCandidates } from './rank-candidates.js';
 import type { Candidate, ReportGraph, ReportVerdict } from './report.js';
 import { profileRequests } from './request-profile.js';
 import type { BaselineSlot } from './baseline-cache.js';
+import { blastRadius, reachOf } from './graph-reach.js';
 
 export interface AnalysisRequest {
   service: string;
@@ -38,6 +39,7 @@ export interface AnalysisResult {
   verdict: ReportVerdict;
   graph: ReportGraph;
   summary: string;
+  blastRadius: string[];
 }
 
 export async function analyze(
@@ -105,12 +107,16 @@ export async function analyze(
       windowEndMs: req.windowEndMs,
     }),
   );
+  const reach = reachOf(currentGraph, req.service);
   const candidates = ranking.candidates.map((c) => {
     const found = c.kind === 'service' ? changes.get(c.service) : undefined;
-    return found ? { ...c, evidence: { ...c.evidence, changes: found } } : c;
+    const r = reach.get(c.service);
+    return { ...c, evidence: { ...c.evidence, ...(found ? { changes: found } : {}), ...(r !== undefined ? { reach: r } : {}) } };
   });
   const top = candidates[0];
+  // An edge's callers wait on it as they wait on its caller.
+  const topNode = top ? (top.kind === 'edge' ? (top.path.at(-2) ?? top.service) : top.service) : undefined;
   const deployed = top?.evidence.changes?.[0];
   const summary = deployed ? `${ranking.summary} ${describeChange(top!.service, deployed, req.alertStartsAtMs)}.` : ranking.summary;
-  return { candidates, verdict: ranking.verdict, graph, summary };
+  return { candidates, verdict: ranking.verdict, graph, summary, blastRadius: topNode ? blastRadius(currentGraph, topNode) : [] };
 }

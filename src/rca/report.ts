@@ -27,6 +27,11 @@ export interface Evidence {
   originErrorRate?: Pair;
   /** Deployments of this service between the baseline and the window (deployment-changes.ts). */
   changes?: DeploymentChange[];
+  /**
+   * Share of the routes below the alerting service that pass through this node (betweenness centrality over the
+   * window's graph it reaches, graph-reach.ts): 0 for a leaf, near 1 for a chokepoint. Evidence only.
+   */
+  reach?: number;
 }
 
 /** A deployment attribute of a service whose usual value changed: `service.version` 1.8.2 -> 1.9.0. */
@@ -122,6 +127,8 @@ export interface Report {
   alsoPaging?: string[];
   /** One sentence for the pager: the top candidate, or why there is none. */
   summary?: string;
+  /** The nodes whose requests wait on the top candidate (its callers, transitively): who may page next. */
+  blastRadius?: string[];
   alert?: AlertInfo;
   alertStatus?: 'firing' | 'resolved';
   error?: string;

@@ -28,6 +28,9 @@ function candidateRow(c: Candidate, traceUrl: (id: string) => string): HTMLEleme
       'td',
       {},
       h('p', {}, c.reason),
+      e.reach
+        ? h('p', { class: 'reach' }, `Reach: ${fmtPct(e.reach)} of the routes below ${c.path[0] ?? 'the alerting service'} pass through it`)
+        : null,
       ...(e.changes ?? []).map((ch) =>
         h('p', { class: 'change' }, `Changed: ${ch.attribute} ${ch.from || '(none)'} → ${ch.to}, first seen ${fmtTime(ch.firstSeen)}`),
       ),
@@ -76,6 +79,7 @@ export async function incidentPage(root: HTMLElement, id: string): Promise<void>
       { 'aria-label': 'Service graph' },
       h('h2', {}, 'Path to the culprit'),
       h('p', { id: 'path' }, top ? top.path.join(' → ') : '-'),
+      r.blastRadius?.length ? h('p', { id: 'blast-radius' }, `Waiting on ${top?.service ?? 'it'}: ${r.blastRadius.join(', ')}`) : null,
       serviceGraphSvg(r),
     ),
     h(

@@ -11,7 +11,15 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 
 interface ConnectorCase {
   source: string;
-  trace: { service: string; spanId: string; parentSpanId: string; name: string; kind: number; attributes?: Record<string, string>; ownTrace?: boolean }[];
+  trace: {
+    service: string;
+    spanId: string;
+    parentSpanId: string;
+    name: string;
+    kind: number;
+    attributes?: Record<string, string>;
+    ownTrace?: boolean;
+  }[];
   expected: { client: string; server: string; connection_type: string; value: number }[];
 }
 
@@ -78,7 +86,9 @@ describe("the servicegraph connector's testdata", () => {
       await new Promise((r) => setTimeout(r, 300)); // the pair wait, so an unpaired client span settles
       await h.app.settleGraph();
       const after = await requestTotals();
-      const added = [...after].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k, v]) => [k, v - (before.get(k) ?? 0)]);
+      const added = [...after]
+        .filter(([k, v]) => v !== (before.get(k) ?? 0))
+        .map(([k, v]): [string, number] => [k, v - (before.get(k) ?? 0)]);
       expect(new Map(added)).toEqual(new Map(c.expected.map((e) => [`${e.client}|${e.server}|${e.connection_type}`, e.value])));
     });
   }

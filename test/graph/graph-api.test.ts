@@ -120,8 +120,12 @@ describe('GET /api/v1/graph', () => {
       sim.edges.get('checkout->payment')!.calls,
     );
     // The user edge has server-side latency only; a virtual node's server side is its callers' view.
-    expect(histCount('traces_service_graph_request_server_seconds', 'client="user",server="frontend",connection_type="virtual_node"')).toBe(sim.traces);
-    expect(histCount('traces_service_graph_request_client_seconds', 'client="user",server="frontend",connection_type="virtual_node"')).toBe(0);
+    expect(histCount('traces_service_graph_request_server_seconds', 'client="user",server="frontend",connection_type="virtual_node"')).toBe(
+      sim.traces,
+    );
+    expect(histCount('traces_service_graph_request_client_seconds', 'client="user",server="frontend",connection_type="virtual_node"')).toBe(
+      0,
+    );
     const [dbEdge, db] = [...sim.edges].find(([k]) => k.endsWith('->redis-cart'))!;
     const dbLabels = `client="${dbEdge.split('->')[0]}",server="redis-cart",connection_type="database"`;
     expect(histCount('traces_service_graph_request_server_seconds', dbLabels)).toBe(db.calls);

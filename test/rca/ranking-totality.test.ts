@@ -55,7 +55,13 @@ function requestTree(rnd: Random, t0: number, d: Defects): { entry: StoredTraceS
       const kind = KINDS[rnd.int(KINDS.length)]!;
       const s0 = startMs + rnd.next() * durMs * 0.5;
       const dur = rnd.next() * (startMs + durMs - s0);
-      const child = add(parent, kind === 'Server' || kind === 'Consumer' ? SERVICES[rnd.int(SERVICES.length)]! : parent.service, kind, s0, dur);
+      const child = add(
+        parent,
+        kind === 'Server' || kind === 'Consumer' ? SERVICES[rnd.int(SERVICES.length)]! : parent.service,
+        kind,
+        s0,
+        dur,
+      );
       if (kind === 'Client' || kind === 'Producer') {
         if (rnd.chance(0.7)) {
           // Its callee, usually inside it; a consumer may start after the producer ended.

@@ -26,6 +26,14 @@ export const FAULT_KINDS = [
   'thin',
   'uninstrumented',
   'deploy',
+  // Kinds real incidents have that the ranking may not handle yet (issue 24): reported per kind even when low.
+  'two-causes',
+  'rare-path',
+  'gradual',
+  'no-baseline',
+  'batch-herring',
+  'shared-dependency',
+  'tail-sampled',
 ] as const;
 export type FaultKindName = (typeof FAULT_KINDS)[number];
 
@@ -53,7 +61,18 @@ export interface Scenario {
   environment?: string;
   /** service.version of some services in the baseline and in the window (the 'deploy' kind). */
   versions?: { baseline: Record<string, string>; window: Record<string, string> };
+  /** A second independent cause ('two-causes'): both must rank in the top 3. */
+  alsoTruth?: string;
+  /** The system as it runs in the window, when it differs ('no-baseline': a service deployed since). */
+  windowTopology?: Topology;
+  /** Tail sampling: only traces with an error are kept (and 5% of the others, as a probabilistic policy does). */
+  sampling?: 'errors';
+  /** The neighbour's own incident has the same origin ('shared-dependency'): it is analysed too. */
+  neighbourAlert?: string;
 }
+
+/** Schedules are relative to the start of the scenario's baseline hour; the window is its 60th to 75th minute. */
+const MIN = 60_000;
 
 interface System {
   topology: Topology;
@@ -116,6 +135,13 @@ interface Draft {
   versions?: Scenario['versions'];
   /** Nodes the red herrings must leave alone. */
   exclude: string[];
+  alsoTruth?: string;
+  windowTopology?: Topology;
+  sampling?: 'errors';
+  /** Faults active in both periods that belong to the kind (a periodic batch job). */
+  chronic?: Fault[];
+  /** A dependency the neighbour system shares, with its fault. */
+  shared?: { key: string; fault: Fault };
 }
 
 /** One attempt at a scenario of `kind`; undefined when this topology cannot host it. */
@@ -251,6 +277,87 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
         { exclude: [s, to] },
       );
     }
+    case 'two-causes': {
+      // Two independent slowdowns at once, neither explaining the other.
+      const [a, b] = rnd.shuffle([...below]);
+      if (!a || !b) return undefined;
+      return svc(
+        a,
+        [
+          { kind: 'latency', service: a, factor: 3 + rnd.int(5) },
+          { kind: 'latency', service: b, factor: 3 + rnd.int(5) },
+        ],
+        { alsoTruth: b, exclude: [a, b] },
+      );
+    }
+    case 'rare-path': {
+      // A new endpoint of the alerting service, 5% of its requests, calls one service's own operation; that
+      // operation gets 20x slower. The common path is untouched.
+      const s = pick(below);
+      if (!s) return undefined;
+      const usual = meanLatencies(t, [], 3, 40).get(sys.alert) ?? 50;
+      t.services[s]!.operations.push({ name: 'export', selfMs: Math.max(1, usual / 4), calls: [] });
+      const alertOps = t.services[sys.alert]!.operations;
+      alertOps.push({ name: 'GET /export', selfMs: alertOps[0]!.selfMs, calls: [{ to: s, op: 'export' }] });
+      const total = t.entries.reduce((x, e) => x + e.weight, 0);
+      t.entries.push({ service: sys.alert, op: 'GET /export', weight: (total * 0.05) / 0.95 });
+      return svc(s, [{ kind: 'latency', service: s, operation: 'export', factor: 20 }]);
+    }
+    case 'gradual': {
+      // Slower by the hour: the factor grows from 1 at the baseline's start to its full value at the window's end,
+      // so the baseline is already worse than normal.
+      const s = pick(below);
+      return s
+        ? svc(s, [{ kind: 'latency', service: s, factor: 4 + rnd.int(6), schedule: { kind: 'ramp', fromMs: 0, toMs: 75 * MIN } }])
+        : undefined;
+    }
+    case 'no-baseline': {
+      // A service deployed since the baseline (no spans of it before the window) is slow.
+      const s = pick(d.services);
+      if (!s) return undefined;
+      const usual = meanLatencies(t, [], 3, 40).get(sys.alert) ?? 50;
+      const w = clone(t);
+      w.services['fresh-ranker'] = { operations: [{ name: 'Rank', selfMs: Math.max(5, usual * 0.8), calls: [] }] };
+      w.services[s]!.operations[0]!.calls.push({ to: 'fresh-ranker' });
+      return { ...svc('fresh-ranker', []), windowTopology: w, exclude: [s] };
+    }
+    case 'batch-herring': {
+      // A batch job makes a shared database 10x slow for 5 minutes every hour (in the baseline and in the window);
+      // the real fault is elsewhere.
+      const dep = pick(d.deps);
+      const s = pick(below);
+      if (!dep || !s) return undefined;
+      return svc(s, [{ kind: 'latency', service: s, factor: 3 + rnd.int(5) }], {
+        chronic: [
+          {
+            kind: 'dependency',
+            dependency: dep,
+            factor: 10,
+            schedule: { kind: 'periodic', periodMs: 60 * MIN, offsetMs: 5 * MIN, onMs: 5 * MIN },
+          },
+        ],
+      });
+    }
+    case 'shared-dependency': {
+      // A database both this system and its neighbour use gets slow: each system pages, both must name it.
+      const dep = pick(d.deps);
+      if (!dep) return undefined;
+      const spec = t.dependencies![dep]!;
+      return {
+        topology: t,
+        faults: [{ kind: 'dependency', dependency: dep, factor: 4 + rnd.int(7) }],
+        truth: spec.node,
+        truthKind: spec.kind,
+        requestScale: 1,
+        exclude: [],
+        shared: { key: dep, fault: { kind: 'dependency', dependency: dep, factor: 6 } },
+      };
+    }
+    case 'tail-sampled': {
+      // Tail sampling keeps the traces with an error: the baseline and the window hold mostly failed requests.
+      const s = pick(below);
+      return s ? svc(s, [{ kind: 'errors', service: s, rate: 0.1 + rnd.next() * 0.25 }], { sampling: 'errors' }) : undefined;
+    }
     case 'uninstrumented': {
       // A leaf service without instrumentation: its callers see it only by server.address.
       const leaves = below.filter((s) => t.services[s]!.operations.every((o) => o.calls.length === 0));
@@ -287,7 +394,8 @@ function symptom(t: Topology, alert: string, faults: Fault[], seed: number): { m
   let total = 0;
   let errors = 0;
   let n = 0;
-  for (const s of simulate(t, { seed, startMs: 0, durationMs: 60_000, requests: 600, faults }).spans) {
+  // Scheduled faults as they act at the window's end (its 74th minute after the baseline's start).
+  for (const s of simulate(t, { seed, startMs: 0, durationMs: 60_000, requests: 600, faults, anchorMs: -74 * MIN }).spans) {
     if (s.serviceName !== alert || s.kind !== 2) continue;
     total += s.durationNs / 1e6;
     if (s.statusCode === 2) errors++;
@@ -326,11 +434,16 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
       // Would the alert notice the fault? Judged on the system before the red herrings go in: a heavy tail's noise
       // must not make an invisible fault look noticed.
       const clean = symptom(dr.topology, sys.alert, [], 17 + attempt);
-      const faulty = symptom(dr.topology, sys.alert, dr.faults, 17 + attempt);
+      const faulty = symptom(dr.windowTopology ?? dr.topology, sys.alert, dr.faults, 17 + attempt);
       const noticed = faulty.meanMs > clean.meanMs * 1.25 || faulty.errorRate > clean.errorRate + 0.02;
       if (!noticed) continue;
       const bare = clone(dr.topology);
       const { chronic, noise } = redHerrings(dr.topology, sys.alert, dr.exclude, rnd);
+      // The herrings act in the window too, when the window runs another version of the system.
+      for (const [name, spec] of Object.entries(dr.topology.services)) {
+        const w = dr.windowTopology?.services[name];
+        if (w) Object.assign(w, { errorRate: spec.errorRate, sigma: spec.sigma });
+      }
       // The noisy neighbour must stay noise: if it alone would add half as much as the fault (or 5% of the
       // alert's latency), the truth is no longer one cause, so it is left out.
       const noisy = symptom(bare, sys.alert, noise, 17 + attempt);
@@ -338,28 +451,40 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
       if (noiseMs > 0.5 * Math.max(0, faulty.meanMs - clean.meanMs) || noiseMs > 0.05 * clean.meanMs) noise.length = 0;
       // Every fourth scenario shares the store with a staging copy of the same system, where a load test makes
       // another service slow: same service names, different environment.
-      const staging = out.length % 4 === 0;
+      const staging = out.length % 4 === 0 && !dr.shared;
       const n = staging ? sys : SYSTEMS[(i + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
       const nReach = downstream(n.topology, n.alert).services.filter((s) => s !== dr.truth);
+      let neighbour: Scenario['neighbour'] = {
+        topology: n.topology,
+        faults: [{ kind: 'latency', service: nReach[1 + rnd.int(nReach.length - 1)] ?? n.alert, factor: 5 }],
+        ...(staging ? { environment: 'staging' } : {}),
+      };
+      if (dr.shared) {
+        // The neighbour's entry service calls the shared database too (same node, same attributes).
+        const nt = clone(n.topology);
+        nt.dependencies = { ...nt.dependencies, [dr.shared.key]: dr.topology.dependencies![dr.shared.key]! };
+        nt.services[n.alert]!.operations.forEach((o) => o.calls.push({ to: dr.shared!.key }));
+        neighbour = { topology: nt, faults: [dr.shared.fault] };
+      }
       scenario = {
         index: out.length,
-        name: `${sys.topology.name}#${out.length} ${kind}: ${describeFault(dr.faults[0]!)}`,
+        name: `${sys.topology.name}#${out.length} ${kind}: ${dr.faults[0] ? describeFault(dr.faults[0]) : `new service ${dr.truth}`}`,
         kind,
         topology: dr.topology,
         alertService: sys.alert,
         faults: [...dr.faults, ...noise],
-        chronic,
+        chronic: [...chronic, ...(dr.chronic ?? [])],
         truth: dr.truth,
         truthKind: dr.truthKind,
         baselineRequests: Math.round(1800 * dr.requestScale),
         windowRequests: Math.round(450 * dr.requestScale),
-        neighbour: {
-          topology: n.topology,
-          faults: [{ kind: 'latency', service: nReach[1 + rnd.int(nReach.length - 1)] ?? n.alert, factor: 5 }],
-          ...(staging ? { environment: 'staging' } : {}),
-        },
+        neighbour,
         ...(staging ? { environment: 'production' } : {}),
         ...(dr.versions ? { versions: dr.versions } : {}),
+        ...(dr.alsoTruth ? { alsoTruth: dr.alsoTruth } : {}),
+        ...(dr.windowTopology ? { windowTopology: dr.windowTopology } : {}),
+        ...(dr.sampling ? { sampling: dr.sampling } : {}),
+        ...(dr.shared ? { neighbourAlert: n.alert } : {}),
       };
     }
     if (scenario) out.push(scenario);

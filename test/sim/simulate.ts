@@ -6,13 +6,21 @@ import { SpanKind, StatusCode, type Attributes, type Span, type SpanKindNumber }
 import { Random } from './random.js';
 import type { Call, Operation, Topology } from './topology.js';
 
+/**
+ * When a fault acts, relative to the simulation's `anchorMs`: a ramp (the factor grows from 1 at `fromMs` to its
+ * full value at `toMs`, full after: a gradual degradation), or a periodic burst (`onMs` of every `periodMs`, from
+ * `offsetMs`: a batch job). Absent: always.
+ */
+export type FaultSchedule =
+  { kind: 'ramp'; fromMs: number; toMs: number } | { kind: 'periodic'; periodMs: number; offsetMs: number; onMs: number };
+
 export type Fault =
-  /** Multiplies the self time of one service (all its operations). */
-  | { kind: 'latency'; service: string; factor: number }
+  /** Multiplies the self time of one service (all its operations, or one). */
+  | { kind: 'latency'; service: string; factor: number; operation?: string; schedule?: FaultSchedule }
   /** Extra failure probability of one service's server spans. */
   | { kind: 'errors'; service: string; rate: number }
   /** Multiplies the latency of an uninstrumented dependency (as seen by its callers). */
-  | { kind: 'dependency'; dependency: string; factor: number; errorRate?: number }
+  | { kind: 'dependency'; dependency: string; factor: number; errorRate?: number; schedule?: FaultSchedule }
   /** Adds delay on the network between two services (client side sees it, server side does not). */
   | { kind: 'network'; from: string; to: string; addMs: number };
 
@@ -30,6 +38,8 @@ export interface SimulationOptions {
   environment?: string;
   /** service.version of these services' resources (a bad deploy: one version in the baseline, another in the fault). */
   versions?: Record<string, string>;
+  /** What fault schedules are relative to (ms since epoch; default `startMs`). */
+  anchorMs?: number;
 }
 
 export interface EdgeTruth {
@@ -58,7 +68,21 @@ interface Ctx {
   propagation: number;
   environment: string | undefined;
   versions: Record<string, string>;
+  anchorMs: number;
 }
+
+/** How much of a fault's factor applies at `ms` (0: none, 1: all). */
+function faultStrength(schedule: FaultSchedule | undefined, ms: number, anchorMs: number): number {
+  if (!schedule) return 1;
+  const t = ms - anchorMs;
+  if (schedule.kind === 'ramp') return Math.min(1, Math.max(0, (t - schedule.fromMs) / (schedule.toMs - schedule.fromMs)));
+  const phase = (((t - schedule.offsetMs) % schedule.periodMs) + schedule.periodMs) % schedule.periodMs;
+  return phase < schedule.onMs ? 1 : 0;
+}
+
+/** A multiplying factor scaled by the schedule's strength: 1 + (factor - 1) * strength. */
+const scaled = (factor: number, schedule: FaultSchedule | undefined, ms: number, anchorMs: number): number =>
+  1 + (factor - 1) * faultStrength(schedule, ms, anchorMs);
 
 export function simulate(topo: Topology, opts: SimulationOptions): SimulationResult {
   const rnd = new Random(opts.seed);
@@ -74,6 +98,7 @@ export function simulate(topo: Topology, opts: SimulationOptions): SimulationRes
     propagation: opts.errorPropagation ?? 0.3,
     environment: opts.environment,
     versions: opts.versions ?? {},
+    anchorMs: opts.anchorMs ?? opts.startMs,
   };
   const totalWeight = topo.entries.reduce((s, e) => s + e.weight, 0);
   for (let i = 0; i < opts.requests; i++) {
@@ -103,7 +128,13 @@ function serve(
   if (!silent) ctx.nodes.set(service, 'service');
   const op: Operation = (opName ? spec.operations.find((o) => o.name === opName) : undefined) ?? spec.operations[0]!;
   const spanId = ctx.rnd.hex(8);
-  const factor = ctx.faults.reduce((f, x) => (x.kind === 'latency' && x.service === service ? f * x.factor : f), 1);
+  const factor = ctx.faults.reduce(
+    (f, x) =>
+      x.kind === 'latency' && x.service === service && (!x.operation || x.operation === op.name)
+        ? f * scaled(x.factor, x.schedule, startMs, ctx.anchorMs)
+        : f,
+    1,
+  );
   const self = ctx.rnd.logNormal(op.selfMs, spec.sigma ?? 0.25) * factor;
   // Half the self time before the calls, half after.
   let t = startMs + self / 2;
@@ -171,7 +202,7 @@ function callOut(
     node = dep.node;
     if (!muted) ctx.nodes.set(dep.node, dep.kind);
     const fault = ctx.faults.find((f) => f.kind === 'dependency' && f.dependency === call.to);
-    const factor = fault && fault.kind === 'dependency' ? fault.factor : 1;
+    const factor = fault && fault.kind === 'dependency' ? scaled(fault.factor, fault.schedule, startMs, ctx.anchorMs) : 1;
     const extraErr = fault && fault.kind === 'dependency' ? (fault.errorRate ?? 0) : 0;
     end = startMs + ctx.rnd.logNormal(dep.latencyMs, 0.3) * factor;
     failed = ctx.rnd.chance((dep.errorRate ?? 0) + extraErr);
