@@ -9,7 +9,7 @@ import { loadRequestSample } from '../store/request-traces.js';
 import { deploymentChanges, describeChange } from './deployment-changes.js';
 import { rankCandidates } from './rank-candidates.js';
 import type { Candidate, ReportGraph, ReportVerdict } from './report.js';
-import { profileRequests } from './request-profile.js';
+import { profileRequests, type PeriodBlocks } from './request-profile.js';
 import type { BaselineSlot } from './baseline-cache.js';
 import { blastRadius, reachOf } from './graph-reach.js';
 
@@ -42,6 +42,13 @@ export interface AnalysisResult {
   blastRadius: string[];
 }
 
+/** The baseline in stretches as long as the window (at least two, else none): a recurring level shows there. */
+function baselineBlocks(req: AnalysisRequest): PeriodBlocks | undefined {
+  const blockMs = req.windowEndMs - req.windowStartMs;
+  const count = Math.floor((req.baselineEndMs - req.baselineStartMs) / blockMs);
+  return blockMs > 0 && count >= 2 ? { startMs: req.baselineStartMs, blockMs, count } : undefined;
+}
+
 export async function analyze(
   store: Store,
   req: AnalysisRequest,
@@ -71,7 +78,7 @@ export async function analyze(
       Promise.all([
         loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs, req.environment ?? ''),
         sample(req.baselineStartMs, req.baselineEndMs),
-      ]).then(async ([graph, spans]) => ({ key: baselineKey, graph, profile: await profileRequests(spans) })),
+      ]).then(async ([graph, spans]) => ({ key: baselineKey, graph, profile: await profileRequests(spans, baselineBlocks(req)) })),
   ]);
   if (!cached) baselineSlot?.set(baselinePeriod);
   const baselineGraph = baselinePeriod.graph;

@@ -53,7 +53,9 @@ export function groupIncident(report: Report, open: readonly Report[], windowMs:
 export async function joinGroup(report: Report, repo: IncidentRepository, busy: (id: string) => boolean, log: Logger): Promise<Report> {
   let open: Report[];
   try {
-    open = await repo.list({ status: 'firing', limit: 500 });
+    // Only incidents that could be in its group: an alert that started within the window of this one's start was
+    // opened no earlier than that.
+    open = await repo.list({ status: 'firing', limit: 500, startMs: startOf(report) - GROUP_WINDOW_MS });
   } catch (err) {
     log.warn('could not read open incidents for grouping', { id: report.id, err });
     return report;
@@ -70,6 +72,11 @@ export async function joinGroup(report: Report, repo: IncidentRepository, busy: 
       .catch((err: unknown) => log.warn('could not update grouped incident', { id, err }));
   }
   if (report.groupId !== g.groupId) log.info('incident grouped', { id: report.id, groupId: g.groupId, alsoPaging: g.alsoPaging });
-  const summary = report.summary ? `${report.summary} Also paging: ${g.alsoPaging.join(', ')}.` : report.summary;
-  return { ...report, groupId: g.groupId, alsoPaging: g.alsoPaging, ...(summary ? { summary } : {}) };
+  return withGroup(report, g.groupId, g.alsoPaging);
+}
+
+/** The report as a member of a group: its id, the other services paging, and the summary saying so. */
+export function withGroup(report: Report, groupId: string, alsoPaging: string[]): Report {
+  const summary = report.summary && alsoPaging.length ? `${report.summary} Also paging: ${alsoPaging.join(', ')}.` : report.summary;
+  return { ...report, groupId, alsoPaging, ...(summary ? { summary } : {}) };
 }

@@ -4,7 +4,6 @@
  * first 15, then every 5) and once more over the whole incident when it resolves. Every analysis is kept in the
  * report's history. Reports live in the store, so any replica serves them after a restart.
  */
-import { createHash } from 'node:crypto';
 import { alertDedupKey, incidentPeriods, newIncidentReport, reportDedupKey as dedupKeyOf } from './new-incident.js';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
@@ -13,7 +12,8 @@ import { AnalysisQueue, type AnalysisKind } from './analysis-queue.js';
 import { BaselineCache } from './baseline-cache.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
-import { joinGroup } from './incident-grouping.js';
+import { joinGroup, withGroup } from './incident-grouping.js';
+import { analysedReport, failedReport, requestedReport } from './analysis-outcome.js';
 import { IncidentRepository, type IncidentFilter } from './incident-repository.js';
 import { ReanalysisSchedule, type ReanalysisOptions } from './reanalysis-schedule.js';
 import type { Report } from './report.js';
@@ -195,25 +195,7 @@ export class IncidentService {
   async analyzeNow(req: AnalysisRequest): Promise<Report> {
     const started = performance.now();
     const complete = await this.settledUntil(Math.min(Date.now(), req.windowEndMs));
-    const result = await analyze(this.store, req, this.opts.analysis);
-    const now = isoTime(Date.now());
-    return {
-      id: `rca_${createHash('sha256')
-        .update(JSON.stringify(req) + Math.random())
-        .digest('hex')
-        .slice(0, 16)}`,
-      status: 'done',
-      service: req.service,
-      ...(req.operation ? { operation: req.operation } : {}),
-      ...(req.environment ? { environment: req.environment } : {}),
-      window: { start: isoTime(req.windowStartMs), end: isoTime(req.windowEndMs) },
-      baseline: { start: isoTime(req.baselineStartMs), end: isoTime(req.baselineEndMs) },
-      ...result,
-      dataCompleteUntil: isoTime(complete),
-      createdAt: now,
-      updatedAt: now,
-      analysisMs: Math.round(performance.now() - started),
-    };
+    return requestedReport(req, await analyze(this.store, req, this.opts.analysis), complete, performance.now() - started);
   }
 
   /** Resolves when every queued analysis has finished (tests, shutdown). */
@@ -321,19 +303,7 @@ export class IncidentService {
         firing ? this.baselines.for(id) : undefined,
       );
       const top = result.candidates[0];
-      const at = Date.now();
-      report = {
-        ...report,
-        ...result,
-        status: 'done',
-        dataCompleteUntil: isoTime(complete),
-        history: [
-          ...(stored.history ?? []),
-          { at: isoTime(at), top: top?.service ?? '', confidence: top?.confidence ?? 0, verdict: result.verdict, window: report.window },
-        ],
-        timeToRootCauseSeconds:
-          stored.timeToRootCauseSeconds ?? (result.verdict === 'origin_found' ? Math.max(0, Math.round((at - startsAt) / 1000)) : null),
-      };
+      report = analysedReport(stored, report, result, complete, Date.now(), startsAt);
       const previous = stored.history?.at(-1);
       if (!previous || previous.top !== report.history!.at(-1)!.top || previous.verdict !== result.verdict) {
         this.log.info('incident analysed', {
@@ -349,21 +319,19 @@ export class IncidentService {
       // minute, so the incident says so once and waits for a person (reanalyze) instead of retrying forever.
       retry = err instanceof StoreUnavailableError;
       this.log.error('incident analysis failed', { id, err });
-      const message = err instanceof Error ? err.message : String(err);
-      report = {
-        ...report,
-        status: 'failed',
-        error: retry
-          ? `the store was unavailable (${message}); faultline tries again at the next planned analysis`
-          : `the analysis failed (${message}); not retried automatically: POST /api/v1/incidents/${id}/reanalyze tries again`,
-      };
+      report = failedReport(report, err);
     }
     // A resolution that arrived while this ran must not be lost: keep the newest alert state.
     const latest = await this.repo.get(id).catch(() => undefined);
     if (latest?.alertStatus === 'resolved' && report.alertStatus !== 'resolved') {
       report = { ...report, alertStatus: 'resolved', alert: latest.alert ?? report.alert, durationSeconds: latest.durationSeconds ?? null };
     }
-    if (report.status === 'done') report = await joinGroup(report, this.repo, (other) => this.queue.isQueued(other), this.log);
+    // A scheduled re-analysis that names what the last one named changes no group: skip reading every open incident.
+    const last = stored.history?.at(-1);
+    const sameAnswer = kind === 'scheduled' && last?.top === (report.candidates[0]?.service ?? '') && last?.verdict === report.verdict;
+    if (report.status === 'done' && !sameAnswer)
+      report = await joinGroup(report, this.repo, (other) => this.queue.isQueued(other), this.log);
+    else if (report.status === 'done' && stored.groupId) report = withGroup(report, stored.groupId, stored.alsoPaging ?? []);
     report.updatedAt = isoTime(Date.now());
     report.analysisMs = Math.round(performance.now() - started);
     this.metrics.incidents.inc({ status: report.status });

@@ -40,6 +40,8 @@ const FULL_ERROR_RISE = 0.03;
 /** Standard errors a candidate's delta is shrunk by before it counts. */
 const SHRINK_SE = 2;
 const MAX_WEIGHT = 10;
+/** A runner-up explaining at least this share of the anomaly is reported as a second cause. */
+const SECOND_CAUSE_SHARE = 0.25;
 
 interface SymptomWeights {
   /** How much the mean and the tail of the symptom's requests rose, and its failures, each in [0, MAX_WEIGHT]. */
@@ -220,6 +222,9 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
     const tb = meanAndSe(b.tailSum, b.tailSumSq, base.tailCount);
     const e = rate(c.errorOrigins, cur.requests);
     const eb = rate(b.errorOrigins, base.requests);
+    // A level it already reached for a stretch of the baseline as long as the window (a batch job each hour) is
+    // no new anomaly: the rise counts from there.
+    const recurring = recurringLevel(base, key);
     out.push({
       key,
       ref,
@@ -227,8 +232,11 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
       tail: { baseline: tb.mean, current: t.mean },
       errors: { baseline: eb, current: e },
       calls: { baseline: base.requests > 0 ? b.calls / base.requests : 0, current: cur.requests > 0 ? c.calls / cur.requests : 0 },
-      meanRise: shrink(m.mean - mb.mean, Math.hypot(m.se, mb.se)),
-      tailRise: shrink(t.mean - tb.mean, Math.hypot(t.se, tb.se)),
+      meanRise: shrink(m.mean - Math.max(mb.mean, recurring.mean), Math.hypot(m.se, recurring.mean > mb.mean ? recurring.se : mb.se)),
+      tailRise: shrink(
+        t.mean - Math.max(tb.mean, recurring.tail),
+        Math.hypot(t.se, recurring.tail > tb.mean ? recurring.tailSe : tb.se),
+      ),
       errorRise: shrink(e - eb, pooledSe(c.errorOrigins, cur.requests, b.errorOrigins, base.requests)),
       score: 0,
       rawScore: 0,
@@ -236,6 +244,30 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
     });
   }
   return out;
+}
+
+/** Stretches of the baseline with fewer sampled requests than this are too noisy to set a level. */
+const MIN_BLOCK_REQUESTS = 30;
+
+/**
+ * The highest mean ms per request the candidate kept up over one stretch of the baseline (each as long as the
+ * window), lowered by one standard error so that picking the highest of several noisy stretches does not raise
+ * the bar by noise alone. 0 when the baseline was not cut into stretches.
+ */
+function recurringLevel(base: RequestProfile, key: string): { mean: number; se: number; tail: number; tailSe: number } {
+  const blocks = base.blocks;
+  const sums = blocks?.sums.get(key);
+  const best = { mean: 0, se: 0, tail: 0, tailSe: 0 };
+  if (!blocks || !sums) return best;
+  for (let i = 0; i < blocks.requests.length; i++) {
+    const n = blocks.requests[i]!;
+    if (n < MIN_BLOCK_REQUESTS) continue;
+    const m = meanAndSe(sums.sum[i]!, sums.sumSq[i]!, n);
+    if (m.mean - m.se > best.mean) Object.assign(best, { mean: m.mean - m.se, se: m.se });
+    const t = meanAndSe(sums.tailSum[i]!, sums.tailSumSq[i]!, blocks.tailCounts[i]!);
+    if (t.mean - t.se > best.tail) Object.assign(best, { tail: t.mean - t.se, tailSe: t.se });
+  }
+  return best;
 }
 
 /** Up to three window requests: the slowest through it, and one whose failure started there (when there is one). */
@@ -265,7 +297,14 @@ function summarize(service: string, candidates: Candidate[], verdict: ReportVerd
   if (verdict === 'insufficient_data')
     return `Only ${requests} requests of ${service} in the window and ${baselineRequests} in the baseline: too little data to name a cause.`;
   if (!a || a.score === 0) return `Nothing downstream of ${service} adds more time or failures to its requests than in the baseline.`;
-  if (verdict === 'origin_found') return `${a.service} is the most likely root cause (confidence ${a.confidence}): ${a.reason}`;
+  if (verdict === 'origin_found') {
+    // A runner-up that alone explains a quarter of the anomaly is a second cause, not noise: say there are two.
+    const second =
+      b && b.score >= SECOND_CAUSE_SHARE
+        ? ` ${b.service} explains another ${Math.round(b.score * 100)}% of it: a second cause (${b.reason})`
+        : '';
+    return `${a.service} is the most likely root cause (confidence ${a.confidence}): ${a.reason}${second}`;
+  }
   return b && b.score > 0
     ? `Too close to call between ${a.service} (score ${a.score}) and ${b.service} (score ${b.score}); look at both. ${a.reason}`
     : `${a.service} stands out, but the evidence is weak (confidence ${a.confidence}): ${a.reason}`;

@@ -36,6 +36,26 @@ export interface Exemplar {
   ms: number;
 }
 
+/** Per-candidate sums over stretches of the period as long as the window (see `PeriodBlocks`). */
+export interface BlockTotals {
+  /** Requests per block. */
+  requests: number[];
+  /**
+   * Per candidate and block: critical-path ms (sum and sum of squares), and the same over the block's tail (its
+   * tenth of requests where the candidate cost most, as for the whole period).
+   */
+  sums: Map<string, { sum: number[]; sumSq: number[]; tailSum: number[]; tailSumSq: number[] }>;
+  /** Requests in each block's tail. */
+  tailCounts: number[];
+}
+
+/** Cut the period into stretches of `blockMs` from `startMs` (a baseline, in stretches as long as the window). */
+export interface PeriodBlocks {
+  startMs: number;
+  blockMs: number;
+  count: number;
+}
+
 export interface RequestProfile {
   requests: number;
   failed: number;
@@ -45,6 +65,8 @@ export interface RequestProfile {
   tailMeanMs: number;
   candidates: Map<string, CandidateTotals>;
   refs: Map<string, CandidateRef>;
+  /** When asked for: the same per stretch of the period, to tell a recurring pattern from a new one. */
+  blocks?: BlockTotals;
 }
 
 const KIND_NUMBERS: Record<string, number> = { Unspecified: 0, Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 };
@@ -53,7 +75,7 @@ const KIND_NUMBERS: Record<string, number> = { Unspecified: 0, Internal: 1, Serv
 const SLICE_MS = 8;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function profileRequests(sample: RequestSample): Promise<RequestProfile> {
+export async function profileRequests(sample: RequestSample, periodBlocks?: PeriodBlocks): Promise<RequestProfile> {
   const byTrace = new Map<string, StoredTraceSpan[]>();
   for (const s of sample.spans) {
     const list = byTrace.get(s.traceId);
@@ -61,8 +83,8 @@ export async function profileRequests(sample: RequestSample): Promise<RequestPro
     else byTrace.set(s.traceId, [s]);
   }
   const refs = new Map<string, CandidateRef>();
-  const attributions: (ReturnType<typeof attributeRequest> & { traceId: string })[] = [];
-  const traces = new Map<string, { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]> }>();
+  const attributions: (ReturnType<typeof attributeRequest> & { traceId: string; startMs: number })[] = [];
+  const traces = new Map<string, { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]>; originMs: number }>();
   let sliceStart = performance.now();
   for (const e of sample.entries) {
     if (performance.now() - sliceStart > SLICE_MS) {
@@ -77,7 +99,11 @@ export async function profileRequests(sample: RequestSample): Promise<RequestPro
     const entry = t.spans.get(e.spanId);
     if (!entry) continue; // beyond the span budget
     const children = t.children;
-    attributions.push({ ...attributeRequest(entry, (id) => children.get(id) ?? [], refs), traceId: e.traceId });
+    attributions.push({
+      ...attributeRequest(entry, (id) => children.get(id) ?? [], refs),
+      traceId: e.traceId,
+      startMs: t.originMs + entry.start,
+    });
   }
 
   const n = attributions.length;
@@ -144,7 +170,43 @@ export async function profileRequests(sample: RequestSample): Promise<RequestPro
     .slice(0, tailCount);
   const tailMeanMs = n > 0 ? slowest.reduce((x, y) => x + y, 0) / tailCount : 0;
   const meanMs = n > 0 ? total / n : 0;
-  return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs };
+  const blocks = periodBlocks ? blockTotals(attributions, periodBlocks) : undefined;
+  return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs, ...(blocks ? { blocks } : {}) };
+}
+
+function blockTotals(attributions: { startMs: number; time: Map<string, number> }[], b: PeriodBlocks): BlockTotals {
+  const zeros = () => new Array<number>(b.count).fill(0);
+  const out: BlockTotals = { requests: zeros(), sums: new Map(), tailCounts: zeros() };
+  const values = new Map<string, number[][]>();
+  for (const a of attributions) {
+    const i = Math.floor((a.startMs - b.startMs) / b.blockMs);
+    if (i < 0 || i >= b.count) continue;
+    out.requests[i]!++;
+    for (const [key, ms] of a.time) {
+      let s = out.sums.get(key);
+      if (!s) {
+        out.sums.set(key, (s = { sum: zeros(), sumSq: zeros(), tailSum: zeros(), tailSumSq: zeros() }));
+        values.set(
+          key,
+          Array.from({ length: b.count }, () => []),
+        );
+      }
+      s.sum[i]! += ms;
+      s.sumSq[i]! += ms * ms;
+      values.get(key)![i]!.push(ms);
+    }
+  }
+  out.tailCounts = out.requests.map((n) => Math.max(1, Math.ceil(n / 10)));
+  for (const [key, perBlock] of values) {
+    const s = out.sums.get(key)!;
+    perBlock.forEach((list, i) => {
+      for (const ms of list.sort((x, y) => y - x).slice(0, out.tailCounts[i])) {
+        s.tailSum[i]! += ms;
+        s.tailSumSq[i]! += ms * ms;
+      }
+    });
+  }
+  return out;
 }
 
 const EXEMPLARS = 3;
@@ -160,10 +222,10 @@ function keepSlowest(list: Exemplar[], e: Exemplar): void {
 }
 
 /** A trace's spans with times in ms from its earliest span (exact: ns offsets are taken as BigInt first). */
-function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]> } {
+function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]>; originMs: number } {
   const spans = new Map<string, TraceSpan>();
   const children = new Map<string, TraceSpan[]>();
-  if (rows.length === 0) return { spans, children };
+  if (rows.length === 0) return { spans, children, originMs: 0 };
   let origin = BigInt(rows[0]!.startNs);
   for (const r of rows) {
     const s = BigInt(r.startNs);
@@ -188,5 +250,5 @@ function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; c
     if (siblings) siblings.push(span);
     else children.set(r.parentSpanId, [span]);
   }
-  return { spans, children };
+  return { spans, children, originMs: Number(origin / 1_000_000n) };
 }
