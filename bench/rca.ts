@@ -1,8 +1,9 @@
 /**
- * npm run bench:rca — RCA accuracy over seeded incident scenarios (test/sim/scenarios.ts: 5 topologies, 12 fault
+ * npm run bench:rca — RCA accuracy over seeded incident scenarios (test/sim/scenarios.ts: 5 topologies, 22 fault
  * kinds, red herrings in every scenario, a second system with its own incident in the same store), through the real
  * ingest path and chDB, for faultline and two naive baselines. Prints top-1, top-3 and Avg@5 overall and per fault
- * kind, and how well faultline's confidence is calibrated.
+ * kind, and how well faultline's confidence is calibrated (reliability table and Brier score) on a tuning part and
+ * on a held-out part that is never listed; exits 1 when a floor is not held (see checkFloors).
  * SCENARIOS (default 240), SEED (2026), ONLY (fault kinds, comma-separated) and VERBOSE=1 (every report's top three) tune a run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -202,23 +203,12 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
       outcomes.filter((o) => o.scenario.kind === k),
     );
 
-  console.log('\nfaultline confidence calibration (top candidate):');
-  console.log('confidence     reports  top-1 right  verdicts');
-  const bins: [string, number, number][] = [
-    ['>= 0.9', 0.9, 1.01],
-    ['0.7 - 0.9', 0.7, 0.9],
-    ['0.5 - 0.7', 0.5, 0.7],
-    ['0.3 - 0.5', 0.3, 0.5],
-    ['< 0.3', -1, 0.3],
-  ];
-  for (const [label, lo, hi] of bins) {
-    const inBin = outcomes.filter((o) => (o.report.candidates[0]?.confidence ?? 0) >= lo && (o.report.candidates[0]?.confidence ?? 0) < hi);
-    const right = inBin.filter((o) => o.faultline === 1).length;
-    const verdicts = countBy(inBin.map((o) => o.report.verdict ?? 'none'));
-    console.log(
-      `${label.padEnd(14)} ${String(inBin.length).padStart(7)}  ${inBin.length ? (right / inBin.length).toFixed(3).padStart(11) : '          -'}  ${verdicts}`,
-    );
-  }
+  const held = outcomes.filter((o) => isHeldOut(o.scenario));
+  printCalibration(
+    'tuning part (looked at while changing the ranking)',
+    outcomes.filter((o) => !isHeldOut(o.scenario)),
+  );
+  const heldCalibration = printCalibration('held-out part (never tuned on: the generated topology and every 4th scenario)', held);
   const found = outcomes.filter((o) => o.report.verdict === 'origin_found');
   console.log(
     `verdict origin_found: ${found.length} reports, top-1 right in ${found.filter((o) => o.faultline === 1).length}; inconclusive: ${outcomes.filter((o) => o.report.verdict === 'inconclusive').length}; insufficient_data: ${outcomes.filter((o) => o.report.verdict === 'insufficient_data').length}`,
@@ -242,7 +232,9 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
   console.log(
     `analysis latency: p50 ${lat[Math.floor(lat.length / 2)]!.toFixed(0)} ms, p99 ${lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.99))]!.toFixed(0)} ms`,
   );
-  const shown = process.env.VERBOSE ? outcomes : outcomes.filter((o) => o.faultline !== 1);
+  // Held-out scenarios are counted, never listed: what is not seen cannot be tuned on.
+  const tuning = outcomes.filter((o) => !isHeldOut(o.scenario));
+  const shown = process.env.VERBOSE ? tuning : tuning.filter((o) => o.faultline !== 1);
   if (shown.length > 0) {
     console.log(process.env.VERBOSE ? '\nall reports:' : '\nfaultline misses:');
     for (const o of shown) {
@@ -260,6 +252,43 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
       console.log(`  ${o.scenario.name}: truth ${o.scenario.truth} at rank ${o.faultline}; ${o.report.verdict}; top ${top}`);
     }
   }
+  const heldMisses = outcomes.filter((o) => isHeldOut(o.scenario) && o.faultline !== 1).length;
+  console.log(`held-out misses (not listed): ${heldMisses}`);
+  checkFloors(outcomes, heldCalibration);
+}
+
+/** The held-out part: scenarios never looked at while tuning (the generated topology, and every fourth scenario). */
+const isHeldOut = (s: Scenario): boolean => s.topology.name.startsWith('generated') || s.index % 4 === 3;
+
+/** Top-1 share each kind must keep over the whole run, below which the bench fails (default 0.6). */
+const KIND_FLOORS: Partial<Record<string, number>> = {};
+const DEFAULT_KIND_FLOOR = 0.6;
+
+/** Reliability table (confidence bins vs share right) and Brier score of the top candidate's confidence. */
+function printCalibration(label: string, outcomes: Outcome[]): { confident: number; confidentRight: number } {
+  console.log(`\nconfidence calibration, ${label}: ${outcomes.length} reports`);
+  console.log('confidence     reports  top-1 right  mean conf  verdicts');
+  const bins: [string, number, number][] = [
+    ['>= 0.9', 0.9, 1.01],
+    ['0.7 - 0.9', 0.7, 0.9],
+    ['0.5 - 0.7', 0.5, 0.7],
+    ['0.3 - 0.5', 0.3, 0.5],
+    ['< 0.3', -1, 0.3],
+  ];
+  const conf = (o: Outcome) => o.report.candidates[0]?.confidence ?? 0;
+  for (const [name, lo, hi] of bins) {
+    const inBin = outcomes.filter((o) => conf(o) >= lo && conf(o) < hi);
+    const right = inBin.filter((o) => o.faultline === 1).length;
+    const mean = inBin.reduce((s, o) => s + conf(o), 0) / Math.max(1, inBin.length);
+    const verdicts = countBy(inBin.map((o) => o.report.verdict ?? 'none'));
+    console.log(
+      `${name.padEnd(14)} ${String(inBin.length).padStart(7)}  ${inBin.length ? (right / inBin.length).toFixed(3).padStart(11) : '          -'}  ${inBin.length ? mean.toFixed(3).padStart(9) : '        -'}  ${verdicts}`,
+    );
+  }
+  const brier = outcomes.reduce((s, o) => s + (conf(o) - (o.faultline === 1 ? 1 : 0)) ** 2, 0) / Math.max(1, outcomes.length);
+  console.log(`Brier score of the top confidence: ${brier.toFixed(4)} (0 is perfect; always saying 0.5 scores 0.25)`);
+  const confident = outcomes.filter((o) => conf(o) >= 0.9);
+  return { confident: confident.length, confidentRight: confident.filter((o) => o.faultline === 1).length };
 }
 
 /**
@@ -285,6 +314,25 @@ function tailSampled(spans: Span[], seed: number): Span[] {
     if (keep === undefined) kept.set(x.traceId, (keep = failed.has(x.traceId) || rnd.chance(0.05)));
     return keep;
   });
+}
+
+/** The bench's floors: it fails (exit 1) when confident answers are wrong too often on the held-out part, or a kind is weak. */
+function checkFloors(outcomes: Outcome[], held: { confident: number; confidentRight: number }): void {
+  const failures: string[] = [];
+  if (held.confident >= 10 && held.confidentRight / held.confident < 0.9)
+    failures.push(`held-out answers at confidence >= 0.9 right ${held.confidentRight}/${held.confident} (< 90%)`);
+  for (const k of FAULT_KINDS) {
+    const list = outcomes.filter((o) => o.scenario.kind === k);
+    const floor = KIND_FLOORS[k] ?? DEFAULT_KIND_FLOOR;
+    const top1 = list.filter((o) => o.faultline === 1).length / Math.max(1, list.length);
+    if (list.length >= 5 && top1 < floor) failures.push(`${k}: top-1 ${top1.toFixed(3)} below its floor ${floor}`);
+  }
+  if (failures.length === 0) {
+    console.log('\nfloors: all held');
+    return;
+  }
+  console.log(`\nfloors not held:\n  ${failures.join('\n  ')}`);
+  process.exitCode = 1;
 }
 
 /** Nodes reachable from the alerting service over the window's edges. */

@@ -8,6 +8,7 @@ import { SpanKind } from '../span.js';
 import type { SpanDigest } from './pairing/index.js';
 import type { EdgeCall, UnpairedCall } from './edge-call.js';
 import { LabelLimiter } from './label-limiter.js';
+import { boundLabel, MAX_NAME_LABEL_CHARS, MAX_SPAN_NAME_LABEL_CHARS } from './label-value.js';
 import { childMap } from '../nested-map.js';
 import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './metric-families.js';
 import { metricsFlavor, type MetricsFlavor } from './metrics-flavor.js';
@@ -105,7 +106,8 @@ export class GraphMetrics {
     this.spanLimit = new LabelLimiter(maxSeries);
   }
 
-  observeEdge(call: EdgeCall): void {
+  observeEdge(edge: EdgeCall): void {
+    const call = boundEdgeLabels(edge);
     const series =
       this.edgeSeries
         .get(call.client)
@@ -149,7 +151,8 @@ export class GraphMetrics {
     return series;
   }
 
-  observeUnpaired(side: 'client' | 'server', service: string, call?: UnpairedCall): void {
+  observeUnpaired(side: 'client' | 'server', name0: string, call?: UnpairedCall): void {
+    const service = boundLabel(name0, MAX_NAME_LABEL_CHARS);
     const admitted = this.edgeLimit.admit(`unpaired\u0000${side}\u0000${service}`);
     const name = admitted ? service : OTHER;
     this.unpaired.inc(side === 'client' ? { client: name, server: '' } : { client: '', server: name });
@@ -176,9 +179,9 @@ export class GraphMetrics {
 
   observeSpans(d: SpanDigest): void {
     for (let i = 0; i < d.count; i++) {
-      const service = d.service[i]!;
-      const env = d.environment[i]!;
-      const name = d.name[i]!;
+      const service = boundLabel(d.service[i]!, MAX_NAME_LABEL_CHARS);
+      const env = boundLabel(d.environment[i]!, MAX_NAME_LABEL_CHARS);
+      const name = boundLabel(d.name[i]!, MAX_SPAN_NAME_LABEL_CHARS);
       // service -> environment -> span name -> [kind * 3 + status]: no per-span key string to build and hash.
       const series =
         this.spanSeries.get(service)?.get(env)?.get(name)?.[d.kind[i]! * 3 + d.statusCode[i]!] ??
@@ -224,4 +227,18 @@ export class GraphMetrics {
     }
     return series;
   }
+}
+
+/** The call with its names cut to the label bound (the same object when none is too long). */
+function boundEdgeLabels(call: EdgeCall): EdgeCall {
+  const max = MAX_NAME_LABEL_CHARS;
+  if (call.client.length <= max && call.server.length <= max && call.clientEnvironment.length <= max && call.serverEnvironment.length <= max)
+    return call;
+  return {
+    ...call,
+    client: boundLabel(call.client, max),
+    server: boundLabel(call.server, max),
+    clientEnvironment: boundLabel(call.clientEnvironment, max),
+    serverEnvironment: boundLabel(call.serverEnvironment, max),
+  };
 }

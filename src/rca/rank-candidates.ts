@@ -13,6 +13,7 @@ import type { CandidateRef } from './critical-path.js';
 import { explain } from './explain-candidate.js';
 import { graphEvidence } from './graph-evidence.js';
 import { judgeRanking } from './judge-ranking.js';
+import { attributeSharedEdges, type SharedEdgeFinding } from './shared-node-edges.js';
 import type { Candidate, CandidateExemplar, Evidence, ReportVerdict } from './report.js';
 import type { CandidateTotals, RequestProfile } from './request-profile.js';
 
@@ -128,6 +129,9 @@ export function rankCandidates(input: RankInput): Ranking {
     };
   }
   const contributions = measureContributions(cur, base);
+  const shared = attributeSharedEdges(contributions, input.currentGraph, input.baselineGraph, (node) =>
+    input.currentGraph.hasNode(node) ? (input.currentGraph.getNodeAttributes(node).kind as CandidateRef['kind']) : 'service',
+  );
   // The mean and the slow tail can move apart (a fault on the common path, a slow rare path): each share counts as
   // much as the candidates' rises in that statistic add up to.
   const shrunkRises = (c: Contribution): [number, number, number] => [c.meanRise, c.tailRise, c.errorRise];
@@ -166,6 +170,7 @@ export function rankCandidates(input: RankInput): Ranking {
       originErrorRate: roundPair(c.errors, 4),
     };
     const verdict = candidateVerdict(i, c, judgement.verdict, judgement.confidences[i]!, evidence);
+    const sharedEdges = shared.get(c.key);
     return {
       rank: i + 1,
       service: c.key,
@@ -176,17 +181,18 @@ export function rankCandidates(input: RankInput): Ranking {
       path: c.ref.path,
       evidence,
       verdict,
-      reason: explain({
-        key: c.key,
-        kind: c.ref.kind,
-        verdict,
-        evidence,
-        service,
-        culprit: judgement.verdict === 'origin_found' ? top?.key : undefined,
-        minRequests: input.minRequests,
-        latencyShare: c.meanRise + c.tailRise > 0,
-        errorShare: c.errorRise > 0,
-      }),
+      reason:
+        explain({
+          key: c.key,
+          kind: c.ref.kind,
+          verdict,
+          evidence,
+          service,
+          culprit: judgement.verdict === 'origin_found' ? top?.key : undefined,
+          minRequests: input.minRequests,
+          latencyShare: c.meanRise + c.tailRise > 0,
+          errorShare: c.errorRise > 0,
+        }) + (sharedEdges ? ` ${describeSharedEdges(c.key, sharedEdges)}` : ''),
     };
   });
   return {
@@ -233,10 +239,7 @@ export function measureContributions(cur: RequestProfile, base: RequestProfile):
       errors: { baseline: eb, current: e },
       calls: { baseline: base.requests > 0 ? b.calls / base.requests : 0, current: cur.requests > 0 ? c.calls / cur.requests : 0 },
       meanRise: shrink(m.mean - Math.max(mb.mean, recurring.mean), Math.hypot(m.se, recurring.mean > mb.mean ? recurring.se : mb.se)),
-      tailRise: shrink(
-        t.mean - Math.max(tb.mean, recurring.tail),
-        Math.hypot(t.se, recurring.tail > tb.mean ? recurring.tailSe : tb.se),
-      ),
+      tailRise: shrink(t.mean - Math.max(tb.mean, recurring.tail), Math.hypot(t.se, recurring.tail > tb.mean ? recurring.tailSe : tb.se)),
       errorRise: shrink(e - eb, pooledSe(c.errorOrigins, cur.requests, b.errorOrigins, base.requests)),
       score: 0,
       rawScore: 0,
@@ -308,6 +311,13 @@ function summarize(service: string, candidates: Candidate[], verdict: ReportVerd
   return b && b.score > 0
     ? `Too close to call between ${a.service} (score ${a.score}) and ${b.service} (score ${b.score}); look at both. ${a.reason}`
     : `${a.service} stands out, but the evidence is weak (confidence ${a.confidence}): ${a.reason}`;
+}
+
+function describeSharedEdges(node: string, f: SharedEdgeFinding): string {
+  const list = f.edges.slice(0, 4).join(', ') + (f.edges.length > 4 ? ` and ${f.edges.length - 4} more` : '');
+  return f.kind === 'saturation'
+    ? `Calls into ${node} got slower from its callers (${list}) while its own spans did not: requests wait before its handler runs (saturated workers, a full accept queue).`
+    : `Every call out of ${node} got slower (${list}) while its callees are fine for their other callers: look at ${node}'s egress (DNS, connection setup, NAT).`;
 }
 
 /** The two shares, each weighted by how much its statistic rose (NaN shares, of nothing, count for nothing). */

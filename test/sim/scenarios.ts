@@ -34,6 +34,9 @@ export const FAULT_KINDS = [
   'batch-herring',
   'shared-dependency',
   'tail-sampled',
+  // Issue 28: slow edges that share a node.
+  'saturation',
+  'egress',
 ] as const;
 export type FaultKindName = (typeof FAULT_KINDS)[number];
 
@@ -357,6 +360,30 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
       // Tail sampling keeps the traces with an error: the baseline and the window hold mostly failed requests.
       const s = pick(below);
       return s ? svc(s, [{ kind: 'errors', service: s, rate: 0.1 + rnd.next() * 0.25 }], { sampling: 'errors' }) : undefined;
+    }
+    case 'saturation': {
+      // Requests queue before one service's handler: every call into it is slower, its own spans are not.
+      const s = pick(below.filter((x) => callersOf(t, x).length >= 2));
+      if (!s) return undefined;
+      const addMs = 20 + rnd.next() * 150;
+      return svc(
+        s,
+        callersOf(t, s).map((from): Fault => ({ kind: 'network', from, to: s, addMs })),
+        { exclude: [s, ...callersOf(t, s)] },
+      );
+    }
+    case 'egress': {
+      // One service's outgoing calls are all slower (its resolver, connection setup); its callees are fine.
+      const calleesOf = (x: string) =>
+        [...new Set(t.services[x]!.operations.flatMap((o) => o.calls.map((c) => c.to)))].filter((c) => t.services[c]);
+      const s = pick(d.services.filter((x) => calleesOf(x).length >= 2));
+      if (!s) return undefined;
+      const addMs = 20 + rnd.next() * 150;
+      return svc(
+        s,
+        calleesOf(s).map((to): Fault => ({ kind: 'network', from: s, to, addMs })),
+        { exclude: [s, ...calleesOf(s)] },
+      );
     }
     case 'uninstrumented': {
       // A leaf service without instrumentation: its callers see it only by server.address.

@@ -1,0 +1,120 @@
+/**
+ * Slow edges that share a node point at the node. A client span's time outside its server span is charged to the
+ * edge `A -> B` (the network between them). That is right when one path alone slowed. When the calls into B slowed
+ * from its other callers too while B's own server spans did not, requests queue before B's handler runs (a saturated
+ * worker pool, a full accept queue): B is the origin. When every call out of A slowed, to callees that are fine for
+ * their other callers, A's egress is (its resolver, connection setup, NAT table): A is the origin. The rollups of
+ * both periods tell which edges slowed, for every caller, not only those on the sampled requests' paths.
+ */
+import type { EdgeStats, ServiceGraph } from '../graph/service-graph.js';
+import { edgeKey, type CandidateRef } from './critical-path.js';
+import type { Contribution } from './rank-candidates.js';
+
+export type SharedEdgeKind = 'saturation' | 'egress';
+
+export interface SharedEdgeFinding {
+  kind: SharedEdgeKind;
+  /** The edges whose time moved to the node, and the other edges of the node that slowed too. */
+  edges: string[];
+}
+
+/** The time an edge adds outside its server span (client p50 minus server p50; the client p50 for a virtual node). */
+function edgeGapMs(e: EdgeStats): number {
+  return e.serverP50Ms !== null ? Math.max(0, e.p50Ms - e.serverP50Ms) : e.p50Ms;
+}
+
+/** Did the edge's own time (outside its server) grow clearly between the periods? Undefined: not seen in both. */
+function slowed(current: ServiceGraph, baseline: ServiceGraph, source: string, target: string): boolean | undefined {
+  if (!current.hasEdge(source, target) || !baseline.hasEdge(source, target)) return undefined;
+  const cur = edgeGapMs(current.getEdgeAttributes(source, target));
+  const base = edgeGapMs(baseline.getEdgeAttributes(source, target));
+  return cur - base > Math.max(2, 0.5 * base);
+}
+
+/** Of a node's other edges (seen in both periods), how many slowed and how many there are. */
+function othersSlowed(
+  current: ServiceGraph,
+  baseline: ServiceGraph,
+  edges: [string, string][],
+  skip: string,
+): { slowed: string[]; total: number } {
+  const out = { slowed: [] as string[], total: 0 };
+  for (const [s, t] of edges) {
+    if (s === t || edgeKey(s, t) === skip) continue;
+    const v = slowed(current, baseline, s, t);
+    if (v === undefined) continue;
+    out.total++;
+    if (v) out.slowed.push(edgeKey(s, t));
+  }
+  return out;
+}
+
+/**
+ * Moves the rises of edge contributions that a shared node explains onto that node (created when it has no
+ * contribution yet); the edges keep their numbers as evidence but no longer compete. Returns what was moved.
+ */
+export function attributeSharedEdges(
+  contributions: Contribution[],
+  current: ServiceGraph,
+  baseline: ServiceGraph,
+  nodeKind: (node: string) => CandidateRef['kind'],
+): Map<string, SharedEdgeFinding> {
+  const findings = new Map<string, SharedEdgeFinding>();
+  const byKey = new Map(contributions.map((c) => [c.key, c]));
+  for (const c of [...contributions]) {
+    if (c.ref.kind !== 'edge' || c.meanRise + c.tailRise <= 0) continue;
+    const [source, target] = c.key.split(' -> ') as [string, string];
+    if (!current.hasNode(source) || !current.hasNode(target)) continue;
+    const into = othersSlowed(
+      current,
+      baseline,
+      current.inNeighbors(target).map((s): [string, string] => [s, target]),
+      c.key,
+    );
+    const outOf = othersSlowed(
+      current,
+      baseline,
+      current.outNeighbors(source).map((t): [string, string] => [source, t]),
+      c.key,
+    );
+    const saturated = into.total > 0 && into.slowed.length * 2 >= into.total + 1;
+    const egress = outOf.total > 0 && outOf.slowed.length * 2 >= outOf.total + 1;
+    if (saturated === egress) continue; // one path alone (or both ends at once: cannot tell) stays the edge's
+    const node = saturated ? target : source;
+    const path = saturated ? c.ref.path : c.ref.path.slice(0, -1);
+    let n = byKey.get(node);
+    if (!n) {
+      n = emptyLike(c, node, { kind: nodeKind(node), path, pathWeights: new Map() });
+      contributions.push(n);
+      byKey.set(node, n);
+    }
+    n.meanRise += c.meanRise;
+    n.tailRise += c.tailRise;
+    n.mean = { baseline: n.mean.baseline + c.mean.baseline, current: n.mean.current + c.mean.current };
+    n.tail = { baseline: n.tail.baseline + c.tail.baseline, current: n.tail.current + c.tail.current };
+    c.meanRise = 0;
+    c.tailRise = 0;
+    const f = findings.get(node) ?? { kind: saturated ? 'saturation' : 'egress', edges: [] };
+    f.edges = [...new Set([...f.edges, c.key, ...(saturated ? into.slowed : outOf.slowed)])];
+    findings.set(node, f);
+  }
+  return findings;
+}
+
+function emptyLike(c: Contribution, key: string, ref: CandidateRef): Contribution {
+  const zero = { baseline: 0, current: 0 };
+  return {
+    key,
+    ref,
+    mean: zero,
+    tail: zero,
+    errors: zero,
+    calls: zero,
+    meanRise: 0,
+    tailRise: 0,
+    errorRise: 0,
+    rawScore: 0,
+    score: 0,
+    exemplars: c.exemplars,
+  };
+}
