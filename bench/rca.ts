@@ -223,6 +223,14 @@ function printResults(outcomes: Outcome[], spans: number, loadSec: number): void
   console.log(
     `deploy scenarios: culprit's version change named in ${named.length}/${deploys.length}; harmless deploy ranked first in ${topIsHarmless.length}`,
   );
+  const replicas = outcomes.filter((o) => o.scenario.kind === 'replica');
+  const replicaNamed = replicas.filter(
+    (o) => o.report.candidates.find((c) => c.service === o.scenario.truth)?.evidence.replica?.instance === `${o.scenario.truth}-1`,
+  );
+  const replicaElsewhere = outcomes.filter((o) => o.scenario.kind !== 'replica' && o.report.candidates[0]?.evidence.replica);
+  console.log(
+    `replica scenarios: the slow instance named in ${replicaNamed.length}/${replicas.length}; a replica named on the top candidate elsewhere: ${replicaElsewhere.length}`,
+  );
   const two = outcomes.filter((o) => o.scenario.alsoTruth);
   const saysTwo = two.filter((o) => o.report.summary?.includes(o.scenario.truth) && o.report.summary.includes(o.scenario.alsoTruth!));
   console.log(

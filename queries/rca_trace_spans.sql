@@ -1,5 +1,5 @@
 -- The spans of sampled traces near a period (a request's spans start within it, give or take the margin), with
--- only the attributes that name an uninstrumented peer. Times are ns since the epoch, as strings (exact).
+-- only the attributes that name an uninstrumented peer, and the replica of the service that emitted it. Times are ns since the epoch, as strings (exact).
 SELECT
     TraceId AS traceId,
     SpanId AS spanId,
@@ -9,6 +9,9 @@ SELECT
     toString(toUnixTimestamp64Nano(Timestamp)) AS startNs,
     Duration AS durationNs,
     StatusCode = 'Error' AS failed,
+    -- The replica that served it: service.instance.id, else the pod, else the host ('' when none is set).
+    coalesce(nullIf(ResourceAttributes['service.instance.id'], ''), nullIf(ResourceAttributes['k8s.pod.name'], ''),
+        ResourceAttributes['host.name']) AS instance,
     mapFilter((k, v) -> k IN ('peer.service', 'db.system', 'db.system.name', 'db.namespace', 'db.name',
         'messaging.system', 'messaging.destination.name', 'messaging.destination', 'server.address', 'net.peer.name'),
         SpanAttributes) AS peerAttributes

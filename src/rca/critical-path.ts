@@ -26,6 +26,8 @@ export interface TraceSpan {
   start: number;
   end: number;
   failed: boolean;
+  /** The replica of its service that emitted it ('' when unknown). */
+  instance?: string;
   /** For client/producer spans: the uninstrumented peer their attributes name. */
   peer: VirtualPeer | undefined;
 }
@@ -49,7 +51,12 @@ export interface RequestAttribution {
   errorOrigin: string | undefined;
   /** A span of each candidate in this request (its own span, or the client span that calls it): for exemplars. */
   spanIds: Map<string, string>;
+  /** A service's own time per replica (`service\u0000instance`), where the spans name one. */
+  instanceTime: Map<string, number>;
 }
+
+/** The key of one replica's own time. */
+export const instanceKey = (service: string, instance: string): string => `${service}\u0000${instance}`;
 
 /** Deepest call chain walked, and most spans followed down one failure: beyond, the rest is the last span's own. */
 const MAX_DEPTH = 500;
@@ -70,6 +77,15 @@ export function attributeRequest(
   refs: Map<string, CandidateRef>,
 ): RequestAttribution {
   const time = new Map<string, number>();
+  const instanceTime = new Map<string, number>();
+  /** Charges a service's own time, and to its replica when the span names one. */
+  const chargeOwn = (span: TraceSpan, owner: string, ms: number): void => {
+    charge(owner, ms);
+    if (ms > 0 && span.instance && owner === span.service && !isCaller(span.kind)) {
+      const k = instanceKey(span.service, span.instance);
+      instanceTime.set(k, (instanceTime.get(k) ?? 0) + ms);
+    }
+  };
   const calls = new Map<string, number>();
   /** The path each candidate was last reached by, so charged time also weighs that path. */
   const lastPath = new Map<string, string[]>();
@@ -158,7 +174,7 @@ export function attributeRequest(
       while (next < byEnd.length && byEnd[next]!.start >= cur) next++;
       const best = byEnd[next++];
       if (!best) {
-        charge(owner, cur - lo);
+        chargeOwn(span, owner, cur - lo);
         break;
       }
       const e = Math.max(Math.min(best.end, cur), lo);
@@ -169,7 +185,7 @@ export function attributeRequest(
         const origin = errorOrigin(best, childPath(path, best));
         charge(origin, cur - s);
       } else {
-        if (cur > e) charge(owner, cur - e);
+        if (cur > e) chargeOwn(span, owner, cur - e);
         if (e > s) walk(best, s, e, childPath(path, best), depth + 1);
       }
       cur = s;
@@ -224,5 +240,6 @@ export function attributeRequest(
     calls,
     errorOrigin: entry.failed ? errorOrigin(entry, [entry.service]) : undefined,
     spanIds,
+    instanceTime,
   };
 }

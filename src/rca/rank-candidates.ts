@@ -14,6 +14,7 @@ import { explain } from './explain-candidate.js';
 import { graphEvidence } from './graph-evidence.js';
 import { judgeRanking } from './judge-ranking.js';
 import { attributeSharedEdges, type SharedEdgeFinding } from './shared-node-edges.js';
+import { findSlowReplica } from './slow-replica.js';
 import type { Candidate, CandidateExemplar, Evidence, ReportVerdict } from './report.js';
 import type { CandidateTotals, RequestProfile } from './request-profile.js';
 
@@ -169,6 +170,8 @@ export function rankCandidates(input: RankInput): Ranking {
       callsPerRequest: roundPair(c.calls, 2),
       originErrorRate: roundPair(c.errors, 4),
     };
+    const replica = c.ref.kind === 'service' && c.score > 0 ? findSlowReplica(c.key, cur, base) : undefined;
+    if (replica) evidence.replica = replica;
     const verdict = candidateVerdict(i, c, judgement.verdict, judgement.confidences[i]!, evidence);
     const sharedEdges = shared.get(c.key);
     return {
@@ -192,7 +195,11 @@ export function rankCandidates(input: RankInput): Ranking {
           minRequests: input.minRequests,
           latencyShare: c.meanRise + c.tailRise > 0,
           errorShare: c.errorRise > 0,
-        }) + (sharedEdges ? ` ${describeSharedEdges(c.key, sharedEdges)}` : ''),
+        }) +
+        (sharedEdges ? ` ${describeSharedEdges(c.key, sharedEdges)}` : '') +
+        (replica
+          ? ` The added time is in one replica, ${replica.instance} (${Math.round(replica.trafficShare * 100)}% of its requests: own time ${replica.ownMsPerRequest.baseline} -> ${replica.ownMsPerRequest.current} ms, its siblings ${replica.siblingsOwnMsPerRequest} ms): drain or restart that instance first.`
+          : ''),
     };
   });
   return {

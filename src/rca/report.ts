@@ -32,6 +32,19 @@ export interface Evidence {
    * window's graph it reaches, graph-reach.ts): 0 for a leaf, near 1 for a chokepoint. Evidence only.
    */
   reach?: number;
+  /** When the added time sits in one replica of the service (slow-replica.ts). */
+  replica?: ReplicaEvidence;
+}
+
+/** One slow instance of a service, its siblings normal. */
+export interface ReplicaEvidence {
+  /** service.instance.id, else k8s.pod.name, else host.name. */
+  instance: string;
+  /** Its share of the service's sampled requests in the window. */
+  trafficShare: number;
+  /** Its own ms per request it served, baseline -> window, and its siblings' in the window. */
+  ownMsPerRequest: Pair;
+  siblingsOwnMsPerRequest: number;
 }
 
 /** A deployment attribute of a service whose usual value changed: `service.version` 1.8.2 -> 1.9.0. */

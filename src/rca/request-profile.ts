@@ -67,6 +67,8 @@ export interface RequestProfile {
   refs: Map<string, CandidateRef>;
   /** When asked for: the same per stretch of the period, to tell a recurring pattern from a new one. */
   blocks?: BlockTotals;
+  /** A service's own time per replica (`instanceKey`): ms summed, and the requests that reached the replica. */
+  instances: Map<string, { sum: number; requests: number }>;
 }
 
 const KIND_NUMBERS: Record<string, number> = { Unspecified: 0, Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 };
@@ -118,6 +120,7 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
     }
     return c;
   };
+  const instances = new Map<string, { sum: number; requests: number }>();
   let failed = 0;
   let total = 0;
   for (const a of attributions) {
@@ -138,6 +141,13 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
       else perRequest.set(key, [ms]);
     }
     for (const [key, k] of a.calls) totals(key).calls += k;
+    for (const [key, ms] of a.instanceTime) {
+      const r = instances.get(key);
+      if (r) {
+        r.sum += ms;
+        r.requests++;
+      } else instances.set(key, { sum: ms, requests: 1 });
+    }
     if (a.failed) {
       failed++;
       if (a.errorOrigin !== undefined) {
@@ -171,7 +181,7 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
   const tailMeanMs = n > 0 ? slowest.reduce((x, y) => x + y, 0) / tailCount : 0;
   const meanMs = n > 0 ? total / n : 0;
   const blocks = periodBlocks ? blockTotals(attributions, periodBlocks) : undefined;
-  return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs, ...(blocks ? { blocks } : {}) };
+  return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs, instances, ...(blocks ? { blocks } : {}) };
 }
 
 function blockTotals(attributions: { startMs: number; time: Map<string, number> }[], b: PeriodBlocks): BlockTotals {
@@ -243,6 +253,7 @@ function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; c
       start,
       end: start + Number(r.durationNs) / 1e6,
       failed: r.failed === true || Number(r.failed) === 1,
+      instance: r.instance ?? '',
       peer: kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER ? virtualPeerOf(r.peerAttributes) : undefined,
     };
     spans.set(r.spanId, span);

@@ -27,6 +27,8 @@ export interface StoredTraceSpan {
   startNs: string;
   durationNs: number;
   failed: number | boolean;
+  /** service.instance.id, k8s.pod.name or host.name of its resource ('' when none). */
+  instance?: string;
   peerAttributes: Record<string, string>;
 }
 

@@ -37,6 +37,7 @@ export const FAULT_KINDS = [
   // Issue 28: slow edges that share a node.
   'saturation',
   'egress',
+  'replica',
 ] as const;
 export type FaultKindName = (typeof FAULT_KINDS)[number];
 
@@ -384,6 +385,13 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
         calleesOf(s).map((to): Fault => ({ kind: 'network', from: s, to, addMs })),
         { exclude: [s, ...calleesOf(s)] },
       );
+    }
+    case 'replica': {
+      // One of three instances of a service gets slow; the other two are fine.
+      const s = pick(below);
+      if (!s) return undefined;
+      t.services[s]!.replicas = 3;
+      return svc(s, [{ kind: 'latency', service: s, factor: 5 + rnd.int(8), replica: 1 }]);
     }
     case 'uninstrumented': {
       // A leaf service without instrumentation: its callers see it only by server.address.

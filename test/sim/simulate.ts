@@ -16,7 +16,7 @@ export type FaultSchedule =
 
 export type Fault =
   /** Multiplies the self time of one service (all its operations, or one). */
-  | { kind: 'latency'; service: string; factor: number; operation?: string; schedule?: FaultSchedule }
+  | { kind: 'latency'; service: string; factor: number; operation?: string; schedule?: FaultSchedule; replica?: number }
   /** Extra failure probability of one service's server spans. */
   | { kind: 'errors'; service: string; rate: number }
   /** Multiplies the latency of an uninstrumented dependency (as seen by its callers). */
@@ -128,9 +128,13 @@ function serve(
   if (!silent) ctx.nodes.set(service, 'service');
   const op: Operation = (opName ? spec.operations.find((o) => o.name === opName) : undefined) ?? spec.operations[0]!;
   const spanId = ctx.rnd.hex(8);
+  const replica = spec.replicas !== undefined && spec.replicas > 1 ? ctx.rnd.int(spec.replicas) : undefined;
   const factor = ctx.faults.reduce(
     (f, x) =>
-      x.kind === 'latency' && x.service === service && (!x.operation || x.operation === op.name)
+      x.kind === 'latency' &&
+      x.service === service &&
+      (!x.operation || x.operation === op.name) &&
+      (x.replica === undefined || x.replica === replica)
         ? f * scaled(x.factor, x.schedule, startMs, ctx.anchorMs)
         : f,
     1,
@@ -146,7 +150,7 @@ function serve(
       if (call.probability !== undefined && !ctx.rnd.chance(call.probability)) continue;
       let ct = t;
       for (let k = 0; k < (call.repeat ?? 1); k++) {
-        const r = callWithRetries(ctx, service, call, ct, spanId, silent);
+        const r = callWithRetries(ctx, service, call, ct, spanId, silent, replica);
         if (call.async) continue; // the caller neither waits nor sees the outcome
         ct = r.end;
         childFailed ||= r.failed;
@@ -158,7 +162,7 @@ function serve(
   const end = t + self / 2;
   const extraErrors = ctx.faults.reduce((p, x) => (x.kind === 'errors' && x.service === service ? p + x.rate : p), 0);
   const failed = ctx.rnd.chance((spec.errorRate ?? 0) + extraErrors) || (childFailed && ctx.rnd.chance(ctx.propagation));
-  if (!silent) ctx.spans.push(makeSpan(ctx, service, op.name, kind, spanId, parentSpanId, startMs, end, failed, {}));
+  if (!silent) ctx.spans.push(makeSpan(ctx, service, op.name, kind, spanId, parentSpanId, startMs, end, failed, {}, replica));
   return { end, failed };
 }
 
@@ -170,12 +174,13 @@ function callWithRetries(
   startMs: number,
   parentSpanId: string,
   muted: boolean,
+  replica: number | undefined,
 ): { end: number; failed: boolean } {
   let t = startMs;
   let r = { end: t, failed: false };
   const attempts = 1 + (call.retries ?? 0);
   for (let a = 0; a < attempts; a++) {
-    r = callOut(ctx, from, call, t, parentSpanId, muted);
+    r = callOut(ctx, from, call, t, parentSpanId, muted, replica);
     if (!r.failed) return r;
     t = r.end + (call.backoffMs ?? 0) * 2 ** a;
   }
@@ -189,6 +194,7 @@ function callOut(
   startMs: number,
   parentSpanId: string,
   muted: boolean,
+  replica: number | undefined,
 ): { end: number; failed: boolean } {
   const clientId = ctx.rnd.hex(8);
   const dep = ctx.topo.dependencies?.[call.to];
@@ -228,7 +234,7 @@ function callOut(
   truth.calls++;
   if (failed) truth.errors++;
   ctx.edges.set(key, truth);
-  ctx.spans.push(makeSpan(ctx, from, name, kind, clientId, parentSpanId, startMs, end, failed, attrs));
+  ctx.spans.push(makeSpan(ctx, from, name, kind, clientId, parentSpanId, startMs, end, failed, attrs, replica));
   return { end, failed };
 }
 
@@ -265,16 +271,19 @@ function makeSpan(
   endMs: number,
   failed: boolean,
   attributes: Attributes,
+  replica: number | undefined,
 ): Span {
-  let resource = ctx.resources.get(service);
+  const resourceKey = replica === undefined ? service : `${service}#${replica}`;
+  let resource = ctx.resources.get(resourceKey);
   if (!resource) {
     resource = {
       'service.name': service,
+      ...(replica !== undefined ? { 'service.instance.id': `${service}-${replica}` } : {}),
       'telemetry.sdk.language': 'simulated',
       ...(ctx.environment ? { 'deployment.environment.name': ctx.environment } : {}),
       ...(ctx.versions[service] ? { 'service.version': ctx.versions[service] } : {}),
     };
-    ctx.resources.set(service, resource);
+    ctx.resources.set(resourceKey, resource);
   }
   const startNs = BigInt(Math.round(startMs * 1000)) * 1000n;
   const endNs = BigInt(Math.round(endMs * 1000)) * 1000n;

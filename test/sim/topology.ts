@@ -37,6 +37,8 @@ export interface ServiceSpec {
   sigma?: number;
   /** false: the service emits no spans; its callers' client spans name it by server.address. */
   instrumented?: boolean;
+  /** Instances serving it (`service.instance.id` = `<service>-<k>`), picked at random per request; absent: one, unnamed. */
+  replicas?: number;
 }
 
 export interface DependencySpec {
