@@ -28,6 +28,13 @@ function candidateRow(c: Candidate, traceUrl: (id: string) => string): HTMLEleme
       'td',
       {},
       h('p', {}, c.reason),
+      e.replica
+        ? h(
+            'p',
+            { class: 'replica' },
+            `Slow replica: ${e.replica.instance} (${fmtPct(e.replica.trafficShare)} of its requests), own time ${fmtMs(e.replica.ownMsPerRequest.baseline)} → ${fmtMs(e.replica.ownMsPerRequest.current)} per request; its siblings ${fmtMs(e.replica.siblingsOwnMsPerRequest)}`,
+          )
+        : null,
       e.reach
         ? h('p', { class: 'reach' }, `Reach: ${fmtPct(e.reach)} of the routes below ${c.path[0] ?? 'the alerting service'} pass through it`)
         : null,
