@@ -311,7 +311,7 @@ function summarize(service: string, candidates: Candidate[], verdict: ReportVerd
     // A runner-up that alone explains a quarter of the anomaly is a second cause, not noise: say there are two.
     const second =
       b && b.score >= SECOND_CAUSE_SHARE
-        ? ` ${b.service} explains another ${Math.round(b.score * 100)}% of it: a second cause (${b.reason})`
+        ? ` ${b.service} adds another ${Math.round(b.score * 100)}% of it: possibly a second cause (${b.reason})`
         : '';
     return `${a.service} is the most likely root cause (confidence ${a.confidence}): ${a.reason}${second}`;
   }

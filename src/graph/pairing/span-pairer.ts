@@ -254,6 +254,12 @@ export class SpanPairer {
     } else if (isCallee(kind) && !paired && p.parentKey[i] !== -1) {
       this.listener.onUnpaired('server', p.service[i]!);
     }
+    // Settled: nothing looks this slot up again. Let go of its strings now, not when the ring comes round to it
+    // (500k slots of names from a client sending huge distinct names would otherwise stay alive).
+    p.service[i] = '';
+    p.environment[i] = '';
+    p.name[i] = '';
+    p.peerName[i] = '';
   }
 
   private selfTimeOf(i: number, duration: number): number {
