@@ -232,7 +232,12 @@ export class GraphMetrics {
 /** The call with its names cut to the label bound (the same object when none is too long). */
 function boundEdgeLabels(call: EdgeCall): EdgeCall {
   const max = MAX_NAME_LABEL_CHARS;
-  if (call.client.length <= max && call.server.length <= max && call.clientEnvironment.length <= max && call.serverEnvironment.length <= max)
+  if (
+    call.client.length <= max &&
+    call.server.length <= max &&
+    call.clientEnvironment.length <= max &&
+    call.serverEnvironment.length <= max
+  )
     return call;
   return {
     ...call,
