@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     );
     const analyses = reports.reduce((s, r) => s + (r.history?.length ?? 0), 0);
     const metrics = await (await fetch(`${api}/metrics`)).text();
-    const metric = (kind: string, name: string) => Number(new RegExp(`^${name}\\{kind="${kind}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN);
+    const metric = (kind: string, name: string) => Number(new RegExp(`^${name}\\{kind="${kind}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? 0);
     const { rssBytes } = procStats(fl.pid);
 
     const q = (xs: number[], p: number) => {
