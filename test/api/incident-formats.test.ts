@@ -59,4 +59,23 @@ describe('incident hand-off formats', () => {
     expect(md.split('\n').filter((l) => /^\d+\. /.test(l))).toHaveLength(3);
     expect(() => loadConfig({ FAULTLINE_TRACE_URL_TEMPLATE: 'https://grafana.example.com/explore' })).toThrow(/containing \{traceId\}/);
   });
+
+  it('a hostile service name pings nobody in Slack and links nowhere in Markdown', () => {
+    const evil = '<!channel> <https://evil.example/login|Faultline: re-enter your SSO password>';
+    const top = { ...candidate(0), service: evil, path: ['frontend', evil], reason: `${evil} adds 3 s [click](https://evil.example)` };
+    const r: Report = { ...report, service: evil, candidates: [top], alsoPaging: [evil], summary: `${evil} is the root cause` };
+    const slack = incidentSlack(r);
+    const mrkdwn = [
+      slack.text,
+      ...slack.blocks.filter((b) => b.type !== 'header').map((b) => b.text?.text ?? JSON.stringify(b.elements)),
+    ].join('\n');
+    expect(mrkdwn).not.toMatch(/<!channel>|<https:\/\/evil/);
+    expect(mrkdwn).toContain('&lt;!channel&gt; &lt;https://evil.example/login|Faultline: re-enter your SSO password&gt;');
+    // The header block is plain text: Slack shows it as written, without parsing it.
+    expect(slack.blocks[0]!.text!.type).toBe('plain_text');
+    const md = incidentMarkdown(r);
+    expect(md).not.toMatch(/(?<!\\)\[click\]\(/);
+    expect(md).not.toMatch(/(?<!\\)<https:/);
+    expect(md).toContain('\\<\\!channel\\> \\<https://evil.example/login\\|Faultline: re-enter your SSO password\\>');
+  });
 });
