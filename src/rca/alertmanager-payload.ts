@@ -78,11 +78,22 @@ function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: numbe
   const labels = stringMap(raw.labels, `${where}.labels`);
   const annotations = raw.annotations === undefined ? {} : stringMap(raw.annotations, `${where}.annotations`);
   const startsAtMs = time(raw.startsAt, `${where}.startsAt`);
-  const endsRaw = raw.endsAt === undefined || raw.endsAt === null || raw.endsAt === '' ? undefined : time(raw.endsAt, `${where}.endsAt`);
+  const endsRaw =
+    raw.endsAt === undefined || raw.endsAt === null || raw.endsAt === '' ? undefined : time(raw.endsAt, `${where}.endsAt`, true);
   // Zero time (0001-01-01) or a deadline in the future means "still firing".
   const endsAtMs = endsRaw !== undefined && endsRaw > 0 && (status === 'resolved' || endsRaw <= now) ? endsRaw : undefined;
-  const fingerprint = typeof raw.fingerprint === 'string' && raw.fingerprint !== '' ? raw.fingerprint : fingerprintOf(labels);
+  if (typeof raw.fingerprint === 'string' && raw.fingerprint.length > MAX_NAME_CHARS)
+    throw new InputError(`${where}.fingerprint is longer than ${MAX_NAME_CHARS} characters`);
+  const fingerprint = typeof raw.fingerprint === 'string' && raw.fingerprint !== '' ? wellFormed(raw.fingerprint) : fingerprintOf(labels);
   const service = serviceLabels.map((l) => labels[l]).find((v) => v !== undefined && v !== '');
+  const environment = environmentLabels.map((l) => labels[l]).find((v) => v !== undefined && v !== '');
+  // A service or environment name that long names nothing that sends spans; cut, it would name something else.
+  for (const [what, v] of [
+    ['service', service],
+    ['environment', environment],
+  ] as const)
+    if (v !== undefined && v.length > MAX_NAME_CHARS)
+      throw new InputError(`${where}: the ${what} label is longer than ${MAX_NAME_CHARS} characters`);
   const bs = annotations.faultline_baseline_start;
   const be = annotations.faultline_baseline_end;
   const baseline =
@@ -92,6 +103,8 @@ function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: numbe
           endMs: time(be, `${where}.annotations.faultline_baseline_end`),
         }
       : undefined;
+  if (baseline && baseline.startMs >= baseline.endMs)
+    throw new InputError(`${where}.annotations.faultline_baseline_start must be before faultline_baseline_end`);
   return {
     info: {
       fingerprint,
@@ -108,9 +121,15 @@ function parseAlert(raw: unknown, i: number, serviceLabels: string[], now: numbe
     endsAtMs,
     baseline,
     operation: labels.operation ?? labels.span_name ?? annotations.faultline_operation,
-    environment: environmentLabels.map((l) => labels[l]).find((v) => v !== undefined && v !== ''),
+    environment,
   };
 }
+
+/** Fingerprints, service and environment names: longer is not a name. */
+const MAX_NAME_CHARS = 256;
+/** Other label and annotation values are kept up to this many characters (then cut with a marker). */
+const MAX_VALUE_CHARS = 4096;
+const cut = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 12)}…[truncated]` : s);
 
 function stringMap(v: unknown, where: string): Record<string, string> {
   if (!isObj(v)) throw new InputError(`${where} must be an object of strings`);
@@ -118,7 +137,7 @@ function stringMap(v: unknown, where: string): Record<string, string> {
   for (const [k, val] of Object.entries(v)) {
     if (typeof val !== 'string') throw new InputError(`${where}.${k} must be a string`);
     // Lone surrogates are not text: the store refuses them, so they become U+FFFD here.
-    out[wellFormed(k)] = wellFormed(val);
+    out[cut(wellFormed(k), MAX_NAME_CHARS)] = cut(wellFormed(val), MAX_VALUE_CHARS);
   }
   return out;
 }
@@ -126,13 +145,13 @@ function stringMap(v: unknown, where: string): Record<string, string> {
 /** The string with lone surrogates replaced by U+FFFD (String#toWellFormed, Node 20+; typed here for ES2022 libs). */
 const wellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
 
-/** Alertmanager's zero time (0001-01-01) is allowed for endsAt; anything else must be a real instant. */
+/** Alertmanager's zero time (0001-01-01) is allowed for endsAt only; anything else must be a real instant. */
 const MAX_MS = Date.UTC(2262, 0, 1);
 
-function time(v: unknown, where: string): number {
+function time(v: unknown, where: string, zeroAllowed = false): number {
   const t = typeof v === 'string' ? Date.parse(v) : NaN;
   if (Number.isNaN(t)) throw new InputError(`${where} must be an RFC 3339 time, got ${shownValue(v)}`);
-  if (t >= MAX_MS || (t < 0 && !(typeof v === 'string' && v.startsWith('0001-01-01'))))
+  if (t >= MAX_MS || (t < 0 && !(zeroAllowed && typeof v === 'string' && v.startsWith('0001-01-01'))))
     throw new InputError(`${where} must be between 1970 and 2262, got ${shownValue(v)}`);
   return t;
 }

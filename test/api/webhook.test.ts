@@ -66,6 +66,43 @@ describe('Alertmanager webhook', () => {
     expect(report.alert.labels.severity).toBe('pa\ufffdge');
   });
 
+  it('judges alerts one by one: a year-1 startsAt, a lone surrogate in the fingerprint, a 10 MB service label (issue 27)', async () => {
+    const payload = alertmanagerWebhook([
+      { service: 'builder', startsAt: new Date(now - 90_000), fingerprint: 'valid-next-to-bad' },
+      { service: 'builder', startsAt: new Date(now), fingerprint: 'year-one' },
+      { service: 'builder', startsAt: new Date(now - 100_000), fingerprint: 'PLACEHOLDER' },
+      { service: 'x'.repeat(10 * 2 ** 20), startsAt: new Date(now), fingerprint: 'huge-label', annotations: { summary: 'huge' } },
+      {
+        service: 'builder',
+        startsAt: new Date(now),
+        fingerprint: 'reversed-baseline',
+        annotations: {
+          faultline_baseline_start: new Date(now - 60_000).toISOString(),
+          faultline_baseline_end: new Date(now - 3_600_000).toISOString(),
+        },
+      },
+    ]);
+    payload.alerts[1]!.startsAt = '0001-01-01T00:00:00Z';
+    const body = JSON.stringify(payload).replace('"PLACEHOLDER"', '"fp\\ud800x"');
+    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(202);
+    const text = await res.text();
+    // The 10 MB label is not echoed back.
+    expect(text.length).toBeLessThan(10_000);
+    const r = JSON.parse(text) as { incidents: { id: string }[]; skipped: { fingerprint: string; reason: string }[] };
+    expect(r.incidents).toHaveLength(2);
+    const reasons = Object.fromEntries(r.skipped.map((s) => [s.fingerprint, s.reason]));
+    expect(reasons['year-one']).toMatch(/startsAt must be between 1970 and 2262/);
+    expect(reasons['huge-label']).toMatch(/service label is longer than 256 characters/);
+    expect(reasons['reversed-baseline']).toMatch(/faultline_baseline_start must be before faultline_baseline_end/);
+    const report = (await (await fetch(`${h.api}/api/v1/incidents/${r.incidents[1]!.id}`)).json()) as { alert: { fingerprint: string } };
+    expect(report.alert.fingerprint).toBe('fp\ufffdx');
+  });
+
   it('counts alerts Alertmanager truncated and those it could not read', async () => {
     await post({
       ...alertmanagerWebhook([{ service: 'builder', startsAt: new Date(now - 180_000), fingerprint: 'trunc' }]),
