@@ -87,6 +87,17 @@ export class UnauthorizedError extends FaultlineError {
   readonly code = 'unauthorized';
 }
 
+/**
+ * The client went away before its request was read (aborted, connection reset). Nothing is wrong on our side, and an
+ * attacker can cause any number of them: a debug line and a counter, never an error log. (499 as nginx names it; the
+ * client is not there to read it.)
+ */
+export class ClientGoneError extends FaultlineError {
+  readonly httpStatus = 499;
+  readonly grpcCode = GrpcCode.UNAVAILABLE;
+  readonly code = 'client_gone';
+}
+
 /** Anything that is not a FaultlineError is an internal error; its message is not shown to clients. */
 export function asFaultlineError(err: unknown): FaultlineError | undefined {
   return err instanceof FaultlineError ? err : undefined;

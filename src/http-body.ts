@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import { InputError, PayloadTooLargeError } from './errors.js';
+import { ClientGoneError, InputError, PayloadTooLargeError } from './errors.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -19,13 +19,20 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      req.resume();
-      throw new PayloadTooLargeError(`request body exceeds the limit of ${maxBytes} bytes`);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.resume();
+        throw new PayloadTooLargeError(`request body exceeds the limit of ${maxBytes} bytes`);
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted')
+      throw new ClientGoneError('the client closed the connection before sending its whole body', { cause: err });
+    throw err;
   }
   const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();

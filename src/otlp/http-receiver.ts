@@ -1,7 +1,7 @@
 /** OTLP/HTTP receiver: POST /v1/traces, application/x-protobuf or application/json, gzip accepted. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultlineError, GrpcCode, InputError, asFaultlineError } from '../errors.js';
+import { ClientGoneError, FaultlineError, GrpcCode, InputError, asFaultlineError } from '../errors.js';
 import { readBody } from '../http-body.js';
 import { checkBearerToken } from '../bearer-token.js';
 import { closeServer, createServer, listen } from '../http-listen.js';
@@ -67,6 +67,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
     const fe: FaultlineError | undefined = asFaultlineError(err);
     if (!fe) opts.log.error('OTLP/HTTP export failed', { err });
     if (fe instanceof InputError) opts.metrics.exportRequests.inc({ transport: 'http', outcome: fe.code });
+    if (fe instanceof ClientGoneError) {
+      opts.metrics.exportRequests.inc({ transport: 'http', outcome: fe.code });
+      opts.log.debug('OTLP/HTTP client went away mid-request', { err: fe });
+      res.destroy();
+      return;
+    }
     const status = fe?.httpStatus ?? 500;
     const code = fe?.grpcCode ?? GrpcCode.INTERNAL;
     const message = fe?.message ?? 'internal error';

@@ -4,6 +4,7 @@
  * hold, attribute values nested thousands of levels deep (protobuf and OTLP/JSON), and spans outside the retention
  * or far in the future. Valid spans in the same request are kept (partial success).
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Span } from '../../src/span.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -127,6 +128,31 @@ describe('hostile input', () => {
       rejectedSpans: '1',
       errorMessage: expect.stringMatching(/nested deeper than 32 levels/),
     });
+  });
+
+  it('a client that leaves mid-body is counted as client_gone, not an error, and ingest goes on', async () => {
+    const { port } = new URL(h.otlpHttp);
+    for (let i = 0; i < 3; i++) {
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      socket.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100000\r\n\r\n');
+      socket.write(Buffer.alloc(10));
+      await new Promise((r) => setTimeout(r, 50));
+      socket.destroy();
+    }
+    let gone = 0;
+    for (let i = 0; i < 50 && gone < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const text = await (await fetch(`${h.api}/metrics`)).text();
+      gone = Number(/^faultline_export_requests_total\{transport="http",outcome="client_gone"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    }
+    expect(gone).toBe(3);
+    const res = await fetch(`${h.otlpHttp}/v1/traces`, {
+      method: 'POST',
+      body: encodeJson(spans(77)),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
   });
 });
 
