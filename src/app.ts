@@ -142,6 +142,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const admission = config.ingest.queueMaxWaitMs > 0 ? new AdmissionLimit({ targetMs: config.ingest.queueMaxWaitMs / 2 }) : undefined;
     const receiving = {
       maxMessageBytes: config.ingest.maxMessageBytes,
+      requestTimeoutMs: config.ingest.requestTimeoutMs,
       sink: writer,
       metrics,
       log: log.child('otlp'),

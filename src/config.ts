@@ -38,6 +38,8 @@ export interface Config {
   ingest: {
     /** Largest accepted OTLP request, compressed or not. */
     maxMessageBytes: number;
+    /** Longest a client may take to send a whole request (HTTP) or an export's body after its headers (gRPC). */
+    requestTimeoutMs: number;
     /** A store batch is written when it holds this many spans... */
     batchMaxSpans: number;
     /** ...or when its oldest request has waited this long. */
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: get('logLevel'),
     ingest: {
       maxMessageBytes: get('maxMessageBytes'),
+      requestTimeoutMs: get('requestTimeoutMs'),
       batchMaxSpans: get('batchMaxSpans'),
       batchMaxDelayMs: get('batchMaxDelayMs'),
       queueMaxSpans: get('queueMaxSpans'),

@@ -5,12 +5,23 @@ import { formatAddress, type ListenAddress } from './config.js';
 
 export type Server = ReturnType<typeof createHttp> | ReturnType<typeof createHttps>;
 
-/** HTTPS when a certificate and key are given, plain HTTP otherwise. */
+/**
+ * HTTPS when a certificate and key are given, plain HTTP otherwise. `requestTimeoutMs` bounds how long a client may
+ * take to send its headers and body (Node's default is 300 s: a few slow-loris clients would hold their slots that
+ * long).
+ */
 export function createServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   tls: { cert: Buffer; key: Buffer } | undefined,
+  requestTimeoutMs = 30_000,
 ): Server {
-  return tls ? createHttps({ cert: tls.cert, key: tls.key }, handler) : createHttp(handler);
+  const limits = {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(requestTimeoutMs, 20_000),
+    // Node checks the timeouts this often (30 s by default, longer than the timeout itself).
+    connectionsCheckingInterval: Math.max(250, Math.min(requestTimeoutMs / 4, 5000)),
+  };
+  return tls ? createHttps({ cert: tls.cert, key: tls.key, ...limits }, handler) : createHttp(limits, handler);
 }
 
 /** Listens, turning EADDRINUSE and friends into one clear message. */

@@ -105,6 +105,11 @@ export const SETTINGS = {
     int(16 * MiB, 1024, 1024 * MiB),
     'largest OTLP request, compressed or not (gRPC `RESOURCE_EXHAUSTED`, HTTP 413 beyond)',
   ),
+  requestTimeoutMs: s(
+    'FAULTLINE_REQUEST_TIMEOUT',
+    duration(30_000),
+    'longest a client may take to send a whole request (HTTP listeners: headers and body; OTLP/gRPC: the export body after its headers); a stalled or slow client is cut off then and its admission slot freed',
+  ),
   batchMaxSpans: s('FAULTLINE_BATCH_MAX_SPANS', int(20_000, 1, 1_000_000), 'spans per store insert'),
   batchMaxDelayMs: s('FAULTLINE_BATCH_MAX_DELAY_MS', int(20, 0, 60_000), 'longest an export waits for its batch to fill'),
   queueMaxSpans: s(

@@ -33,6 +33,10 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
   const server = new grpc.Server({
     'grpc.max_receive_message_length': opts.maxMessageBytes,
     'grpc.max_send_message_length': 4 * 1024 * 1024,
+    // One connection may not open unbounded streams; idle or dead peers are found by keepalive pings.
+    'grpc.max_concurrent_streams': 100,
+    'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_timeout_ms': 20_000,
     interceptors: [admitOnHeaders(opts)],
   });
   server.addService(TRACE_SERVICE, {
@@ -80,7 +84,10 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
 function admitOnHeaders(opts: GrpcReceiverOptions): grpc.ServerInterceptor {
   return (_method, call) => {
     let admittedAt: number | undefined;
+    let bodyTimer: NodeJS.Timeout | undefined;
     const release = (): void => {
+      if (bodyTimer) clearTimeout(bodyTimer);
+      bodyTimer = undefined;
       if (admittedAt === undefined) return;
       opts.admission?.release(admittedAt);
       admittedAt = undefined;
@@ -97,7 +104,26 @@ function admitOnHeaders(opts: GrpcReceiverOptions): grpc.ServerInterceptor {
               return;
             }
             if (opts.admission) admittedAt = performance.now();
+            // A client that sends its headers and then stalls would hold its admission slot: its body has
+            // FAULTLINE_REQUEST_TIMEOUT to arrive, then the call is ended (retryable) and the slot freed.
+            bodyTimer = setTimeout(() => {
+              bodyTimer = undefined;
+              opts.metrics.exportRequests.inc({ transport: 'grpc', outcome: 'body_timeout' });
+              opts.log.debug('OTLP/gRPC export body did not arrive in time', { timeoutMs: opts.requestTimeoutMs });
+              call.sendStatus({
+                code: grpc.status.UNAVAILABLE,
+                details: `the request body did not arrive within ${opts.requestTimeoutMs} ms`,
+                metadata: new grpc.Metadata(),
+              });
+              stopBody(call);
+            }, opts.requestTimeoutMs);
+            bodyTimer.unref();
             accept(metadata);
+          },
+          onReceiveMessage: (message, next) => {
+            if (bodyTimer) clearTimeout(bodyTimer);
+            bodyTimer = undefined;
+            next(message);
           },
           onCancel: release,
         }),

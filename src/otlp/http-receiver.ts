@@ -19,7 +19,7 @@ export type HttpReceiver = Receiver;
 type Format = 'proto' | 'json';
 
 export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<HttpReceiver> {
-  const server = createServer((req, res) => void handle(req, res, opts), opts.tls);
+  const server = createServer((req, res) => void handle(req, res, opts), opts.tls, opts.requestTimeoutMs);
   server.keepAliveTimeout = 65_000;
   await listen(server, opts.address, 'OTLP/HTTP');
   return {

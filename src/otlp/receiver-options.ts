@@ -10,6 +10,8 @@ export interface ReceiverOptions {
   address: ListenAddress;
   /** Largest request, compressed or not. */
   maxMessageBytes: number;
+  /** Longest a client may take to send a request (HTTP) or an export's body once its headers arrived (gRPC). */
+  requestTimeoutMs: number;
   sink: SpanSink;
   metrics: SelfMetrics;
   log: Logger;
