@@ -65,7 +65,7 @@ export const SELF_METRICS = {
     'faultline_analyses_skipped_total',
     'counter',
     ['kind'],
-    'Analyses not run: scheduled re-analyses skipped while new pages waited (the next planned one catches up).',
+    'Analyses not run: scheduled (re-analyses skipped while new pages waited; the next planned one catches up), flood (incidents of an alert flood that share one analysis).',
   ),
   alertsSkipped: m(
     'faultline_alerts_skipped_total',

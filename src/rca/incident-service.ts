@@ -10,6 +10,7 @@ import type { SelfMetrics } from '../self-metrics.js';
 import type { Store } from '../store/clickhouse-store.js';
 import { AnalysisQueue, type AnalysisKind } from './analysis-queue.js';
 import { BaselineCache } from './baseline-cache.js';
+import { AlertFloods } from './alert-flood.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
 import { joinGroup, withGroup } from './incident-grouping.js';
@@ -58,6 +59,7 @@ export class IncidentService {
   private readonly again = new Map<string, AnalysisKind>();
   /** Baseline profiles of firing incidents: the baseline does not change while an incident fires. */
   private readonly baselines = new BaselineCache(512);
+  private readonly floods: AlertFloods;
 
   constructor(
     private readonly store: Store,
@@ -66,6 +68,7 @@ export class IncidentService {
     private readonly log: Logger,
   ) {
     this.repo = new IncidentRepository(store);
+    this.floods = new AlertFloods(this.repo);
     this.queue = new AnalysisQueue({ concurrency: opts.concurrency, scheduledShare: opts.reanalysisShare });
     this.schedule = new ReanalysisSchedule(opts.reanalysis, (id) => this.scheduledReanalysis(id));
   }
@@ -87,6 +90,7 @@ export class IncidentService {
     const known = await this.repo.findByDedupKeys(alerts.map((a) => alertDedupKey(a.info)));
     const presence = new Map<string, boolean>();
     const opened: { report: Report; dedupKey: string; alert: ParsedAlert }[] = [];
+    const floodCache = new Map<string, Report[]>();
     for (const a of alerts) {
       const dedupKey = alertDedupKey(a.info);
       const existing = known.get(dedupKey) ?? opened.find((o) => o.dedupKey === dedupKey)?.report;
@@ -140,12 +144,23 @@ export class IncidentService {
         );
         continue;
       }
-      const report = newIncidentReport({ ...a, service: a.service }, dedupKey, periods, now);
+      const own = newIncidentReport({ ...a, service: a.service }, dedupKey, periods, now);
+      const leader = await this.floods.leaderFor(
+        { ...a, service: a.service },
+        opened.map((o) => o.report),
+        floodCache,
+      );
+      const report = leader ? this.floods.follow(leader, own) : own;
       opened.push({ report, dedupKey, alert: a });
       incidents.push({ id: report.id, status: report.status, service: report.service, alertStatus: 'firing', created: true });
     }
     await this.repo.saveMany(opened);
+    let followers = 0;
     for (const { report, alert } of opened) {
+      if (report.sharesAnalysisOf) {
+        followers++;
+        continue;
+      }
       this.log.info('incident opened', {
         id: report.id,
         service: report.service,
@@ -153,6 +168,10 @@ export class IncidentService {
         startsAt: alert.info.startsAt,
       });
       this.enqueue(report.id, 'first');
+    }
+    if (followers > 0) {
+      this.metrics.analysesSkipped.inc({ kind: 'flood' }, followers);
+      this.log.info('incidents opened in an alert flood share their analysis', { count: followers });
     }
     return { incidents, skipped };
   }
@@ -243,7 +262,8 @@ export class IncidentService {
     await this.repo.save(updated, dedupKeyOf(existing));
     this.opts.onReport?.(updated);
     this.log.info('incident resolved', { id: existing.id, service: existing.service, durationSeconds: updated.durationSeconds });
-    // Once more over the whole incident, now that it has an end.
+    // Once more over the whole incident, now that it has an end (on its own, if it followed a flood's leader).
+    this.floods.unfollow(existing.id);
     this.baselines.forget(existing.id);
     this.enqueue(existing.id, 'resolve');
   }
@@ -304,6 +324,7 @@ export class IncidentService {
       );
       const top = result.candidates[0];
       report = analysedReport(stored, report, result, complete, Date.now(), startsAt);
+      delete report.sharesAnalysisOf; // analysed on its own now (a resolve, a reanalyze, or after a restart)
       const previous = stored.history?.at(-1);
       if (!previous || previous.top !== report.history!.at(-1)!.top || previous.verdict !== result.verdict) {
         this.log.info('incident analysed', {
@@ -339,6 +360,7 @@ export class IncidentService {
     try {
       await this.repo.save(report, dedupKeyOf(report));
       this.opts.onReport?.(report);
+      await this.floods.share(report);
     } catch (err) {
       this.log.error('could not store incident report', { id, err });
     }

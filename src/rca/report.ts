@@ -142,6 +142,11 @@ export interface Report {
   summary?: string;
   /** The nodes whose requests wait on the top candidate (its callers, transitively): who may page next. */
   blastRadius?: string[];
+  /**
+   * In an alert flood (one alert per pod of a rule), the incident whose analysis this one shares: an alert of the
+   * same service, environment and operation that started within 5 minutes of it. Its results are copied here.
+   */
+  sharesAnalysisOf?: string;
   alert?: AlertInfo;
   alertStatus?: 'firing' | 'resolved';
   error?: string;

@@ -66,4 +66,44 @@ describe('alert storm', () => {
     const withCandidates = done.filter((r) => r.top !== null);
     expect(withCandidates.length).toBeGreaterThan(40);
   });
+
+  it('a 2,000-alert flood of one service is one analysis; another service paging with it is analysed next (issue 27)', async () => {
+    await h.app.incidents.idle();
+    const counter = async (name: string, kind: string) =>
+      Number(new RegExp(`^${name}\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(await (await fetch(`${h.api}/metrics`)).text())?.[1] ?? 0);
+    const firstBefore = await counter('faultline_analyses_total', 'first');
+    const floodBefore = await counter('faultline_analyses_skipped_total', 'flood');
+    // Well apart from the first test's incidents (5 minutes before now), which a flood within 5 minutes would join.
+    const startsAt = now - 20 * 60_000;
+    const flood = Array.from({ length: 2000 }, (_, i) => ({
+      service: 'frontend',
+      startsAt: new Date(startsAt + (i % 60) * 1000),
+      fingerprint: `pod-${i}`,
+    }));
+    const res = await fetch(`${h.api}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alertmanagerWebhook([...flood, { service: 'checkout', startsAt: new Date(startsAt), fingerprint: 'other' }])),
+    });
+    expect(res.status).toBe(202);
+    const { incidents } = (await res.json()) as { incidents: { id: string; created: boolean }[] };
+    // Every alert still opens its incident.
+    expect(incidents).toHaveLength(2001);
+    expect(new Set(incidents.map((i) => i.id)).size).toBe(2001);
+    await h.app.incidents.idle();
+    // Two analyses: the flood's leader and the other service; 1,999 incidents share the leader's.
+    expect((await counter('faultline_analyses_total', 'first')) - firstBefore).toBe(2);
+    expect((await counter('faultline_analyses_skipped_total', 'flood')) - floodBefore).toBe(1999);
+    const get = async (id: string) =>
+      (await (await fetch(`${h.api}/api/v1/incidents/${id}`)).json()) as {
+        status: string;
+        candidates: { service: string }[];
+        sharesAnalysisOf?: string;
+      };
+    const [leader, follower, other] = await Promise.all([get(incidents[0]!.id), get(incidents[1999]!.id), get(incidents[2000]!.id)]);
+    expect(leader.status).toBe('done');
+    expect(other.status).toBe('done');
+    expect(follower).toMatchObject({ status: 'done', sharesAnalysisOf: incidents[0]!.id });
+    expect(follower.candidates.map((c) => c.service)).toEqual(leader.candidates.map((c) => c.service));
+  }, 120_000);
 });
