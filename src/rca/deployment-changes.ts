@@ -1,6 +1,9 @@
 /**
- * What changed: for each service, a deployment attribute whose most common value in the window differs from its most
- * common value in the baseline (`service.version` 1.8.2 -> 1.9.0), with when the new value was first seen. Evidence
+ * What changed: for each service, a deployment attribute whose value in the window differs from its most common value
+ * in the baseline (`service.version` 1.8.2 -> 1.9.0), with when the new value was first seen. A value the baseline
+ * never had counts as soon as it serves a noticeable share of the window (a rollout under way is when the fault
+ * shows), not only once it is the majority. Nothing is claimed for a service the baseline has no value for: a young
+ * install or a new service has no "before", and "(none) -> 1.4.2" would be invented. Evidence
  * for people, not a ranking input: a deploy near the onset is where to look first, but many deploys are harmless
  * (and the RCA bench has not shown that weighting by them helps).
  */
@@ -19,11 +22,16 @@ export function deploymentChanges(rows: readonly DeploymentValueRow[]): Map<stri
   const out = new Map<string, DeploymentChange[]>();
   for (const values of byKey.values()) {
     const before = dominant(values, (v) => v.baselineSpans);
-    const after = dominant(values, (v) => v.windowSpans);
-    if (!after || after.value === before?.value) continue;
+    if (!before) continue;
+    const windowSpans = values.reduce((s, v) => s + v.windowSpans, 0);
+    const fresh = values
+      .filter((v) => v.baselineSpans === 0 && v.windowSpans >= NOTICEABLE_SHARE * windowSpans)
+      .sort((a, b) => b.windowSpans - a.windowSpans)[0];
+    const after = fresh ?? dominant(values, (v) => v.windowSpans);
+    if (!after || after.value === before.value) continue;
     const change: DeploymentChange = {
       attribute: after.attribute,
-      from: before?.value ?? '',
+      from: before.value,
       to: after.value,
       firstSeen: isoTime(after.firstSeenMs),
     };
@@ -33,6 +41,9 @@ export function deploymentChanges(rows: readonly DeploymentValueRow[]): Map<stri
   }
   return out;
 }
+
+/** Share of the window's spans a value new in the window must serve to count as a deployment (not a stray test). */
+const NOTICEABLE_SHARE = 0.05;
 
 function dominant(values: readonly DeploymentValueRow[], spans: (v: DeploymentValueRow) => number): DeploymentValueRow | undefined {
   let best: DeploymentValueRow | undefined;

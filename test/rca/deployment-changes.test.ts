@@ -33,11 +33,13 @@ describe('deploymentChanges', () => {
     expect(changes.has('git')).toBe(false);
   });
 
-  it('a value the baseline never had changes from nothing; a canary still in the minority is no change yet', () => {
-    expect(deploymentChanges([row('new', '1.0', 0, 10)]).get('new')).toEqual([
-      { attribute: 'service.version', from: '', to: '1.0', firstSeen: '1970-01-01T00:00:00.000Z' },
+  it('claims nothing without a baseline value (a young install); a new version counts before it is the majority', () => {
+    expect(deploymentChanges([row('new', '1.0', 0, 10)]).has('new')).toBe(false);
+    expect(deploymentChanges([row('c', '1.0', 900, 400), row('c', '1.1', 0, 30, 5)]).get('c')).toEqual([
+      { attribute: 'service.version', from: '1.0', to: '1.1', firstSeen: '1970-01-01T00:00:00.005Z' },
     ]);
-    expect(deploymentChanges([row('c', '1.0', 900, 400), row('c', '1.1', 0, 30)]).has('c')).toBe(false);
+    // A stray value on under 5% of the window's spans is not a deployment.
+    expect(deploymentChanges([row('d', '1.0', 900, 400), row('d', '9.9-test', 0, 3)]).has('d')).toBe(false);
   });
 });
 
