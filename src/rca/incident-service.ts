@@ -11,6 +11,7 @@ import type { Store } from '../store/clickhouse-store.js';
 import { AnalysisQueue, type AnalysisKind } from './analysis-queue.js';
 import { BaselineCache } from './baseline-cache.js';
 import { AlertFloods } from './alert-flood.js';
+import { periodsFromData, withPeriods } from './data-periods.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
 import { joinGroup, withGroup } from './incident-grouping.js';
@@ -173,6 +174,18 @@ export class IncidentService {
       this.metrics.analysesSkipped.inc({ kind: 'flood' }, followers);
       this.log.info('incidents opened in an alert flood share their analysis', { count: followers });
     }
+    // A leader read from the store may have finished since (or be analysed by another replica): catch up now.
+    const leaders = new Set(opened.map((o) => o.report.sharesAnalysisOf).filter((l): l is string => l !== undefined));
+    for (const leaderId of leaders) {
+      if (this.queue.isQueued(leaderId) || opened.some((o) => o.report.id === leaderId)) continue;
+      const leader = await this.repo.get(leaderId);
+      if (leader && (leader.status === 'done' || leader.status === 'failed')) await this.floods.share(leader);
+      else
+        for (const o of opened.filter((x) => x.report.sharesAnalysisOf === leaderId)) {
+          this.floods.unfollow(o.report.id);
+          this.enqueue(o.report.id, 'first');
+        }
+    }
     return { incidents, skipped };
   }
 
@@ -305,6 +318,9 @@ export class IncidentService {
     try {
       if (first) await this.repo.save(report, dedupKeyOf(stored));
       const complete = await this.settledUntil(windowEnd);
+      // Window and baseline from the data there is (onset, young install, earlier incidents), chosen again each run.
+      const periods = await periodsFromData(this.store, this.repo, report, windowEnd, this.opts.lookbackMs, this.opts.baselineMs);
+      if (periods) report = withPeriods(report, periods);
       const result = await analyze(
         this.store,
         {
@@ -324,6 +340,7 @@ export class IncidentService {
       );
       const top = result.candidates[0];
       report = analysedReport(stored, report, result, complete, Date.now(), startsAt);
+      if (report.periodNotes?.length) report.summary = [report.summary, ...report.periodNotes].filter(Boolean).join(' ');
       delete report.sharesAnalysisOf; // analysed on its own now (a resolve, a reanalyze, or after a restart)
       const previous = stored.history?.at(-1);
       if (!previous || previous.top !== report.history!.at(-1)!.top || previous.verdict !== result.verdict) {

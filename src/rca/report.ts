@@ -140,6 +140,8 @@ export interface Report {
   alsoPaging?: string[];
   /** One sentence for the pager: the top candidate, or why there is none. */
   summary?: string;
+  /** How the window and baseline were chosen, where they differ from the defaults (choose-periods.ts). */
+  periodNotes?: string[];
   /** The nodes whose requests wait on the top candidate (its callers, transitively): who may page next. */
   blastRadius?: string[];
   /**

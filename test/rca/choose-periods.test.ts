@@ -1,0 +1,49 @@
+/** Window and baseline from the data there is: a young install, an incident right after another, a clear onset. */
+import { describe, expect, it } from 'vitest';
+import { choosePeriods, MIN_BASELINE_MS } from '../../src/rca/choose-periods.js';
+import type { SeriesPoint } from '../../src/store/service-series.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 11, 3, 10, 0);
+/** Per-minute points from minute `from` to `to` (exclusive) at this P99 (and error rate). */
+const minutes = (from: number, to: number, p99Ms: number, errorRate = 0): SeriesPoint[] =>
+  Array.from({ length: to - from }, (_, i) => ({ atMs: T0 + (from + i) * MIN, requests: 100, errorRate, p50Ms: p99Ms / 3, p99Ms }));
+const base = { lookbackMs: 15 * MIN, baselineMs: 60 * MIN, earlier: [] };
+
+describe('choosePeriods', () => {
+  it('a young install: 12 minutes of spans, the fault from minute 9, the alert at 12', () => {
+    const p = choosePeriods({
+      ...base,
+      series: [...minutes(0, 9, 100), ...minutes(9, 13, 600)],
+      alertStartsAtMs: T0 + 12 * MIN,
+      windowEndMs: T0 + 13 * MIN,
+    });
+    // The minute before the first elevated one may hold the fault's start: it goes to the window, not the baseline.
+    expect(p.windowStartMs).toBe(T0 + 8 * MIN);
+    expect([p.baselineStartMs, p.baselineEndMs]).toEqual([T0, T0 + 8 * MIN]);
+    expect(p.notes.join(' ')).toMatch(
+      /onset found in the data, 4 min before the alert.*baseline is 8 min of history \(less than the 60 min default\)/,
+    );
+  });
+
+  it('a second incident minutes after the first: the baseline skips the first and says so', () => {
+    const series = [...minutes(0, 60, 100), ...minutes(60, 75, 900), ...minutes(75, 78, 100), ...minutes(78, 82, 100, 0.2)];
+    const p = choosePeriods({
+      ...base,
+      series,
+      alertStartsAtMs: T0 + 80 * MIN,
+      windowEndMs: T0 + 82 * MIN,
+      earlier: [{ id: 'inc_first', startMs: T0 + 60 * MIN, endMs: T0 + 75 * MIN }],
+    });
+    expect(p.windowStartMs).toBe(T0 + 77 * MIN);
+    // The 3 healthy minutes between the incidents are under the minimum: the hour before the first one is used.
+    expect(MIN_BASELINE_MS).toBe(5 * MIN);
+    expect([p.baselineStartMs, p.baselineEndMs]).toEqual([T0, T0 + 60 * MIN]);
+    expect(p.notes.join(' ')).toMatch(/skips the earlier incident inc_first/);
+  });
+
+  it('a long history and no clear onset keep the default periods, without notes', () => {
+    const p = choosePeriods({ ...base, series: minutes(0, 120, 100), alertStartsAtMs: T0 + 110 * MIN, windowEndMs: T0 + 120 * MIN });
+    expect(p).toEqual({ windowStartMs: T0 + 95 * MIN, baselineStartMs: T0 + 35 * MIN, baselineEndMs: T0 + 95 * MIN, notes: [] });
+  });
+});
