@@ -13,7 +13,8 @@ SELECT
     coalesce(nullIf(ResourceAttributes['service.instance.id'], ''), nullIf(ResourceAttributes['k8s.pod.name'], ''),
         ResourceAttributes['host.name']) AS instance,
     mapFilter((k, v) -> k IN ('peer.service', 'db.system', 'db.system.name', 'db.namespace', 'db.name',
-        'messaging.system', 'messaging.destination.name', 'messaging.destination', 'server.address', 'net.peer.name'),
+        'messaging.system', 'messaging.destination.name', 'messaging.destination', 'server.address', 'net.peer.name',
+        'server.port', 'net.peer.port'),
         SpanAttributes) AS peerAttributes
 FROM otel_traces
 WHERE TraceId IN {traceIds:Array(String)}

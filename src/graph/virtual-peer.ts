@@ -24,13 +24,25 @@ export function virtualPeerOf(attrs: Attributes): VirtualPeer | undefined {
   if (peerService)
     return { name: peerService, kind: dbSystem ? 'database' : messaging || attrs['messaging.system'] ? 'messaging' : 'external' };
   if (dbSystem) {
-    if (address) return { name: address, kind: 'database' };
     const namespace = attrs['db.namespace'] || attrs['db.name'];
-    return { name: namespace && !/^\d+$/.test(namespace) ? `${dbSystem}:${namespace}` : dbSystem, kind: 'database' };
+    const named = namespace && !/^\d+$/.test(namespace) ? `${dbSystem}:${namespace}` : undefined;
+    // A host name is how operators know a database; an IP or localhost is shared (one DB host, sidecars, host
+    // networking: PostgreSQL and Redis both on 127.0.0.1), so there the system and the database, else the port, tell.
+    if (address && !isSharedAddress(address)) return { name: address, kind: 'database' };
+    if (address) {
+      const port = attrs['server.port'] || attrs['net.peer.port'];
+      return { name: named ?? `${dbSystem}@${address}${port ? `:${port}` : ''}`, kind: 'database' };
+    }
+    return { name: named ?? dbSystem, kind: 'database' };
   }
   if (messaging) return { name: messaging, kind: 'messaging' };
   if (address) return { name: address, kind: 'external' };
   return undefined;
+}
+
+/** An address that names a machine, not a service: an IPv4 or IPv6 literal, or localhost. */
+function isSharedAddress(address: string): boolean {
+  return address === 'localhost' || address.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(address);
 }
 
 /** Tempo's / the servicegraph connector's connection_type label for an edge to a node of this kind. */

@@ -70,6 +70,21 @@ const cases: [string, Record<string, string>, { name: string; kind: string } | u
     { 'peer.service': 'ledger-db', 'db.system': 'postgresql', 'server.address': 'pg-ledger' },
     { name: 'ledger-db', kind: 'database' },
   ],
+  [
+    'pg on 127.0.0.1 beside Redis on the same host (issue 29): system and database',
+    { 'db.system': 'postgresql', 'db.namespace': 'shop', 'server.address': '127.0.0.1', 'server.port': '5432' },
+    { name: 'postgresql:shop', kind: 'database' },
+  ],
+  [
+    'ioredis on 127.0.0.1: system, host and port (never the index)',
+    { 'db.system': 'redis', 'db.namespace': '0', 'server.address': '127.0.0.1', 'server.port': '6379' },
+    { name: 'redis@127.0.0.1:6379', kind: 'database' },
+  ],
+  [
+    'a database on localhost (older net.peer.*)',
+    { 'db.system': 'mysql', 'net.peer.name': 'localhost', 'net.peer.port': '3306' },
+    { name: 'mysql@localhost:3306', kind: 'database' },
+  ],
   ['nothing names the peer', { 'http.request.method': 'GET' }, undefined],
 ];
 
