@@ -143,6 +143,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const receiving = {
       maxMessageBytes: config.ingest.maxMessageBytes,
       requestTimeoutMs: config.ingest.requestTimeoutMs,
+      shutdownGraceMs: config.ingest.shutdownGraceMs,
       sink: writer,
       metrics,
       log: log.child('otlp'),

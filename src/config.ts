@@ -40,6 +40,8 @@ export interface Config {
     maxMessageBytes: number;
     /** Longest a client may take to send a whole request (HTTP) or an export's body after its headers (gRPC). */
     requestTimeoutMs: number;
+    /** On shutdown, how long unfinished exports may go on before their connections are closed. */
+    shutdownGraceMs: number;
     /** A store batch is written when it holds this many spans... */
     batchMaxSpans: number;
     /** ...or when its oldest request has waited this long. */
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
     ingest: {
       maxMessageBytes: get('maxMessageBytes'),
       requestTimeoutMs: get('requestTimeoutMs'),
+      shutdownGraceMs: get('shutdownGraceMs'),
       batchMaxSpans: get('batchMaxSpans'),
       batchMaxDelayMs: get('batchMaxDelayMs'),
       queueMaxSpans: get('queueMaxSpans'),

@@ -39,9 +39,15 @@ export function listen(server: Server, address: ListenAddress, what: string): Pr
   });
 }
 
-export function closeServer(server: Server): Promise<void> {
+/** Stops accepting, closes idle connections, and after `graceMs` the ones still busy (slow or stalled clients). */
+export function closeServer(server: Server, graceMs = 20_000): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

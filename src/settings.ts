@@ -110,6 +110,11 @@ export const SETTINGS = {
     duration(30_000),
     'longest a client may take to send a whole request (HTTP listeners: headers and body; OTLP/gRPC: the export body after its headers); a stalled or slow client is cut off then and its admission slot freed',
   ),
+  shutdownGraceMs: s(
+    'FAULTLINE_SHUTDOWN_GRACE',
+    duration(20_000),
+    "on SIGTERM, how long exports still sending their body may go on before their connections are closed (nothing they sent was acknowledged, so nothing acknowledged is lost); below Kubernetes' 30 s default grace",
+  ),
   batchMaxSpans: s('FAULTLINE_BATCH_MAX_SPANS', int(20_000, 1, 1_000_000), 'spans per store insert'),
   batchMaxDelayMs: s('FAULTLINE_BATCH_MAX_DELAY_MS', int(20, 0, 60_000), 'longest an export waits for its batch to fill'),
   queueMaxSpans: s(

@@ -1,11 +1,12 @@
 /**
  * The real `faultline serve` process: readiness, bad config, busy port, SIGTERM under load losing nothing acked,
- * and SIGKILL mid-load: after a restart on the same data dir every acknowledged span is there, no staged file left.
+ * SIGTERM with slow clients attached ending within the grace, and SIGKILL mid-load: after a restart on the same data dir every acknowledged span is there, no staged file left.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
+import { connect as connectHttp2 } from 'node:http2';
 import { freePort } from './helpers/free-port.js';
 import { rawGrpcExport } from './helpers/raw-grpc-export.js';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,66 @@ describe('faultline serve', () => {
     const missing = acked.filter((s) => !ids.has(s.spanId));
     expect(missing).toHaveLength(0);
   });
+
+  it('on SIGTERM with slow and stalled clients attached: exits within the shutdown grace, every acked span kept', async () => {
+    const [api, grpcPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+    const dataDir = join(dir, 'sigterm-slow');
+    const p = run({
+      FAULTLINE_DATA_DIR: dataDir,
+      FAULTLINE_API_ADDR: `127.0.0.1:${api}`,
+      FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      FAULTLINE_OTLP_HTTP_ADDR: `127.0.0.1:${httpPort}`,
+      // The request timeout alone would hold them for two minutes: the grace must be what ends them.
+      FAULTLINE_REQUEST_TIMEOUT: '120s',
+      FAULTLINE_SHUTDOWN_GRACE: '3s',
+    });
+    await waitReady(api);
+    // 20 HTTP bodies trickling a byte a second, and 20 gRPC streams that sent 10 bytes of body and stopped.
+    const sockets = Array.from({ length: 20 }, () => {
+      const s = connect(httpPort, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100000\r\n\r\n');
+      return s;
+    });
+    const trickle = setInterval(() => sockets.forEach((s) => !s.destroyed && s.write(Buffer.alloc(1))), 1000);
+    const session = connectHttp2(`http://127.0.0.1:${grpcPort}`);
+    session.on('error', () => undefined);
+    for (let i = 0; i < 20; i++) {
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      });
+      stream.on('error', () => undefined);
+      const frame = Buffer.alloc(15);
+      frame.writeUInt32BE(1000, 1);
+      stream.write(frame);
+    }
+    const acked: Span[] = [];
+    for (let seed = 1; seed <= 5; seed++) {
+      const spans = simulate(ciPipeline, { seed, startMs: Date.now() - 60_000, durationMs: 10_000, requests: 20 }).spans;
+      if ((await rawGrpcExport(grpcPort, encodeProto(spans))) === null) acked.push(...spans);
+    }
+    expect(acked.length).toBeGreaterThan(0);
+    const stopping = Date.now();
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    const tookMs = Date.now() - stopping;
+    clearInterval(trickle);
+    sockets.forEach((s) => s.destroy());
+    session.destroy();
+    // The grace (3 s) plus the flush and the store's close, far from the 120 s the slow clients would have held it.
+    expect(tookMs).toBeLessThan(20_000);
+
+    const store = await openStore({ dataDir, clickhouseUrl: undefined });
+    await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
+    const ids = new Set(
+      (await store.query('spans_for_traces', { traceIds: [...new Set(acked.map((s) => s.traceId))] })).map((r) => r.spanId),
+    );
+    await store.close();
+    expect(acked.filter((s) => !ids.has(s.spanId))).toHaveLength(0);
+  }, 90_000);
 
   it('on SIGKILL mid-load: after a restart on the same data dir every acknowledged span is there, no staged file left', async () => {
     const [api, grpcPort] = [await freePort(), await freePort()];

@@ -65,7 +65,8 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.forceShutdown(), 30_000);
+        // Calls still sending their body were not acknowledged: past the grace they are cut (the client retries).
+        const timer = setTimeout(() => server.forceShutdown(), opts.shutdownGraceMs ?? 20_000);
         server.tryShutdown(() => {
           clearTimeout(timer);
           resolve();

@@ -24,7 +24,7 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Http
   await listen(server, opts.address, 'OTLP/HTTP');
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => closeServer(server),
+    close: () => closeServer(server, opts.shutdownGraceMs),
   };
 }
 

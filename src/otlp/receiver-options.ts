@@ -12,6 +12,8 @@ export interface ReceiverOptions {
   maxMessageBytes: number;
   /** Longest a client may take to send a request (HTTP) or an export's body once its headers arrived (gRPC). */
   requestTimeoutMs: number;
+  /** On close, how long unfinished exports may go on before their connections are closed. */
+  shutdownGraceMs?: number;
   sink: SpanSink;
   metrics: SelfMetrics;
   log: Logger;
