@@ -5,6 +5,7 @@ SELECT
     SpanId AS spanId,
     ParentSpanId AS parentSpanId,
     ServiceName AS service,
+    SpanName AS name,
     SpanKind AS kind,
     toString(toUnixTimestamp64Nano(Timestamp)) AS startNs,
     Duration AS durationNs,

@@ -58,6 +58,9 @@ function candidateLines(c: Candidate, o: FormatOptions, esc: Escape): string[] {
     `${c.rank}. ${esc(c.service)} (${c.kind}, ${c.verdict}, confidence ${pct(c.confidence)}): ${esc(c.reason)}`,
     `   path: ${c.path.map(esc).join(' -> ')}`,
   ];
+  const ops = c.evidence.topOperations ?? [];
+  if (ops.length > 0)
+    lines.push(`   operations: ${ops.map((o) => `${esc(o.name)} ${o.msPerRequest.baseline} -> ${o.msPerRequest.current} ms`).join(', ')}`);
   for (const change of c.evidence.changes ?? [])
     lines.push(`   changed: ${esc(change.attribute)} ${esc(change.from || '(none)')} -> ${esc(change.to)}, first seen ${change.firstSeen}`);
   if (c.exemplars.length > 0)

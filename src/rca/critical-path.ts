@@ -28,6 +28,8 @@ export interface TraceSpan {
   failed: boolean;
   /** The replica of its service that emitted it ('' when unknown). */
   instance?: string;
+  /** Its name: the operation whose time it is. */
+  name?: string;
   /** For client/producer spans: the uninstrumented peer their attributes name. */
   peer: VirtualPeer | undefined;
 }
@@ -53,6 +55,8 @@ export interface RequestAttribution {
   spanIds: Map<string, string>;
   /** A service's own time per replica (`service\u0000instance`), where the spans name one. */
   instanceTime: Map<string, number>;
+  /** Per candidate, the ms charged to it by operation (the span name whose time it was). */
+  operationTime: Map<string, Map<string, number>>;
 }
 
 /** The key of one replica's own time. */
@@ -78,9 +82,15 @@ export function attributeRequest(
 ): RequestAttribution {
   const time = new Map<string, number>();
   const instanceTime = new Map<string, number>();
-  /** Charges a service's own time, and to its replica when the span names one. */
+  const operationTime = new Map<string, Map<string, number>>();
+  /** Charges a span's own time to its owner, by operation, and to its replica when the span names one. */
   const chargeOwn = (span: TraceSpan, owner: string, ms: number): void => {
     charge(owner, ms);
+    if (ms > 0 && span.name) {
+      let ops = operationTime.get(owner);
+      if (!ops) operationTime.set(owner, (ops = new Map()));
+      ops.set(span.name, (ops.get(span.name) ?? 0) + ms);
+    }
     if (ms > 0 && span.instance && owner === span.service && !isCaller(span.kind)) {
       const k = instanceKey(span.service, span.instance);
       instanceTime.set(k, (instanceTime.get(k) ?? 0) + ms);
@@ -241,5 +251,6 @@ export function attributeRequest(
     errorOrigin: entry.failed ? errorOrigin(entry, [entry.service]) : undefined,
     spanIds,
     instanceTime,
+    operationTime,
   };
 }

@@ -15,6 +15,7 @@ import { graphEvidence } from './graph-evidence.js';
 import { judgeRanking } from './judge-ranking.js';
 import { attributeSharedEdges, type SharedEdgeFinding } from './shared-node-edges.js';
 import { findSlowReplica } from './slow-replica.js';
+import { topOperations } from './top-operations.js';
 import type { Candidate, CandidateExemplar, Evidence, ReportVerdict } from './report.js';
 import type { CandidateTotals, RequestProfile } from './request-profile.js';
 
@@ -172,6 +173,8 @@ export function rankCandidates(input: RankInput): Ranking {
     };
     const replica = c.ref.kind === 'service' && c.score > 0 ? findSlowReplica(c.key, cur, base) : undefined;
     if (replica) evidence.replica = replica;
+    const operations = topOperations(c.key, cur, base);
+    if (operations.length > 0) evidence.topOperations = operations;
     const verdict = candidateVerdict(i, c, judgement.verdict, judgement.confidences[i]!, evidence);
     const sharedEdges = shared.get(c.key);
     return {
@@ -199,6 +202,9 @@ export function rankCandidates(input: RankInput): Ranking {
         (sharedEdges ? ` ${describeSharedEdges(c.key, sharedEdges)}` : '') +
         (replica
           ? ` The added time is in one replica, ${replica.instance} (${Math.round(replica.trafficShare * 100)}% of its requests: own time ${replica.ownMsPerRequest.baseline} -> ${replica.ownMsPerRequest.current} ms, its siblings ${replica.siblingsOwnMsPerRequest} ms): drain or restart that instance first.`
+          : '') +
+        (c.score > 0 && operations[0]
+          ? ` Most of it in ${operations[0].name} (${operations[0].msPerRequest.baseline} -> ${operations[0].msPerRequest.current} ms per request).`
           : ''),
     };
   });

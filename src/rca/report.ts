@@ -34,6 +34,14 @@ export interface Evidence {
   reach?: number;
   /** When the added time sits in one replica of the service (slow-replica.ts). */
   replica?: ReplicaEvidence;
+  /** The operations whose time rose most: ms per request of the alerting service, baseline -> window. */
+  topOperations?: OperationEvidence[];
+}
+
+/** One operation (span name) of a candidate and the critical-path ms it took per request. */
+export interface OperationEvidence {
+  name: string;
+  msPerRequest: Pair;
 }
 
 /** One slow instance of a service, its siblings normal. */

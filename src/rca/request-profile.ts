@@ -69,6 +69,8 @@ export interface RequestProfile {
   blocks?: BlockTotals;
   /** A service's own time per replica (`instanceKey`): ms summed, and the requests that reached the replica. */
   instances: Map<string, { sum: number; requests: number }>;
+  /** Per candidate, ms summed by operation (span name) over the requests. */
+  operations: Map<string, Map<string, number>>;
 }
 
 const KIND_NUMBERS: Record<string, number> = { Unspecified: 0, Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 };
@@ -121,6 +123,7 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
     return c;
   };
   const instances = new Map<string, { sum: number; requests: number }>();
+  const operations = new Map<string, Map<string, number>>();
   let failed = 0;
   let total = 0;
   for (const a of attributions) {
@@ -141,6 +144,11 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
       else perRequest.set(key, [ms]);
     }
     for (const [key, k] of a.calls) totals(key).calls += k;
+    for (const [key, ops] of a.operationTime) {
+      let into = operations.get(key);
+      if (!into) operations.set(key, (into = new Map()));
+      for (const [op, ms] of ops) into.set(op, (into.get(op) ?? 0) + ms);
+    }
     for (const [key, ms] of a.instanceTime) {
       const r = instances.get(key);
       if (r) {
@@ -181,7 +189,7 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
   const tailMeanMs = n > 0 ? slowest.reduce((x, y) => x + y, 0) / tailCount : 0;
   const meanMs = n > 0 ? total / n : 0;
   const blocks = periodBlocks ? blockTotals(attributions, periodBlocks) : undefined;
-  return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs, instances, ...(blocks ? { blocks } : {}) };
+  return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs, instances, operations, ...(blocks ? { blocks } : {}) };
 }
 
 function blockTotals(attributions: { startMs: number; time: Map<string, number> }[], b: PeriodBlocks): BlockTotals {
@@ -254,6 +262,7 @@ function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; c
       end: start + Number(r.durationNs) / 1e6,
       failed: r.failed === true || Number(r.failed) === 1,
       instance: r.instance ?? '',
+      ...(r.name ? { name: r.name } : {}),
       peer: kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER ? virtualPeerOf(r.peerAttributes) : undefined,
     };
     spans.set(r.spanId, span);

@@ -27,6 +27,8 @@ export interface StoredTraceSpan {
   startNs: string;
   durationNs: number;
   failed: number | boolean;
+  /** The span's name: the operation (`GET /cart`, `SELECT shop.stock`). */
+  name?: string;
   /** service.instance.id, k8s.pod.name or host.name of its resource ('' when none). */
   instance?: string;
   peerAttributes: Record<string, string>;

@@ -28,6 +28,13 @@ function candidateRow(c: Candidate, traceUrl: (id: string) => string): HTMLEleme
       'td',
       {},
       h('p', {}, c.reason),
+      e.topOperations?.length
+        ? h(
+            'p',
+            { class: 'operations' },
+            `Operations: ${e.topOperations.map((o) => `${o.name} ${fmtMs(o.msPerRequest.baseline)} → ${fmtMs(o.msPerRequest.current)}`).join(', ')} (per request)`,
+          )
+        : null,
       e.replica
         ? h(
             'p',
