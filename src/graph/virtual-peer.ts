@@ -40,6 +40,15 @@ export function virtualPeerOf(attrs: Attributes): VirtualPeer | undefined {
   return undefined;
 }
 
+/**
+ * A client span that waits for a pooled connection (`pg-pool.connect`, `pg.connect`, a generic pool acquire) calls
+ * nothing: the wait is in the caller's process, so it is the caller's own time (issue 29), never the database's.
+ */
+export function isPoolWait(spanName: string): boolean {
+  return POOL_WAIT.test(spanName);
+}
+const POOL_WAIT = /(^|[.\-_ ])pool[.\-_ ]?(connect|acquire|checkout|wait)$|^pg\.connect$|^(acquire|checkout)[.\-_ ]?connection$/i;
+
 /** An address that names a machine, not a service: an IPv4 or IPv6 literal, or localhost. */
 function isSharedAddress(address: string): boolean {
   return address === 'localhost' || address.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(address);

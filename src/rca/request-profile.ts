@@ -4,7 +4,7 @@
  * alert feels), the calls per request, and the share of requests whose failure starts there.
  */
 import { SpanKind } from '../span.js';
-import { virtualPeerOf } from '../graph/virtual-peer.js';
+import { isPoolWait, virtualPeerOf } from '../graph/virtual-peer.js';
 import type { RequestSample, StoredTraceSpan } from '../store/request-traces.js';
 import { attributeRequest, type CandidateRef, type TraceSpan } from './critical-path.js';
 
@@ -251,7 +251,9 @@ function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; c
   }
   for (const r of rows) {
     if (spans.has(r.spanId)) continue; // a duplicate delivery
-    const kind = KIND_NUMBERS[r.kind] ?? 0;
+    const stated = KIND_NUMBERS[r.kind] ?? 0;
+    // A wait for a pooled connection is the caller's own time, not a call to the database.
+    const kind = stated === SpanKind.CLIENT && r.name !== undefined && isPoolWait(r.name) ? SpanKind.INTERNAL : stated;
     const start = Number(BigInt(r.startNs) - origin) / 1e6;
     const span: TraceSpan = {
       spanId: r.spanId,

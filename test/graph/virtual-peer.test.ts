@@ -4,7 +4,7 @@
  * identifies it: never a bare Redis index ("0") and never a bare namespace that may equal a service's name.
  */
 import { describe, expect, it } from 'vitest';
-import { virtualPeerOf } from '../../src/graph/virtual-peer.js';
+import { isPoolWait, virtualPeerOf } from '../../src/graph/virtual-peer.js';
 
 const cases: [string, Record<string, string>, { name: string; kind: string } | undefined][] = [
   [
@@ -94,4 +94,13 @@ describe('virtualPeerOf', () => {
       expect(virtualPeerOf(attrs)).toEqual(expected);
     });
   }
+});
+
+describe('isPoolWait', () => {
+  it('knows the pool-acquire spans of common instrumentations, and not the queries', () => {
+    for (const name of ['pg-pool.connect', 'pg.connect', 'mysql.pool.acquire', 'acquire connection', 'pool.checkout'])
+      expect(isPoolWait(name), name).toBe(true);
+    for (const name of ['SELECT shop.stock', 'pg.query:SELECT', 'GET', 'connect', 'POST /pool/connect/x'])
+      expect(isPoolWait(name), name).toBe(false);
+  });
 });

@@ -42,4 +42,24 @@ describe('topOperations', () => {
     // The service's own time did not rise: no operation of it is listed.
     expect(topOperations('checkout', cur, base)).toEqual([]);
   });
+
+  it("a wait for a pooled connection is the caller's own time, not the database's", async () => {
+    const s = sample(10, 5, 5);
+    for (let i = 0; i < 10; i++)
+      s.spans.push({
+        traceId: `t${i}`,
+        spanId: `w${i}`,
+        parentSpanId: `r${i}`,
+        service: 'checkout',
+        kind: 'Client',
+        name: 'pg-pool.connect',
+        startNs: String(1e6),
+        durationNs: 3e6,
+        failed: 0,
+        peerAttributes: pg,
+      });
+    const profile = await profileRequests(s);
+    expect(profile.operations.get('checkout')?.get('pg-pool.connect')).toBeCloseTo(30, 6);
+    expect(profile.operations.get('postgresql:shop')?.has('pg-pool.connect')).toBe(false);
+  });
 });

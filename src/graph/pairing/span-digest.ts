@@ -6,7 +6,7 @@
 import { SpanKind, type Span } from '../../span.js';
 import { spanKeyOf, traceFingerprintOf } from './span-key.js';
 import { environmentOf } from '../environment.js';
-import { virtualPeerOf, type NodeKind } from '../virtual-peer.js';
+import { isPoolWait, virtualPeerOf, type NodeKind } from '../virtual-peer.js';
 
 export const PEER_KINDS: readonly Exclude<NodeKind, 'service'>[] = ['database', 'messaging', 'external'];
 export const NO_PEER = 255;
@@ -59,12 +59,13 @@ export function digestSpans(spans: readonly Span[]): SpanDigest {
     d.traceFingerprint[i] = traceFingerprintOf(s.traceId);
     d.start[i] = Number(s.startNs - epochNs);
     d.duration[i] = s.durationNs;
-    d.kind[i] = s.kind;
+    // A wait for a pooled connection is the caller's own time: an internal span, not a call.
+    d.kind[i] = s.kind === SpanKind.CLIENT && isPoolWait(s.name) ? SpanKind.INTERNAL : s.kind;
     d.statusCode[i] = s.statusCode;
     d.service[i] = s.serviceName;
     d.environment[i] = environmentOf(s.resource);
     d.name[i] = s.name;
-    const peer = s.kind === SpanKind.CLIENT || s.kind === SpanKind.PRODUCER ? virtualPeerOf(s.attributes) : undefined;
+    const peer = d.kind[i] === SpanKind.CLIENT || d.kind[i] === SpanKind.PRODUCER ? virtualPeerOf(s.attributes) : undefined;
     d.peerName[i] = peer ? peer.name : '';
     d.peerKind[i] = peer ? PEER_KINDS.indexOf(peer.kind) : NO_PEER;
   }
