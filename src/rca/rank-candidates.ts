@@ -328,9 +328,11 @@ function summarize(service: string, candidates: Candidate[], verdict: ReportVerd
 
 function describeSharedEdges(node: string, f: SharedEdgeFinding): string {
   const list = f.edges.slice(0, 4).join(', ') + (f.edges.length > 4 ? ` and ${f.edges.length - 4} more` : '');
-  return f.kind === 'saturation'
-    ? `Calls into ${node} got slower from its callers (${list}) while its own spans did not: requests wait before its handler runs (saturated workers, a full accept queue).`
-    : `Every call out of ${node} got slower (${list}) while its callees are fine for their other callers: look at ${node}'s egress (DNS, connection setup, NAT).`;
+  if (f.kind === 'saturation')
+    return `Calls into ${node} got slower from its callers (${list}) while its own spans did not: requests wait before its handler runs (saturated workers, a full accept queue).`;
+  if (f.kind === 'egress')
+    return `Every call out of ${node} got slower (${list}) while its callees are fine for their other callers: look at ${node}'s egress (DNS, connection setup, NAT).`;
+  return `Only ${node}'s calls got slower (${list}); the same dependency's other callers see no change: the time is in ${node}'s own process (CPU throttling, GC pauses, a paused or starved process).`;
 }
 
 /** The two shares, each weighted by how much its statistic rose (NaN shares, of nothing, count for nothing). */

@@ -10,7 +10,7 @@ import type { EdgeStats, ServiceGraph } from '../graph/service-graph.js';
 import { edgeKey, type CandidateRef } from './critical-path.js';
 import type { Contribution } from './rank-candidates.js';
 
-export type SharedEdgeKind = 'saturation' | 'egress';
+export type SharedEdgeKind = 'saturation' | 'egress' | 'caller-process';
 
 export interface SharedEdgeFinding {
   kind: SharedEdgeKind;
@@ -62,7 +62,12 @@ export function attributeSharedEdges(
   const findings = new Map<string, SharedEdgeFinding>();
   const byKey = new Map(contributions.map((c) => [c.key, c]));
   for (const c of [...contributions]) {
-    if (c.ref.kind !== 'edge' || c.meanRise + c.tailRise <= 0) continue;
+    if (c.meanRise + c.tailRise <= 0) continue;
+    if (c.ref.kind !== 'edge' && c.ref.kind !== 'service') {
+      callerOnly(c, current, baseline, byKey, contributions, findings);
+      continue;
+    }
+    if (c.ref.kind !== 'edge') continue;
     const [source, target] = c.key.split(' -> ') as [string, string];
     if (!current.hasNode(source) || !current.hasNode(target)) continue;
     const into = othersSlowed(
@@ -99,6 +104,56 @@ export function attributeSharedEdges(
     findings.set(node, f);
   }
   return findings;
+}
+
+/**
+ * A dependency (database, queue, API) only one caller sees slower, while its other callers see it as before: the
+ * time is in that caller's process (CPU throttling, GC pauses, a stopped process stretch every call it makes), so the
+ * caller is the origin. With no other caller to compare, the dependency keeps it.
+ */
+function callerOnly(
+  c: Contribution,
+  current: ServiceGraph,
+  baseline: ServiceGraph,
+  byKey: Map<string, Contribution>,
+  contributions: Contribution[],
+  findings: Map<string, SharedEdgeFinding>,
+): void {
+  const caller = c.ref.path.at(-2);
+  if (!caller || !current.hasNode(c.key)) return;
+  if (slowed(current, baseline, caller, c.key) !== true) return;
+  const others = othersSlowed(
+    current,
+    baseline,
+    current.inNeighbors(c.key).map((s): [string, string] => [s, c.key]),
+    edgeKey(caller, c.key),
+  );
+  if (others.total === 0 || others.slowed.length > 0) return;
+  // ...and the rest of the caller's process stretched too: its own time rose, or its other calls slowed. (One slow
+  // query of one caller, with the caller otherwise as before, stays the dependency's.)
+  const own = byKey.get(caller);
+  const outOthers = othersSlowed(
+    current,
+    baseline,
+    current.outNeighbors(caller).map((t): [string, string] => [caller, t]),
+    edgeKey(caller, c.key),
+  );
+  if (!(own && own.meanRise + own.tailRise > 0) && outOthers.slowed.length === 0) return;
+  let n = byKey.get(caller);
+  if (!n) {
+    n = emptyLike(c, caller, { kind: 'service', path: c.ref.path.slice(0, -1), pathWeights: new Map() });
+    contributions.push(n);
+    byKey.set(caller, n);
+  }
+  n.meanRise += c.meanRise;
+  n.tailRise += c.tailRise;
+  n.mean = { baseline: n.mean.baseline + c.mean.baseline, current: n.mean.current + c.mean.current };
+  n.tail = { baseline: n.tail.baseline + c.tail.baseline, current: n.tail.current + c.tail.current };
+  c.meanRise = 0;
+  c.tailRise = 0;
+  const f = findings.get(caller) ?? { kind: 'caller-process', edges: [] };
+  f.edges = [...new Set([...f.edges, edgeKey(caller, c.key)])];
+  findings.set(caller, f);
 }
 
 function emptyLike(c: Contribution, key: string, ref: CandidateRef): Contribution {

@@ -75,4 +75,37 @@ describe('attributeSharedEdges', () => {
     expect(cs).toHaveLength(1);
     expect(cs[0]!.meanRise).toBe(50);
   });
+
+  it("a paused caller: only a's calls to a database slowed, its other callers see no change, a's own time rose", () => {
+    const g = (gaps: Record<string, number>) =>
+      buildServiceGraph(
+        [],
+        [
+          ['front', 'a'],
+          ['a', 'redis'],
+          ['b', 'redis'],
+        ].map(([s, t]) => ({
+          ...edge(s!, t!, 0),
+          targetKind: 'database',
+          serverQuantilesNs: [],
+          clientQuantilesNs: [(gaps[`${s} -> ${t}`] ?? 2) * 1e6, 5e6],
+        })),
+      );
+    const dep: Contribution = {
+      ...edgeContribution('redis', 30),
+      ref: { kind: 'database', path: ['front', 'a', 'redis'], pathWeights: new Map() },
+    };
+    const own: Contribution = { ...edgeContribution('a', 10), ref: { kind: 'service', path: ['front', 'a'], pathWeights: new Map() } };
+    const cs = [dep, own];
+    const found = attributeSharedEdges(cs, g({ 'a -> redis': 40 }), g({}), () => 'database');
+    expect(found.get('a')?.kind).toBe('caller-process');
+    expect(own.meanRise).toBe(40);
+    expect(dep.meanRise).toBe(0);
+    // The same, but redis slower for b too: it stays redis's.
+    const again = [
+      { ...dep, meanRise: 30, tailRise: 30 },
+      { ...own, meanRise: 10, tailRise: 10 },
+    ];
+    expect(attributeSharedEdges(again, g({ 'a -> redis': 40, 'b -> redis': 40 }), g({}), () => 'database').size).toBe(0);
+  });
 });
