@@ -38,6 +38,8 @@ export const FAULT_KINDS = [
   'saturation',
   'egress',
   'replica',
+  // Issue 29: a paused or throttled process stretches its own time and every call it makes.
+  'paused',
 ] as const;
 export type FaultKindName = (typeof FAULT_KINDS)[number];
 
@@ -386,6 +388,23 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
         { exclude: [s, ...calleesOf(s)] },
       );
     }
+    case 'paused': {
+      // A service whose process stalls (CPU throttling, GC, SIGSTOP): its own time and each call out of it stretch,
+      // its callees' own spans do not.
+      const calleesOf = (x: string) =>
+        [...new Set(t.services[x]!.operations.flatMap((o) => o.calls.map((c) => c.to)))].filter((c) => t.services[c]);
+      const s = pick(below.filter((x) => calleesOf(x).length >= 1));
+      if (!s) return undefined;
+      const addMs = 10 + rnd.next() * 60;
+      return svc(
+        s,
+        [
+          { kind: 'latency', service: s, factor: 2 + rnd.next() * 2 },
+          ...calleesOf(s).map((to): Fault => ({ kind: 'network', from: s, to, addMs })),
+        ],
+        { exclude: [s, ...calleesOf(s)] },
+      );
+    }
     case 'replica': {
       // One of three instances of a service gets slow; the other two are fine.
       const s = pick(below);
@@ -456,6 +475,12 @@ function redHerrings(t: Topology, alert: string, exclude: string[], rnd: Random)
   return { chronic, noise };
 }
 
+/**
+ * One of four, by a hash of `n` (the high bits of a multiplicative hash): a quarter of the scenarios, spread over the
+ * kinds whatever their number (a plain `n % 4` picks the same kinds every round when the count is a multiple of 4).
+ */
+export const quarterOf = (n: number): number => (Math.imul(n + 1, 0x9e3779b1) >>> 16) % 4;
+
 export function buildScenarios(count: number, seed = 2026): Scenario[] {
   const rnd = new Random(seed);
   const out: Scenario[] = [];
@@ -486,7 +511,7 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
       if (noiseMs > 0.5 * Math.max(0, faulty.meanMs - clean.meanMs) || noiseMs > 0.05 * clean.meanMs) noise.length = 0;
       // Every fourth scenario shares the store with a staging copy of the same system, where a load test makes
       // another service slow: same service names, different environment.
-      const staging = out.length % 4 === 0 && !dr.shared;
+      const staging = quarterOf(out.length) === 0 && !dr.shared;
       const n = staging ? sys : SYSTEMS[(i + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
       const nReach = downstream(n.topology, n.alert).services.filter((s) => s !== dr.truth);
       let neighbour: Scenario['neighbour'] = {
