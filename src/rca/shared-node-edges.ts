@@ -86,22 +86,9 @@ export function attributeSharedEdges(
     const egress = outOf.total > 0 && outOf.slowed.length * 2 >= outOf.total + 1;
     if (saturated === egress) continue; // one path alone (or both ends at once: cannot tell) stays the edge's
     const node = saturated ? target : source;
-    const path = saturated ? c.ref.path : c.ref.path.slice(0, -1);
-    let n = byKey.get(node);
-    if (!n) {
-      n = emptyLike(c, node, { kind: nodeKind(node), path, pathWeights: new Map() });
-      contributions.push(n);
-      byKey.set(node, n);
-    }
-    n.meanRise += c.meanRise;
-    n.tailRise += c.tailRise;
-    n.mean = { baseline: n.mean.baseline + c.mean.baseline, current: n.mean.current + c.mean.current };
-    n.tail = { baseline: n.tail.baseline + c.tail.baseline, current: n.tail.current + c.tail.current };
-    c.meanRise = 0;
-    c.tailRise = 0;
-    const f = findings.get(node) ?? { kind: saturated ? 'saturation' : 'egress', edges: [] };
-    f.edges = [...new Set([...f.edges, c.key, ...(saturated ? into.slowed : outOf.slowed)])];
-    findings.set(node, f);
+    const ref = { kind: nodeKind(node), path: saturated ? c.ref.path : c.ref.path.slice(0, -1), pathWeights: new Map() };
+    moveRise(c, node, ref, contributions, byKey);
+    note(findings, node, saturated ? 'saturation' : 'egress', [c.key, ...(saturated ? into.slowed : outOf.slowed)]);
   }
   return findings;
 }
@@ -139,11 +126,17 @@ function callerOnly(
     edgeKey(caller, c.key),
   );
   if (!(own && own.meanRise + own.tailRise > 0) && outOthers.slowed.length === 0) return;
-  let n = byKey.get(caller);
+  moveRise(c, caller, { kind: 'service', path: c.ref.path.slice(0, -1), pathWeights: new Map() }, contributions, byKey);
+  note(findings, caller, 'caller-process', [edgeKey(caller, c.key)]);
+}
+
+/** Moves a contribution's rises (and its numbers) onto `node`'s contribution, created when it has none. */
+function moveRise(c: Contribution, node: string, ref: CandidateRef, contributions: Contribution[], byKey: Map<string, Contribution>): void {
+  let n = byKey.get(node);
   if (!n) {
-    n = emptyLike(c, caller, { kind: 'service', path: c.ref.path.slice(0, -1), pathWeights: new Map() });
+    n = emptyLike(c, node, ref);
     contributions.push(n);
-    byKey.set(caller, n);
+    byKey.set(node, n);
   }
   n.meanRise += c.meanRise;
   n.tailRise += c.tailRise;
@@ -151,9 +144,12 @@ function callerOnly(
   n.tail = { baseline: n.tail.baseline + c.tail.baseline, current: n.tail.current + c.tail.current };
   c.meanRise = 0;
   c.tailRise = 0;
-  const f = findings.get(caller) ?? { kind: 'caller-process', edges: [] };
-  f.edges = [...new Set([...f.edges, edgeKey(caller, c.key)])];
-  findings.set(caller, f);
+}
+
+function note(findings: Map<string, SharedEdgeFinding>, node: string, kind: SharedEdgeKind, edges: string[]): void {
+  const f = findings.get(node) ?? { kind, edges: [] };
+  f.edges = [...new Set([...f.edges, ...edges])];
+  findings.set(node, f);
 }
 
 function emptyLike(c: Contribution, key: string, ref: CandidateRef): Contribution {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/rca/report.js';
 import { alertmanagerWebhook } from '../helpers/alertmanager-webhook.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { waitDone as waitDoneAt } from '../helpers/wait-done.js';
 import { sendSpans } from '../helpers/load-spans.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
@@ -42,14 +43,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-async function waitDone(id: string): Promise<Report> {
-  for (let i = 0; i < 600; i++) {
-    const r = (await (await fetch(`${h.api}/api/v1/incidents/${id}`)).json()) as Report;
-    if (r.status === 'done' || r.status === 'failed') return r;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error('analysis did not finish');
-}
+const waitDone = (id: string): Promise<Report> => waitDoneAt(h.api, id);
 
 describe('the first alert on a young install', () => {
   it('names the origin against the history there is, says so, and invents no deployment', async () => {
