@@ -10,6 +10,9 @@ import { OverloadedError } from '../errors.js';
 export type AnalysisKind = 'first' | 'resolve' | 'manual' | 'scheduled';
 
 const PRIORITY: Record<AnalysisKind, number> = { first: 0, resolve: 1, manual: 2, scheduled: 3 };
+
+/** Whether an analysis of kind `a` goes before one of kind `b`. */
+export const moreUrgent = (a: AnalysisKind, b: AnalysisKind): boolean => PRIORITY[a] < PRIORITY[b];
 /** How far back the scheduled re-analyses' share of the analysis time is measured. */
 const SHARE_WINDOW_MS = 60_000;
 
@@ -72,7 +75,7 @@ export class AnalysisQueue {
     if (this.running.has(id)) return false;
     const existing = this.waiting.get(id);
     if (existing) {
-      if (PRIORITY[kind] < PRIORITY[existing.kind]) existing.kind = kind;
+      if (moreUrgent(kind, existing.kind)) existing.kind = kind;
       return true;
     }
     if (this.waiting.size >= this.maxWaiting) throw new OverloadedError(`${this.waiting.size} analyses already waiting; retry later`, 30);

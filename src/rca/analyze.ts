@@ -69,6 +69,8 @@ export async function analyze(
       limit: opts.sampleRequests,
       maxSpans: opts.maxSpans,
     });
+  // The window's length (the stretch size of the baseline's blocks) is left out of the key on purpose: a firing
+  // incident's window grows at each re-analysis, and its baseline keeps the stretches cut at the first one.
   const baselineKey = JSON.stringify([req.service, req.operation, req.environment, req.baselineStartMs, req.baselineEndMs, opts]);
   const cached = baselineSlot?.get(baselineKey);
   const [currentGraph, current, baselinePeriod] = await Promise.all([

@@ -8,7 +8,7 @@ import { alertDedupKey, incidentPeriods, newIncidentReport, reportDedupKey as de
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Store } from '../store/clickhouse-store.js';
-import { AnalysisQueue, type AnalysisKind } from './analysis-queue.js';
+import { AnalysisQueue, moreUrgent, type AnalysisKind } from './analysis-queue.js';
 import { BaselineCache } from './baseline-cache.js';
 import { AlertFloods } from './alert-flood.js';
 import { periodsFromData, withPeriods } from './data-periods.js';
@@ -292,7 +292,7 @@ export class IncidentService {
     if (!queued) {
       // Running now: one more after it, of the most urgent kind asked for (a scheduled one is not worth a rerun).
       const prev = this.again.get(id);
-      if (kind !== 'scheduled' && (!prev || RANK[kind] < RANK[prev])) this.again.set(id, kind);
+      if (kind !== 'scheduled' && (!prev || moreUrgent(kind, prev))) this.again.set(id, kind);
     }
   }
 
@@ -389,5 +389,3 @@ export class IncidentService {
     return this.opts.awaitSettled ? this.opts.awaitSettled(arrivedBy) : arrivedBy;
   }
 }
-
-const RANK: Record<AnalysisKind, number> = { first: 0, resolve: 1, manual: 2, scheduled: 3 };
