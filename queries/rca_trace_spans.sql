@@ -1,5 +1,7 @@
 -- The spans of sampled traces near a period (a request's spans start within it, give or take the margin), with
--- only the attributes that name an uninstrumented peer, and the replica of the service that emitted it. Times are ns since the epoch, as strings (exact).
+-- only the attributes that name an uninstrumented peer or a messaging operation, the replica of the service that
+-- emitted it, and its links (a consumer that starts its own trace links to the publish span). Times are ns since
+-- the epoch, as strings (exact).
 SELECT
     TraceId AS traceId,
     SpanId AS spanId,
@@ -15,8 +17,10 @@ SELECT
         ResourceAttributes['host.name']) AS instance,
     mapFilter((k, v) -> k IN ('peer.service', 'db.system', 'db.system.name', 'db.namespace', 'db.name',
         'messaging.system', 'messaging.destination.name', 'messaging.destination', 'server.address', 'net.peer.name',
-        'server.port', 'net.peer.port'),
-        SpanAttributes) AS peerAttributes
+        'server.port', 'net.peer.port', 'messaging.operation.type', 'messaging.operation'),
+        SpanAttributes) AS peerAttributes,
+    Links.TraceId AS linkTraceIds,
+    Links.SpanId AS linkSpanIds
 FROM otel_traces
 WHERE TraceId IN {traceIds:Array(String)}
   AND Timestamp >= fromUnixTimestamp64Milli({start:Int64} - {marginMs:Int64})

@@ -5,7 +5,7 @@
  *  - a service's own time (server, consumer, internal spans) to the service;
  *  - a client span's time outside its server span (network, queueing, connection pool) to the edge `A -> B`;
  *  - a client span with no instrumented child to the database, queue or API it names (a virtual node);
- *  - a failed attempt that is retried (the next call on the path goes to the same callee), with the backoff after
+ *  - a failed attempt that is retried (a later call of the same span goes to the same callee), with the backoff after
  *    it, to where that attempt's failure started (the callee, or whatever failed under it), not to the caller.
  * Children that outlive a non-client parent were not waited for (fire and forget) and are off the path; a server span
  * that outlives its client span (a timeout) is on it up to the moment the client gave up.
@@ -32,6 +32,10 @@ export interface TraceSpan {
   name?: string;
   /** For client/producer spans: the uninstrumented peer their attributes name. */
   peer: VirtualPeer | undefined;
+  /** A blocking receive (a reply wait): its children are the consumers of what its request published (queue-hops.ts). */
+  receive?: boolean;
+  /** For a consumer span: the queue it took the message from and when the publish ended (its queue lag). */
+  queued?: { queue: string; publishedAt: number };
 }
 
 export interface CandidateRef {
@@ -57,7 +61,12 @@ export interface RequestAttribution {
   instanceTime: Map<string, number>;
   /** Per candidate, the ms charged to it by operation (the span name whose time it was). */
   operationTime: Map<string, Map<string, number>>;
+  /** Per queue, the lag (publish end -> process start, ms) of the messages the request waited for, and how many. */
+  queueLag: Map<string, { ms: number; messages: number; consumer: string }>;
 }
+
+/** The operation name under which a reply wait's own time is charged to the worker it waited for. */
+export const QUEUE_WAIT = 'waiting in queue';
 
 /** The key of one replica's own time. */
 export const instanceKey = (service: string, instance: string): string => `${service}\u0000${instance}`;
@@ -86,10 +95,11 @@ export function attributeRequest(
   /** Charges a span's own time to its owner, by operation, and to its replica when the span names one. */
   const chargeOwn = (span: TraceSpan, owner: string, ms: number): void => {
     charge(owner, ms);
-    if (ms > 0 && span.name) {
+    const op = span.receive && owner !== span.peer?.name ? QUEUE_WAIT : span.name;
+    if (ms > 0 && op) {
       let ops = operationTime.get(owner);
       if (!ops) operationTime.set(owner, (ops = new Map()));
-      ops.set(span.name, (ops.get(span.name) ?? 0) + ms);
+      ops.set(op, (ops.get(op) ?? 0) + ms);
     }
     if (ms > 0 && span.instance && owner === span.service && !isCaller(span.kind)) {
       const k = instanceKey(span.service, span.instance);
@@ -97,6 +107,7 @@ export function attributeRequest(
     }
   };
   const calls = new Map<string, number>();
+  const queueLag = new Map<string, { ms: number; messages: number; consumer: string }>();
   /** The path each candidate was last reached by, so charged time also weighs that path. */
   const lastPath = new Map<string, string[]>();
   const spanIds = new Map<string, string>();
@@ -117,7 +128,10 @@ export function attributeRequest(
     if (!spanIds.has(key)) spanIds.set(key, spanId);
     if (!refs.has(key)) refs.set(key, { kind, path, pathWeights: new Map() });
   };
-  /** Counts a call into a candidate; a callee that is counted but never walked (off the path) still gets its ref. */
+  /**
+   * Counts a call into a candidate (every call of the request, on its critical path or not: calls per request are
+   * its load); a callee that is counted but never walked (off the path) still gets its ref.
+   */
   const count = (key: string, kind: CandidateKind, path: string[]): void => {
     calls.set(key, (calls.get(key) ?? 0) + 1);
     if (!refs.has(key)) refs.set(key, { kind, path, pathWeights: new Map() });
@@ -154,6 +168,11 @@ export function attributeRequest(
       return span.service;
     }
     const server = serverOf(span);
+    if (server && span.receive) {
+      // A reply wait with the work it waited for: its own time (queue lag, reply delivery) is the worker's queue.
+      note(server.service, 'service', childPath(path, server), span.spanId);
+      return server.service;
+    }
     if (server) {
       const key = edgeKey(span.service, server.service);
       note(key, 'edge', [...path, server.service], span.spanId);
@@ -169,17 +188,22 @@ export function attributeRequest(
 
   const walk = (span: TraceSpan, lo: number, hi: number, path: string[], depth: number): void => {
     walked.add(span.spanId);
+    if (span.queued) {
+      const lag = queueLag.get(span.queued.queue) ?? { ms: 0, messages: 0, consumer: span.service };
+      lag.ms += Math.max(0, span.start - span.queued.publishedAt);
+      lag.messages++;
+      queueLag.set(span.queued.queue, lag);
+    }
     const owner = ownerOf(span, path);
-    if (isCaller(span.kind) && !serverOf(span)) count(owner, refs.get(owner)!.kind, path);
     const awaited = depth >= MAX_DEPTH ? [] : awaitedOf(span).filter((c) => !walked.has(c.spanId));
-    for (const c of awaited) if (isCallee(c.kind) && c.service !== span.service) count(c.service, 'service', childPath(path, c));
     // Latest end first: walking back, the first child that started before `cur` is the one the span waited for,
     // and a child skipped once (started at or after `cur`) never qualifies again, as `cur` only moves back. One
     // pass, so a span with thousands of children (a batch job) stays linear after the sort.
     const byEnd = [...awaited].sort((x, y) => y.end - x.end);
+    // A failed call with a later call to the same target was retried, even when calls to others ran in between.
+    const lastStart = latestStartByTarget(awaited);
     let next = 0;
     let cur = hi;
-    let later: TraceSpan | undefined;
     while (cur > lo) {
       while (next < byEnd.length && byEnd[next]!.start >= cur) next++;
       const best = byEnd[next++];
@@ -189,7 +213,7 @@ export function attributeRequest(
       }
       const e = Math.max(Math.min(best.end, cur), lo);
       const s = Math.max(best.start, lo);
-      const retried = isRetried(best, later);
+      const retried = isRetried(best, lastStart);
       if (retried !== undefined) {
         // A failed attempt that was retried: all of it, and the backoff after it, is the failure's origin's doing.
         const origin = errorOrigin(best, childPath(path, best));
@@ -199,15 +223,54 @@ export function attributeRequest(
         if (e > s) walk(best, s, e, childPath(path, best), depth + 1);
       }
       cur = s;
-      later = best;
     }
   };
 
-  /** The callee of a failed call that the next call on the path retries (same callee), or undefined. */
-  const isRetried = (before: TraceSpan, after: TraceSpan | undefined): string | undefined => {
-    if (!after || !before.failed || !isCaller(before.kind) || !isCaller(after.kind)) return undefined;
-    const target = targetOf(before);
-    return target !== undefined && target === targetOf(after) ? target : undefined;
+  /**
+   * The callee of a failed call that a later call to the same callee retries (a failed delivery of a message
+   * delivered again is the same: a redelivery), or undefined.
+   */
+  const isRetried = (before: TraceSpan, lastStart: Map<string, number>): string | undefined => {
+    if (!before.failed) return undefined;
+    const target = callTarget(before);
+    return target !== undefined && (lastStart.get(target) ?? -Infinity) >= before.end ? target : undefined;
+  };
+
+  /** The node a call goes to (a consumer's service for a delivery), to tell a retry from another call. */
+  const callTarget = (c: TraceSpan): string | undefined =>
+    isCaller(c.kind) ? targetOf(c) : c.kind === SpanKind.CONSUMER ? c.service : undefined;
+
+  /** When the last call to each target started, among some sibling spans. */
+  const latestStartByTarget = (spans: readonly TraceSpan[]): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const c of spans) {
+      const t = callTarget(c);
+      if (t !== undefined) out.set(t, Math.max(out.get(t) ?? -Infinity, c.start));
+    }
+    return out;
+  };
+
+  /**
+   * Every call the request made, except attempts that failed and were tried again (a retried call, a redelivered
+   * message): those are the callee's failures, not load.
+   */
+  const counted = new Set<string>();
+  const countCalls = (span: TraceSpan, path: string[], depth: number): void => {
+    counted.add(span.spanId);
+    if (depth >= MAX_DEPTH) return;
+    const kids = childrenOf(span.spanId);
+    const lastStart = latestStartByTarget(kids);
+    for (const c of kids) {
+      if (counted.has(c.spanId)) continue;
+      if (isRetried(c, lastStart) !== undefined) {
+        counted.add(c.spanId);
+        continue;
+      }
+      const p = childPath(path, c);
+      if (isCallee(c.kind) && c.service !== span.service) count(c.service, 'service', p);
+      else if (isCaller(c.kind) && !serverOf(c) && c.peer) count(c.peer.name, c.peer.kind, [...path, c.peer.name]);
+      countCalls(c, p, depth + 1);
+    }
   };
 
   const childPath = (path: string[], child: TraceSpan): string[] =>
@@ -243,6 +306,7 @@ export function attributeRequest(
 
   note(entry.service, 'service', [entry.service], entry.spanId);
   walk(entry, entry.start, entry.end, [entry.service], 0);
+  countCalls(entry, [entry.service], 0);
   return {
     durationMs: entry.end - entry.start,
     failed: entry.failed,
@@ -252,5 +316,6 @@ export function attributeRequest(
     spanIds,
     instanceTime,
     operationTime,
+    queueLag,
   };
 }

@@ -13,6 +13,8 @@ import type { CandidateRef } from './critical-path.js';
 import { explain } from './explain-candidate.js';
 import { graphEvidence } from './graph-evidence.js';
 import { judgeRanking } from './judge-ranking.js';
+import { attributeLoad, type LoadFinding } from './load-origin.js';
+import { queueLagOf } from './queue-lag.js';
 import { attributeSharedEdges, type SharedEdgeFinding } from './shared-node-edges.js';
 import { findSlowReplica } from './slow-replica.js';
 import { topOperations } from './top-operations.js';
@@ -134,6 +136,11 @@ export function rankCandidates(input: RankInput): Ranking {
   const shared = attributeSharedEdges(contributions, input.currentGraph, input.baselineGraph, (node) =>
     input.currentGraph.hasNode(node) ? (input.currentGraph.getNodeAttributes(node).kind as CandidateRef['kind']) : 'service',
   );
+  const load = attributeLoad(contributions, (caller, node) => {
+    const [g0, g1] = [input.baselineGraph, input.currentGraph];
+    if (!g0.hasEdge(caller, node) || !g1.hasEdge(caller, node)) return undefined;
+    return { baseline: g0.getEdgeAttributes(caller, node).p50Ms, current: g1.getEdgeAttributes(caller, node).p50Ms };
+  });
   // The mean and the slow tail can move apart (a fault on the common path, a slow rare path): each share counts as
   // much as the candidates' rises in that statistic add up to.
   const shrunkRises = (c: Contribution): [number, number, number] => [c.meanRise, c.tailRise, c.errorRise];
@@ -175,6 +182,10 @@ export function rankCandidates(input: RankInput): Ranking {
     if (replica) evidence.replica = replica;
     const operations = topOperations(c.key, cur, base);
     if (operations.length > 0) evidence.topOperations = operations;
+    const lag = queueLagOf(c.key, cur, base);
+    if (lag.length > 0) evidence.queueLag = lag;
+    const shift = load.get(c.key);
+    if (shift) evidence.load = loadEvidence(c.key, shift);
     const verdict = candidateVerdict(i, c, judgement.verdict, judgement.confidences[i]!, evidence);
     const sharedEdges = shared.get(c.key);
     return {
@@ -200,6 +211,10 @@ export function rankCandidates(input: RankInput): Ranking {
           errorShare: c.errorRise > 0,
         }) +
         (sharedEdges ? ` ${describeSharedEdges(c.key, sharedEdges)}` : '') +
+        (shift ? ` ${describeLoad(c.key, shift)}` : '') +
+        (lag[0] && (lag[0].msPerMessage.current ?? 0) > 2 * (lag[0].msPerMessage.baseline ?? 0) + 5
+          ? ` Messages waited longer in ${lag[0].queue} before ${c.key} took them (${lag[0].msPerMessage.baseline ?? 'none'} -> ${lag[0].msPerMessage.current} ms): too few consumers, or each too slow.`
+          : '') +
         (replica
           ? ` The added time is in one replica, ${replica.instance} (${Math.round(replica.trafficShare * 100)}% of its requests: own time ${replica.ownMsPerRequest.baseline} -> ${replica.ownMsPerRequest.current} ms, its siblings ${replica.siblingsOwnMsPerRequest} ms): drain or restart that instance first.`
           : '') +
@@ -333,6 +348,26 @@ function describeSharedEdges(node: string, f: SharedEdgeFinding): string {
   if (f.kind === 'egress')
     return `Every call out of ${node} got slower (${list}) while its callees are fine for their other callers: look at ${node}'s egress (DNS, connection setup, NAT).`;
   return `Only ${node}'s calls got slower (${list}); the same dependency's other callers see no change: the time is in ${node}'s own process (CPU throttling, GC pauses, a paused or starved process).`;
+}
+
+function loadEvidence(key: string, f: LoadFinding): NonNullable<Evidence['load']> {
+  return {
+    role: f.role,
+    origin: f.role === 'origin' ? key : f.other,
+    loaded: f.role === 'loaded' ? key : f.other,
+    caller: f.caller,
+    callsPerRequest: roundPair(f.calls, 2),
+    ...(f.perCallMs ? { originMsPerCall: roundPair(f.perCallMs, 2) } : {}),
+  };
+}
+
+function describeLoad(key: string, f: LoadFinding): string {
+  const calls = `${round(f.calls.baseline, 2)} -> ${round(f.calls.current, 2)} calls per request`;
+  if (f.role === 'loaded')
+    return `Its added time comes with more calls, not slower ones alone: ${f.caller} sends ${calls} to it; the load comes from ${f.other}.`;
+  if (f.perCallMs)
+    return `Its answers got faster (${round(f.perCallMs.baseline, 2)} -> ${round(f.perCallMs.current, 2)} ms per call) while ${f.caller}'s calls to ${f.other} rose (${calls}): it stopped serving what it used to (a cache that stopped caching), and the misses load ${f.other}.`;
+  return `${key} now sends ${calls} to ${f.other}, which slowed under them: a retry loop, a new code path or a lost batch in ${key}.`;
 }
 
 /** The two shares, each weighted by how much its statistic rose (NaN shares, of nothing, count for nothing). */

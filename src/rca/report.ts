@@ -36,6 +36,28 @@ export interface Evidence {
   replica?: ReplicaEvidence;
   /** The operations whose time rose most: ms per request of the alerting service, baseline -> window. */
   topOperations?: OperationEvidence[];
+  /** For a queue's consumer: per queue, the lag (publish -> process) of the messages the requests waited for. */
+  queueLag?: QueueLagEvidence[];
+  /** A load shift (load-origin.ts): the node that sent more calls, or the node those calls slowed. */
+  load?: LoadEvidence;
+}
+
+/** One queue a candidate consumes: mean publish -> process delay per message, baseline -> window. */
+export interface QueueLagEvidence {
+  queue: string;
+  msPerMessage: Pair;
+  messagesPerRequest: Pair;
+}
+
+/** More calls per request into `loaded`, sent by `caller`, because of `origin` (the caller, or a dependency of it). */
+export interface LoadEvidence {
+  role: 'origin' | 'loaded';
+  origin: string;
+  loaded: string;
+  caller: string;
+  callsPerRequest: Pair;
+  /** When the origin is a dependency of the caller: its ms per call, which fell (empty cache answers). */
+  originMsPerCall?: Pair;
 }
 
 /** One operation (span name) of a candidate and the critical-path ms it took per request. */

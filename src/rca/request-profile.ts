@@ -7,6 +7,7 @@ import { SpanKind } from '../span.js';
 import { isPoolWait, virtualPeerOf } from '../graph/virtual-peer.js';
 import type { RequestSample, StoredTraceSpan } from '../store/request-traces.js';
 import { attributeRequest, type CandidateRef, type TraceSpan } from './critical-path.js';
+import { wireQueueHops } from './queue-hops.js';
 
 export interface CandidateTotals {
   /** Sums over requests of the ms charged (and its square, for the standard error). */
@@ -71,6 +72,8 @@ export interface RequestProfile {
   instances: Map<string, { sum: number; requests: number }>;
   /** Per candidate, ms summed by operation (span name) over the requests. */
   operations: Map<string, Map<string, number>>;
+  /** Per queue: the lag of the messages the requests waited for (ms summed), how many, and who consumed them. */
+  queueLag: Map<string, { ms: number; messages: number; consumer: string }>;
 }
 
 const KIND_NUMBERS: Record<string, number> = { Unspecified: 0, Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 };
@@ -80,11 +83,20 @@ const SLICE_MS = 8;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function profileRequests(sample: RequestSample, periodBlocks?: PeriodBlocks): Promise<RequestProfile> {
+  // A trace that links to a sampled one (a queue's consumer that started its own trace) is read as part of it.
+  const sampled = new Set(sample.entries.map((e) => e.traceId));
+  const hostOf = new Map<string, string>();
+  for (const s of sample.spans) {
+    if (!s.linkTraceIds?.length || sampled.has(s.traceId) || hostOf.has(s.traceId)) continue;
+    const host = s.linkTraceIds.find((t) => sampled.has(t));
+    if (host) hostOf.set(s.traceId, host);
+  }
   const byTrace = new Map<string, StoredTraceSpan[]>();
   for (const s of sample.spans) {
-    const list = byTrace.get(s.traceId);
+    const key = hostOf.get(s.traceId) ?? s.traceId;
+    const list = byTrace.get(key);
     if (list) list.push(s);
-    else byTrace.set(s.traceId, [s]);
+    else byTrace.set(key, [s]);
   }
   const refs = new Map<string, CandidateRef>();
   const attributions: (ReturnType<typeof attributeRequest> & { traceId: string; startMs: number })[] = [];
@@ -124,6 +136,7 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
   };
   const instances = new Map<string, { sum: number; requests: number }>();
   const operations = new Map<string, Map<string, number>>();
+  const queueLag = new Map<string, { ms: number; messages: number; consumer: string }>();
   let failed = 0;
   let total = 0;
   for (const a of attributions) {
@@ -148,6 +161,13 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
       let into = operations.get(key);
       if (!into) operations.set(key, (into = new Map()));
       for (const [op, ms] of ops) into.set(op, (into.get(op) ?? 0) + ms);
+    }
+    for (const [queue, lag] of a.queueLag) {
+      const into = queueLag.get(queue);
+      if (into) {
+        into.ms += lag.ms;
+        into.messages += lag.messages;
+      } else queueLag.set(queue, { ...lag });
     }
     for (const [key, ms] of a.instanceTime) {
       const r = instances.get(key);
@@ -189,7 +209,19 @@ export async function profileRequests(sample: RequestSample, periodBlocks?: Peri
   const tailMeanMs = n > 0 ? slowest.reduce((x, y) => x + y, 0) / tailCount : 0;
   const meanMs = n > 0 ? total / n : 0;
   const blocks = periodBlocks ? blockTotals(attributions, periodBlocks) : undefined;
-  return { requests: n, failed, meanMs, tailCount, tailMeanMs, candidates, refs, instances, operations, ...(blocks ? { blocks } : {}) };
+  return {
+    requests: n,
+    failed,
+    meanMs,
+    tailCount,
+    tailMeanMs,
+    candidates,
+    refs,
+    instances,
+    operations,
+    queueLag,
+    ...(blocks ? { blocks } : {}),
+  };
 }
 
 function blockTotals(attributions: { startMs: number; time: Map<string, number> }[], b: PeriodBlocks): BlockTotals {
@@ -239,11 +271,15 @@ function keepSlowest(list: Exemplar[], e: Exemplar): void {
   if (list.length > EXEMPLARS) list.pop();
 }
 
-/** A trace's spans with times in ms from its earliest span (exact: ns offsets are taken as BigInt first). */
+/**
+ * A trace's spans (with the traces linked to it) with times in ms from its earliest span (exact: ns offsets are taken
+ * as BigInt first). A linked trace's root hangs under the span it links to; queue hops are wired (queue-hops.ts).
+ */
 function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]>; originMs: number } {
   const spans = new Map<string, TraceSpan>();
   const children = new Map<string, TraceSpan[]>();
   if (rows.length === 0) return { spans, children, originMs: 0 };
+  const ids = new Set(rows.map((r) => r.spanId));
   let origin = BigInt(rows[0]!.startNs);
   for (const r of rows) {
     const s = BigInt(r.startNs);
@@ -252,12 +288,20 @@ function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; c
   for (const r of rows) {
     if (spans.has(r.spanId)) continue; // a duplicate delivery
     const stated = KIND_NUMBERS[r.kind] ?? 0;
+    const parentSpanId = ids.has(r.parentSpanId) ? r.parentSpanId : (r.linkSpanIds?.find((id) => ids.has(id)) ?? r.parentSpanId);
+    const op = r.peerAttributes['messaging.operation.type'] || r.peerAttributes['messaging.operation'];
+    // A receive inside a request (not a consumer loop's root) is its wait for a reply: a call out, whatever its kind.
+    const receive = op === 'receive' && (stated === SpanKind.CLIENT || stated === SpanKind.CONSUMER) && ids.has(parentSpanId);
     // A wait for a pooled connection is the caller's own time, not a call to the database.
-    const kind = stated === SpanKind.CLIENT && r.name !== undefined && isPoolWait(r.name) ? SpanKind.INTERNAL : stated;
+    const kind = receive
+      ? SpanKind.CLIENT
+      : stated === SpanKind.CLIENT && r.name !== undefined && isPoolWait(r.name)
+        ? SpanKind.INTERNAL
+        : stated;
     const start = Number(BigInt(r.startNs) - origin) / 1e6;
     const span: TraceSpan = {
       spanId: r.spanId,
-      parentSpanId: r.parentSpanId,
+      parentSpanId,
       service: r.service,
       kind,
       start,
@@ -266,11 +310,13 @@ function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; c
       instance: r.instance ?? '',
       ...(r.name ? { name: r.name } : {}),
       peer: kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER ? virtualPeerOf(r.peerAttributes) : undefined,
+      ...(receive ? { receive } : {}),
     };
     spans.set(r.spanId, span);
-    const siblings = children.get(r.parentSpanId);
+    const siblings = children.get(parentSpanId);
     if (siblings) siblings.push(span);
-    else children.set(r.parentSpanId, [span]);
+    else children.set(parentSpanId, [span]);
   }
+  wireQueueHops(children, spans.values());
   return { spans, children, originMs: Number(origin / 1_000_000n) };
 }

@@ -8,6 +8,7 @@
  */
 import type { EdgeStats, ServiceGraph } from '../graph/service-graph.js';
 import { edgeKey, type CandidateRef } from './critical-path.js';
+import { moveRise } from './move-rise.js';
 import type { Contribution } from './rank-candidates.js';
 
 export type SharedEdgeKind = 'saturation' | 'egress' | 'caller-process';
@@ -82,8 +83,26 @@ export function attributeSharedEdges(
       current.outNeighbors(source).map((t): [string, string] => [source, t]),
       c.key,
     );
-    const saturated = into.total > 0 && into.slowed.length * 2 >= into.total + 1;
-    const egress = outOf.total > 0 && outOf.slowed.length * 2 >= outOf.total + 1;
+    // Most of the node's edges, this one included, slowed (one other of two is enough; one alone never is).
+    const most = (o: { slowed: string[]; total: number }): boolean => o.total > 0 && (o.slowed.length + 1) * 2 > o.total + 1;
+    const saturated = most(into);
+    const egress = most(outOf);
+    // The caller's only call slowed, the callee is fine for its other callers, and the caller's own time rose too:
+    // its process stretched (paused, throttled), as for a dependency in callerOnly.
+    const own = byKey.get(source);
+    if (
+      !saturated &&
+      !egress &&
+      outOf.total === 0 &&
+      into.total > 0 &&
+      into.slowed.length === 0 &&
+      own &&
+      own.meanRise + own.tailRise > 0
+    ) {
+      moveRise(c, source, own.ref, contributions, byKey);
+      note(findings, source, 'caller-process', [c.key]);
+      continue;
+    }
     if (saturated === egress) continue; // one path alone (or both ends at once: cannot tell) stays the edge's
     const node = saturated ? target : source;
     const ref = { kind: nodeKind(node), path: saturated ? c.ref.path : c.ref.path.slice(0, -1), pathWeights: new Map() };
@@ -130,42 +149,8 @@ function callerOnly(
   note(findings, caller, 'caller-process', [edgeKey(caller, c.key)]);
 }
 
-/** Moves a contribution's rises (and its numbers) onto `node`'s contribution, created when it has none. */
-function moveRise(c: Contribution, node: string, ref: CandidateRef, contributions: Contribution[], byKey: Map<string, Contribution>): void {
-  let n = byKey.get(node);
-  if (!n) {
-    n = emptyLike(c, node, ref);
-    contributions.push(n);
-    byKey.set(node, n);
-  }
-  n.meanRise += c.meanRise;
-  n.tailRise += c.tailRise;
-  n.mean = { baseline: n.mean.baseline + c.mean.baseline, current: n.mean.current + c.mean.current };
-  n.tail = { baseline: n.tail.baseline + c.tail.baseline, current: n.tail.current + c.tail.current };
-  c.meanRise = 0;
-  c.tailRise = 0;
-}
-
 function note(findings: Map<string, SharedEdgeFinding>, node: string, kind: SharedEdgeKind, edges: string[]): void {
   const f = findings.get(node) ?? { kind, edges: [] };
   f.edges = [...new Set([...f.edges, ...edges])];
   findings.set(node, f);
-}
-
-function emptyLike(c: Contribution, key: string, ref: CandidateRef): Contribution {
-  const zero = { baseline: 0, current: 0 };
-  return {
-    key,
-    ref,
-    mean: zero,
-    tail: zero,
-    errors: zero,
-    calls: zero,
-    meanRise: 0,
-    tailRise: 0,
-    errorRise: 0,
-    rawScore: 0,
-    score: 0,
-    exemplars: c.exemplars,
-  };
 }

@@ -32,6 +32,7 @@ export interface QueryRows {
   incident_list: Report;
   incident_unfinished: Report;
   migration_lock_holder: { holder: string; atMs: number };
+  rca_linked_traces: { traceId: string };
   rca_request_sample: { traceId: string; spanId: string };
   rca_trace_spans: StoredTraceSpan;
   schema_migrations_applied: { version: number };
@@ -94,6 +95,7 @@ export const QUERY_NAMES = [
   'incident_list',
   'incident_unfinished',
   'migration_lock_holder',
+  'rca_linked_traces',
   'rca_request_sample',
   'rca_trace_spans',
   'schema_migrations_applied',

@@ -32,12 +32,15 @@ export interface StoredTraceSpan {
   /** service.instance.id, k8s.pod.name or host.name of its resource ('' when none). */
   instance?: string;
   peerAttributes: Record<string, string>;
+  /** Its span links (parallel arrays): a consumer that started its own trace links to the publish span. */
+  linkTraceIds?: string[];
+  linkSpanIds?: string[];
 }
 
 export interface RequestSample {
   /** The sampled requests: the alerting service's server/consumer spans. */
   entries: { traceId: string; spanId: string }[];
-  /** Every stored span of their traces near the period. */
+  /** Every stored span of their traces near the period, and of the traces that link to them (queue consumers). */
   spans: StoredTraceSpan[];
 }
 
@@ -56,5 +59,17 @@ export async function loadRequestSample(store: Store, q: RequestSampleQuery): Pr
   if (entries.length === 0) return { entries, spans: [] };
   const traceIds = [...new Set(entries.map((e) => e.traceId))];
   const spans = await store.query('rca_trace_spans', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, maxSpans: q.maxSpans });
+  // Work handed to a queue may continue in a trace of its own, linked to the publish span: read those traces too,
+  // within what is left of the span budget. Only when something was published (most systems publish nothing).
+  const left = q.maxSpans - spans.length;
+  if (left > 0 && spans.some((s) => s.kind === 'Producer')) {
+    const linked = await store.query('rca_linked_traces', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, limit: traceIds.length * 4 });
+    const sampled = new Set(traceIds);
+    const fresh = linked.map((l) => l.traceId).filter((id) => !sampled.has(id));
+    if (fresh.length > 0) {
+      for (const s of await store.query('rca_trace_spans', { ...range, traceIds: fresh, marginMs: TRACE_MARGIN_MS, maxSpans: left }))
+        spans.push(s);
+    }
+  }
   return { entries, spans };
 }

@@ -13,6 +13,7 @@ const profile = (replicas: [string, number, number][]): RequestProfile => ({
   tailMeanMs: 0,
   candidates: new Map(),
   refs: new Map(),
+  queueLag: new Map(),
   operations: new Map(),
   instances: new Map(replicas.map(([id, ms, n]) => [instanceKey('cart', id), { sum: ms * n, requests: n }])),
 });

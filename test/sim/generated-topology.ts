@@ -2,7 +2,13 @@
 import { Random } from './random.js';
 import type { DependencySpec, Operation, Topology } from './topology.js';
 
-export function generateTopology(seed: number, services: number, opsPerService: number, databases = 5): Topology {
+export function generateTopology(
+  seed: number,
+  services: number,
+  opsPerService: number,
+  databases = 5,
+  name = `generated-${services}x${opsPerService}`,
+): Topology {
   const rnd = new Random(seed);
   const layers = 5;
   const perLayer = Math.ceil(services / layers);
@@ -33,7 +39,7 @@ export function generateTopology(seed: number, services: number, opsPerService: 
     spec[name] = { operations, errorRate: rnd.chance(0.2) ? 0.01 : 0 };
   });
   return {
-    name: `generated-${services}x${opsPerService}`,
+    name,
     entries: names
       .filter((_, i) => layerOf(i) === 0)
       .flatMap((service) => Array.from({ length: opsPerService }, (_, o) => ({ service, op: `op-${o}`, weight: 1 }))),

@@ -40,6 +40,12 @@ export const FAULT_KINDS = [
   'replica',
   // Issue 29: a paused or throttled process stretches its own time and every call it makes.
   'paused',
+  // Issue 28: work behind a queue, load with an origin upstream, failures hidden by retries.
+  'queue-reply',
+  'poison',
+  'cache-miss',
+  'hidden-retry',
+  'load-deploy',
 ] as const;
 export type FaultKindName = (typeof FAULT_KINDS)[number];
 
@@ -91,6 +97,8 @@ const SYSTEMS: System[] = [
   { topology: platform, alert: 'edge' },
   { topology: marketplace, alert: 'api-gateway' },
   { topology: generateTopology(7, 16, 2), alert: 'svc-00' },
+  // A second generated system, in the tuning part (the first is always held out): shared callees to study.
+  { topology: generateTopology(23, 14, 2, 4, 'mesh-14x2'), alert: 'svc-00' },
 ];
 
 export const SCENARIO_TOPOLOGIES = SYSTEMS.map((s) => s.topology.name);
@@ -412,6 +420,91 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
       t.services[s]!.replicas = 3;
       return svc(s, [{ kind: 'latency', service: s, factor: 5 + rnd.int(8), replica: 1 }]);
     }
+    case 'queue-reply':
+    case 'poison': {
+      // A service hands work to a worker through a queue and waits for the reply; the worker (or its database)
+      // gets slow, or fails on a message that is delivered again and again.
+      const s = pick(d.services);
+      if (!s) return undefined;
+      const usual = meanLatencies(t, [], 3, 40).get(sys.alert) ?? 50;
+      addJobWorker(t, s, Math.max(5, usual * 0.3), rnd);
+      if (kind === 'poison') {
+        const q = t.services[s]!.operations[0]!.calls.at(-1)!.queue!;
+        Object.assign(q, { redeliveries: 2 + rnd.int(2), redeliveryMs: Math.max(50, usual * (0.5 + rnd.next())) });
+        return svc('job-worker', [{ kind: 'errors', service: 'job-worker', rate: 0.15 + rnd.next() * 0.25 }]);
+      }
+      if (rnd.chance(0.4)) {
+        return {
+          ...svc('jobs-db', [{ kind: 'dependency', dependency: 'jobs-db', factor: 4 + rnd.int(6) }]),
+          truthKind: 'database',
+          exclude: ['job-worker'],
+        };
+      }
+      return svc('job-worker', [{ kind: 'latency', service: 'job-worker', factor: 3 + rnd.int(5) }]);
+    }
+    case 'cache-miss': {
+      // A cache-aside read (GET the cache; on a miss SELECT the database and SET back) whose hit rate falls from
+      // ~96% to 5-20%: the cache answers faster (empty), the database gets ~10x the calls and slows under them.
+      const s = pick(d.services);
+      if (!s) return undefined;
+      const usual = meanLatencies(t, [], 3, 40).get(sys.alert) ?? 50;
+      t.dependencies = {
+        ...t.dependencies,
+        'hot-cache': {
+          kind: 'database',
+          node: 'hot-cache',
+          attributes: { 'db.system': 'redis', 'server.address': 'hot-cache' },
+          latencyMs: Math.max(0.5, usual * 0.01),
+          hitRate: 0.96,
+        },
+        'fallback-db': {
+          kind: 'database',
+          node: 'fallback-db',
+          attributes: { 'db.system': 'postgresql', 'server.address': 'fallback-db', 'db.namespace': 'fallback' },
+          latencyMs: Math.max(3, usual * (0.3 + rnd.next() * 0.3)),
+        },
+      };
+      t.services[s]!.operations[0]!.calls.push(
+        { to: 'hot-cache' },
+        { to: 'fallback-db', onMissOf: 'hot-cache' },
+        { to: 'hot-cache', onMissOf: 'hot-cache' },
+      );
+      return {
+        ...svc('hot-cache', [
+          { kind: 'cache', dependency: 'hot-cache', hitRate: 0.05 + rnd.next() * 0.15 },
+          { kind: 'dependency', dependency: 'fallback-db', factor: 1.5 + rnd.next() * 1.5 },
+        ]),
+        truthKind: 'database',
+        exclude: [s],
+      };
+    }
+    case 'hidden-retry': {
+      // The callee fails 2-5% of its calls; the caller retries with long exponential backoff until one succeeds:
+      // no request fails at the top, the callee's P99 does not move, the caller's tail jumps.
+      const e = pick(d.edges);
+      if (!e) return undefined;
+      const [from, to] = e;
+      const usual = meanLatencies(t, [], 3, 40).get(sys.alert) ?? 50;
+      for (const c of callsOf(t, from, to)) Object.assign(c, { retries: 4, backoffMs: usual * (8 + rnd.int(8)) });
+      return svc(to, [{ kind: 'errors', service: to, rate: 0.02 + rnd.next() * 0.03 }], { exclude: [from, to] });
+    }
+    case 'load-deploy': {
+      // A new version of a service reads a database 5-10x per request (a new code path, a lost batching); the
+      // database slows a little under the load. The deploy is the origin, the database is affected.
+      const withDb = d.services.flatMap((x) =>
+        t.services[x]!.operations[0]!.calls.filter((c) => t.dependencies?.[c.to]?.kind === 'database').map((c) => [x, c.to] as const),
+      );
+      const choice = pick(withDb);
+      if (!choice) return undefined;
+      const [s, dep] = choice;
+      const w = clone(t);
+      for (const c of w.services[s]!.operations[0]!.calls) if (c.to === dep) c.repeat = (c.repeat ?? 1) * (5 + rnd.int(6));
+      return {
+        ...svc(s, [{ kind: 'dependency', dependency: dep, factor: 1.3 + rnd.next() * 0.7 }]),
+        windowTopology: w,
+        versions: { baseline: { [s]: '2.3.1' }, window: { [s]: '2.4.0' } },
+      };
+    }
     case 'uninstrumented': {
       // A leaf service without instrumentation: its callers see it only by server.address.
       const leaves = below.filter((s) => t.services[s]!.operations.every((o) => o.calls.length === 0));
@@ -428,6 +521,35 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
       };
     }
   }
+}
+
+/**
+ * Adds a queue-fed worker (`job-worker`, with its own database `jobs-db`) that `caller` sends work to and waits for:
+ * half the topologies link the worker's trace to the publish span, half make it a child.
+ */
+function addJobWorker(t: Topology, caller: string, selfMs: number, rnd: Random): void {
+  const messaging = (name: string) => ({
+    kind: 'messaging' as const,
+    node: name,
+    attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': name },
+    latencyMs: 1,
+  });
+  t.dependencies = {
+    ...t.dependencies,
+    jobs: messaging('jobs'),
+    replies: messaging('replies'),
+    'jobs-db': {
+      kind: 'database',
+      node: 'jobs-db',
+      attributes: { 'db.system': 'postgresql', 'server.address': 'jobs-db', 'db.namespace': 'jobs' },
+      latencyMs: Math.max(2, selfMs * 0.5),
+    },
+  };
+  t.services['job-worker'] = { operations: [{ name: 'process jobs', selfMs, calls: [{ to: 'jobs-db' }] }] };
+  t.services[caller]!.operations[0]!.calls.push({
+    to: 'job-worker',
+    queue: { via: 'jobs', reply: 'replies', link: rnd.chance(0.5), lagMs: 2 + rnd.next() * 5 },
+  });
 }
 
 /** Mean server-span latency (ms) per service over a short simulation. */
@@ -484,9 +606,16 @@ export const quarterOf = (n: number): number => (Math.imul(n + 1, 0x9e3779b1) >>
 export function buildScenarios(count: number, seed = 2026): Scenario[] {
   const rnd = new Random(seed);
   const out: Scenario[] = [];
+  /** The value of `i` when the current slot's first system was tried. */
+  let tries = 0;
   for (let i = 0; out.length < count; i++) {
     const kind = FAULT_KINDS[out.length % FAULT_KINDS.length]!;
-    const sys = SYSTEMS[i % SYSTEMS.length]!;
+    // Each round of kinds starts a kind on the next system, and a system that cannot host it passes it on: every
+    // kind meets every system that can host it over the rounds (a plain counter locks kinds to systems whenever the
+    // number of kinds plus skips is a multiple of the number of systems).
+    const round = Math.floor(out.length / FAULT_KINDS.length);
+    const sysIndex = ((out.length % FAULT_KINDS.length) + round + i - tries) % SYSTEMS.length;
+    const sys = SYSTEMS[sysIndex]!;
     let scenario: Scenario | undefined;
     for (let attempt = 0; attempt < 12 && !scenario; attempt++) {
       const dr = draft(kind, sys, rnd);
@@ -512,7 +641,7 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
       // Every fourth scenario shares the store with a staging copy of the same system, where a load test makes
       // another service slow: same service names, different environment.
       const staging = quarterOf(out.length) === 0 && !dr.shared;
-      const n = staging ? sys : SYSTEMS[(i + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
+      const n = staging ? sys : SYSTEMS[(sysIndex + 1 + rnd.int(SYSTEMS.length - 1)) % SYSTEMS.length]!;
       const nReach = downstream(n.topology, n.alert).services.filter((s) => s !== dr.truth);
       let neighbour: Scenario['neighbour'] = {
         topology: n.topology,
@@ -547,7 +676,10 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
         ...(dr.shared ? { neighbourAlert: n.alert } : {}),
       };
     }
-    if (scenario) out.push(scenario);
+    if (scenario) {
+      out.push(scenario);
+      tries = i + 1;
+    }
     if (i > count * 20) throw new Error(`could not build ${count} scenarios (kind ${kind})`);
   }
   return out;
@@ -563,5 +695,7 @@ function describeFault(f: Fault): string {
       return `${f.dependency} x${f.factor}${f.errorRate ? ' + errors' : ''}`;
     case 'network':
       return `network ${f.from} -> ${f.to} +${f.addMs.toFixed(0)} ms`;
+    case 'cache':
+      return `${f.dependency} hit rate ${(f.hitRate * 100).toFixed(0)}%`;
   }
 }

@@ -2,9 +2,9 @@
  * Seeded trace simulator: turns a topology (and optional faults) into spans with exact ground truth.
  * Span times come from the simulated clock, so a run is identical for the same seed.
  */
-import { SpanKind, StatusCode, type Attributes, type Span, type SpanKindNumber } from '../../src/span.js';
+import { SpanKind, StatusCode, type Attributes, type Span, type SpanKindNumber, type SpanLink } from '../../src/span.js';
 import { Random } from './random.js';
-import type { Call, Operation, Topology } from './topology.js';
+import type { Call, Operation, QueueCall, Topology } from './topology.js';
 
 /**
  * When a fault acts, relative to the simulation's `anchorMs`: a ramp (the factor grows from 1 at `fromMs` to its
@@ -22,7 +22,9 @@ export type Fault =
   /** Multiplies the latency of an uninstrumented dependency (as seen by its callers). */
   | { kind: 'dependency'; dependency: string; factor: number; errorRate?: number; schedule?: FaultSchedule }
   /** Adds delay on the network between two services (client side sees it, server side does not). */
-  | { kind: 'network'; from: string; to: string; addMs: number };
+  | { kind: 'network'; from: string; to: string; addMs: number }
+  /** A cache's hit rate changes (a flushed or mis-keyed cache): misses answer fast and read through to the database. */
+  | { kind: 'cache'; dependency: string; hitRate: number };
 
 export interface SimulationOptions {
   seed: number;
@@ -120,7 +122,8 @@ function serve(
   parentSpanId: string,
   kind: SpanKindNumber,
   muted = false,
-): { end: number; failed: boolean } {
+  links?: SpanLink[],
+): { end: number; failed: boolean; spanId: string } {
   const spec = ctx.topo.services[service];
   if (!spec) throw new Error(`topology ${ctx.topo.name}: unknown service ${service}`);
   // An uninstrumented service emits nothing, and neither does anything below it (no context propagation).
@@ -143,14 +146,17 @@ function serve(
   // Half the self time before the calls, half after.
   let t = startMs + self / 2;
   let childFailed = false;
+  // Cache dependencies whose read missed in this execution (their cache-aside fallbacks run).
+  const missed = new Set<string>();
   const groups = groupCalls(op.calls);
   for (const group of groups) {
     let groupEnd = t;
     for (const call of group) {
       if (call.probability !== undefined && !ctx.rnd.chance(call.probability)) continue;
+      if (call.onMissOf !== undefined && !missed.has(call.onMissOf)) continue;
       let ct = t;
       for (let k = 0; k < (call.repeat ?? 1); k++) {
-        const r = callWithRetries(ctx, service, call, ct, spanId, silent, replica);
+        const r = callWithRetries(ctx, service, call, ct, spanId, silent, replica, missed);
         if (call.async) continue; // the caller neither waits nor sees the outcome
         ct = r.end;
         childFailed ||= r.failed;
@@ -162,8 +168,12 @@ function serve(
   const end = t + self / 2;
   const extraErrors = ctx.faults.reduce((p, x) => (x.kind === 'errors' && x.service === service ? p + x.rate : p), 0);
   const failed = ctx.rnd.chance((spec.errorRate ?? 0) + extraErrors) || (childFailed && ctx.rnd.chance(ctx.propagation));
-  if (!silent) ctx.spans.push(makeSpan(ctx, service, op.name, kind, spanId, parentSpanId, startMs, end, failed, {}, replica));
-  return { end, failed };
+  if (!silent) {
+    const span = makeSpan(ctx, service, op.name, kind, spanId, parentSpanId, startMs, end, failed, {}, replica);
+    if (links) span.links = links;
+    ctx.spans.push(span);
+  }
+  return { end, failed, spanId };
 }
 
 /** One logical call: an attempt, then up to `retries` more after a failure, with doubling backoff. */
@@ -175,12 +185,13 @@ function callWithRetries(
   parentSpanId: string,
   muted: boolean,
   replica: number | undefined,
+  missed: Set<string>,
 ): { end: number; failed: boolean } {
   let t = startMs;
   let r = { end: t, failed: false };
   const attempts = 1 + (call.retries ?? 0);
   for (let a = 0; a < attempts; a++) {
-    r = callOut(ctx, from, call, t, parentSpanId, muted, replica);
+    r = callOut(ctx, from, call, t, parentSpanId, muted, replica, missed);
     if (!r.failed) return r;
     t = r.end + (call.backoffMs ?? 0) * 2 ** a;
   }
@@ -195,7 +206,9 @@ function callOut(
   parentSpanId: string,
   muted: boolean,
   replica: number | undefined,
+  missed: Set<string>,
 ): { end: number; failed: boolean } {
+  if (call.queue) return callThroughQueue(ctx, from, call, call.queue, startMs, parentSpanId, muted, replica);
   const clientId = ctx.rnd.hex(8);
   const dep = ctx.topo.dependencies?.[call.to];
   let end: number;
@@ -210,7 +223,16 @@ function callOut(
     const fault = ctx.faults.find((f) => f.kind === 'dependency' && f.dependency === call.to);
     const factor = fault && fault.kind === 'dependency' ? scaled(fault.factor, fault.schedule, startMs, ctx.anchorMs) : 1;
     const extraErr = fault && fault.kind === 'dependency' ? (fault.errorRate ?? 0) : 0;
-    end = startMs + ctx.rnd.logNormal(dep.latencyMs, 0.3) * factor;
+    let latency = ctx.rnd.logNormal(dep.latencyMs, 0.3) * factor;
+    if (dep.hitRate !== undefined) {
+      const cache = ctx.faults.find((f) => f.kind === 'cache' && f.dependency === call.to);
+      const hitRate = cache && cache.kind === 'cache' ? cache.hitRate : dep.hitRate;
+      if (!ctx.rnd.chance(hitRate)) {
+        missed.add(call.to);
+        latency *= 0.5; // an empty answer
+      }
+    }
+    end = startMs + latency;
     failed = ctx.rnd.chance((dep.errorRate ?? 0) + extraErr);
     attrs = { ...dep.attributes };
     if (dep.kind === 'messaging') kind = SpanKind.PRODUCER;
@@ -236,6 +258,70 @@ function callOut(
   ctx.edges.set(key, truth);
   ctx.spans.push(makeSpan(ctx, from, name, kind, clientId, parentSpanId, startMs, end, failed, attrs, replica));
   return { end, failed };
+}
+
+/** A message published to a queue and processed by a worker; with a reply queue, the caller's blocking wait for it. */
+function callThroughQueue(
+  ctx: Ctx,
+  from: string,
+  call: Call,
+  q: QueueCall,
+  startMs: number,
+  parentSpanId: string,
+  muted: boolean,
+  replica: number | undefined,
+): { end: number; failed: boolean } {
+  const publish = messagingSpan(ctx, from, q.via, 'publish', SpanKind.PRODUCER, startMs, parentSpanId, muted, replica);
+  let t = publish.end + ctx.rnd.logNormal(q.lagMs ?? 5, 0.4);
+  let r = { end: t, failed: true, spanId: '' };
+  for (let d = 0; d <= (q.redeliveries ?? 0) && r.failed; d++) {
+    if (q.link) {
+      // The worker starts its own trace, linked to the publish span.
+      const traceId = ctx.traceId;
+      ctx.traceId = ctx.rnd.hex(16);
+      const link: SpanLink = { traceId, spanId: publish.spanId, traceState: '', attributes: {} };
+      r = serve(ctx, call.to, call.op, t, '', SpanKind.CONSUMER, muted, [link]);
+      if (q.reply && !r.failed) messagingSpan(ctx, call.to, q.reply, 'publish', SpanKind.PRODUCER, r.end, r.spanId, muted, undefined);
+      ctx.traceId = traceId;
+    } else {
+      r = serve(ctx, call.to, call.op, t, publish.spanId, SpanKind.CONSUMER, muted);
+      if (q.reply && !r.failed) messagingSpan(ctx, call.to, q.reply, 'publish', SpanKind.PRODUCER, r.end, r.spanId, muted, undefined);
+    }
+    t = r.end + (q.redeliveryMs ?? 100);
+  }
+  if (!q.reply) return { end: publish.end, failed: publish.failed };
+  // The blocking receive: from the publish until the reply arrives (or, when every delivery failed, a timeout).
+  const end = r.failed ? t : r.end + ctx.rnd.logNormal(ctx.topo.dependencies![q.reply]!.latencyMs, 0.3) * 2;
+  const receive = messagingSpan(ctx, from, q.reply, 'receive', SpanKind.CLIENT, publish.end, parentSpanId, muted, replica, end, r.failed);
+  return { end: receive.end, failed: receive.failed };
+}
+
+/** A publish (PRODUCER) or a blocking receive (CLIENT) span on a messaging dependency. */
+function messagingSpan(
+  ctx: Ctx,
+  from: string,
+  queue: string,
+  operation: 'publish' | 'receive',
+  kind: SpanKindNumber,
+  startMs: number,
+  parentSpanId: string,
+  muted: boolean,
+  replica: number | undefined,
+  endMs?: number,
+  failed = false,
+): { end: number; failed: boolean; spanId: string } {
+  const dep = ctx.topo.dependencies?.[queue];
+  if (!dep) throw new Error(`topology ${ctx.topo.name}: unknown queue ${queue}`);
+  const spanId = ctx.rnd.hex(8);
+  const fault = ctx.faults.find((f) => f.kind === 'dependency' && f.dependency === queue);
+  const factor = fault && fault.kind === 'dependency' ? scaled(fault.factor, fault.schedule, startMs, ctx.anchorMs) : 1;
+  const end = endMs ?? startMs + ctx.rnd.logNormal(dep.latencyMs, 0.3) * factor;
+  if (muted) return { end, failed, spanId };
+  ctx.nodes.set(dep.node, dep.kind);
+  const attrs: Attributes = { ...dep.attributes, 'messaging.operation.type': operation };
+  const name = `${operation} ${dep.attributes['messaging.destination.name'] ?? queue}`;
+  ctx.spans.push(makeSpan(ctx, from, name, kind, spanId, parentSpanId, startMs, end, failed, attrs, replica));
+  return { end, failed, spanId };
 }
 
 function networkFault(ctx: Ctx, from: string, to: string): number {

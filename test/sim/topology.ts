@@ -20,6 +20,26 @@ export interface Call {
   backoffMs?: number;
   /** Fire and forget: the caller does not wait for the answer. */
   async?: boolean;
+  /** The callee is a worker reached through a queue (`to` is the worker service); see `QueueCall`. */
+  queue?: QueueCall;
+  /** Cache-aside: made only when this operation's call to the named cache dependency missed (the fallback read). */
+  onMissOf?: string;
+}
+
+/**
+ * Work behind a queue: the caller publishes to `via` (PRODUCER span), the worker processes the message as a
+ * CONSUMER span (a child of the publish span, or with `link` the root of its own trace with a span link to it),
+ * `lagMs` after the publish. With `reply`, the worker publishes an answer there and the caller waits for it in a
+ * blocking receive (a CLIENT span with `messaging.operation.type=receive`). A failed delivery is delivered again
+ * after `redeliveryMs`, up to `redeliveries` times.
+ */
+export interface QueueCall {
+  via: string;
+  reply?: string;
+  link?: boolean;
+  lagMs?: number;
+  redeliveries?: number;
+  redeliveryMs?: number;
 }
 
 export interface Operation {
@@ -49,6 +69,8 @@ export interface DependencySpec {
   attributes: Record<string, string>;
   latencyMs: number;
   errorRate?: number;
+  /** A cache: the share of reads that hit (a miss answers fast, and the caller reads through to the database). */
+  hitRate?: number;
 }
 
 export interface Topology {
