@@ -1,5 +1,5 @@
 /**
- * npm run bench:rca — RCA accuracy over seeded incident scenarios (test/sim/scenarios.ts: 5 topologies, 24 fault
+ * npm run bench:rca — RCA accuracy over seeded incident scenarios (test/sim/scenarios.ts: 6 topologies, 29 fault
  * kinds, red herrings in every scenario, a second system with its own incident in the same store), through the real
  * ingest path and chDB, for faultline and two naive baselines. Prints top-1, top-3 and Avg@5 overall and per fault
  * kind, and how well faultline's confidence is calibrated (reliability table and Brier score) on a tuning part and

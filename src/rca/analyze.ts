@@ -8,10 +8,11 @@ import { loadDeploymentValues } from '../store/deployment-values.js';
 import { loadRequestSample } from '../store/request-traces.js';
 import { deploymentChanges, describeChange } from './deployment-changes.js';
 import { rankCandidates } from './rank-candidates.js';
-import type { Candidate, ReportGraph, ReportVerdict } from './report.js';
+import type { AnomalySize, Candidate, ReportGraph, ReportVerdict } from './report.js';
 import { profileRequests, type PeriodBlocks } from './request-profile.js';
 import type { BaselineSlot } from './baseline-cache.js';
 import { blastRadius, reachOf } from './graph-reach.js';
+import { queueLagOf } from './queue-lag.js';
 
 export interface AnalysisRequest {
   service: string;
@@ -40,6 +41,7 @@ export interface AnalysisResult {
   graph: ReportGraph;
   summary: string;
   blastRadius: string[];
+  anomaly?: AnomalySize;
 }
 
 /** The baseline in stretches as long as the window (at least two, else none): a recurring level shows there. */
@@ -84,9 +86,10 @@ export async function analyze(
   ]);
   if (!cached) baselineSlot?.set(baselinePeriod);
   const baselineGraph = baselinePeriod.graph;
+  const currentProfile = await profileRequests(current);
   const ranking = rankCandidates({
     service: req.service,
-    current: await profileRequests(current),
+    current: currentProfile,
     baseline: baselinePeriod.profile,
     currentGraph,
     baselineGraph,
@@ -104,6 +107,11 @@ export async function analyze(
       if (ids.has(target)) graph.edges.push({ source, target, calls: e.calls, errors: e.errors, p50Ms: e.p50Ms, p99Ms: e.p99Ms });
     });
   }
+  // The queues the requests waited on, with their lag (publish -> process) per message in both periods.
+  const queues = [...new Set(ranking.candidates.map((c) => c.service))].flatMap((key) =>
+    queueLagOf(key, currentProfile, baselinePeriod.profile).map((q) => ({ queue: q.queue, consumer: key, lagMs: q.msPerMessage })),
+  );
+  if (queues.length > 0) graph.queues = queues;
   // What changed, for the services among the candidates (and the alerting one).
   const services = [...new Set([req.service, ...ranking.candidates.filter((c) => c.kind === 'service').map((c) => c.service)])];
   const changes = deploymentChanges(
@@ -127,5 +135,12 @@ export async function analyze(
   const topNode = top ? (top.kind === 'edge' ? (top.path.at(-2) ?? top.service) : top.service) : undefined;
   const deployed = top?.evidence.changes?.[0];
   const summary = deployed ? `${ranking.summary} ${describeChange(top!.service, deployed, req.alertStartsAtMs)}.` : ranking.summary;
-  return { candidates, verdict: ranking.verdict, graph, summary, blastRadius: topNode ? blastRadius(currentGraph, topNode) : [] };
+  return {
+    candidates,
+    verdict: ranking.verdict,
+    graph,
+    summary,
+    blastRadius: topNode ? blastRadius(currentGraph, topNode) : [],
+    ...(ranking.anomaly ? { anomaly: ranking.anomaly } : {}),
+  };
 }

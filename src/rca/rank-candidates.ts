@@ -13,12 +13,13 @@ import type { CandidateRef } from './critical-path.js';
 import { explain } from './explain-candidate.js';
 import { graphEvidence } from './graph-evidence.js';
 import { judgeRanking } from './judge-ranking.js';
-import { attributeLoad, type LoadFinding } from './load-origin.js';
+import { attributeLoad } from './load-origin.js';
 import { queueLagOf } from './queue-lag.js';
-import { attributeSharedEdges, type SharedEdgeFinding } from './shared-node-edges.js';
+import { attributeSharedEdges } from './shared-node-edges.js';
 import { findSlowReplica } from './slow-replica.js';
 import { topOperations } from './top-operations.js';
-import type { Candidate, CandidateExemplar, Evidence, ReportVerdict } from './report.js';
+import { describeLoad, describeSharedEdges, isClearLead, loadEvidence, summarize } from './ranking-summary.js';
+import type { AnomalySize, Candidate, CandidateExemplar, Evidence, ReportVerdict } from './report.js';
 import type { CandidateTotals, RequestProfile } from './request-profile.js';
 
 export interface RankInput {
@@ -37,6 +38,8 @@ export interface Ranking {
   /** Candidate keys with the path to each, for the report's graph. */
   paths: Map<string, string[]>;
   summary: string;
+  /** How big the anomaly is, apart from how sure the attribution is (the candidates' confidence). */
+  anomaly?: AnomalySize;
 }
 
 /** Latency rise of the alerting service's requests (relative) and failure-rate rise that count as a full anomaly. */
@@ -45,10 +48,12 @@ const FULL_ERROR_RISE = 0.03;
 /** Standard errors a candidate's delta is shrunk by before it counts. */
 const SHRINK_SE = 2;
 const MAX_WEIGHT = 10;
-/** A runner-up explaining at least this share of the anomaly is reported as a second cause. */
-const SECOND_CAUSE_SHARE = 0.25;
 
 interface SymptomWeights {
+  /** The candidates' summed rises: mean and tail relative to the symptom's baseline, failures as a share of requests. */
+  meanRise: number;
+  tailRise: number;
+  errorRise: number;
   /** How much the mean and the tail of the symptom's requests rose, and its failures, each in [0, MAX_WEIGHT]. */
   meanWeight: number;
   tailWeight: number;
@@ -74,6 +79,9 @@ function symptomWeights(
   // In units of "clearly noticeable" (25% slower, 3 points more failures), capped at 10: a latency anomaly ten
   // times that size outweighs a failure rise just past it, rather than both counting as "full".
   return {
+    meanRise,
+    tailRise,
+    errorRise: sums[2]!,
     meanWeight: clamp(meanRise / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
     tailWeight: clamp(tailRise / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
     latWeight: clamp(Math.max(meanRise, tailRise) / FULL_LATENCY_RISE, 0, MAX_WEIGHT),
@@ -186,7 +194,7 @@ export function rankCandidates(input: RankInput): Ranking {
     if (lag.length > 0) evidence.queueLag = lag;
     const shift = load.get(c.key);
     if (shift) evidence.load = loadEvidence(c.key, shift);
-    const verdict = candidateVerdict(i, c, judgement.verdict, judgement.confidences[i]!, evidence);
+    const verdict = candidateVerdict(i, c, contributions[1], judgement.verdict, judgement.confidences[i]!, evidence);
     const sharedEdges = shared.get(c.key);
     return {
       rank: i + 1,
@@ -223,11 +231,18 @@ export function rankCandidates(input: RankInput): Ranking {
           : ''),
     };
   });
+  const anomaly: AnomalySize = {
+    meanRisePct: round(shrunkWeights.meanRise * 100, 1),
+    tailRisePct: round(shrunkWeights.tailRise * 100, 1),
+    errorRisePoints: round(shrunkWeights.errorRise * 100, 2),
+    strength: round(Math.min(1, latWeight + errWeight), 3),
+  };
   return {
     candidates,
     verdict: judgement.verdict,
     paths,
-    summary: summarize(service, candidates, judgement.verdict, cur.requests, base.requests),
+    anomaly,
+    summary: summarize(service, candidates, judgement.verdict, cur.requests, base.requests, anomaly),
   };
 }
 
@@ -314,60 +329,22 @@ function exemplarsOf(c: CandidateTotals): CandidateExemplar[] {
   return [...slow, ...(failed ? [failed] : [])].map(strip);
 }
 
-function candidateVerdict(i: number, c: Contribution, verdict: ReportVerdict, confidence: number, e: Evidence): Candidate['verdict'] {
+function candidateVerdict(
+  i: number,
+  c: Contribution,
+  runnerUp: Contribution | undefined,
+  verdict: ReportVerdict,
+  confidence: number,
+  e: Evidence,
+): Candidate['verdict'] {
   if (verdict === 'insufficient_data') return 'insufficient_data';
   if (i === 0 && verdict === 'origin_found') return 'origin';
   if (c.score >= 0.15 && confidence >= 0.2) return 'suspect';
+  // A small anomaly with a clear leader: the leader is what moved, however unsure the whole is.
+  if (i === 0 && c.score > 0 && isClearLead(c.score, runnerUp?.score ?? 0)) return 'suspect';
   const p99Rose = e.p99Ms.baseline !== null && e.p99Ms.current !== null && e.p99Ms.current > 1.2 * e.p99Ms.baseline;
   const errorsRose = (e.errorRate.current ?? 0) - (e.errorRate.baseline ?? 0) > 0.005;
   return p99Rose || errorsRose ? 'victim' : 'normal';
-}
-
-function summarize(service: string, candidates: Candidate[], verdict: ReportVerdict, requests: number, baselineRequests: number): string {
-  const [a, b] = candidates;
-  if (verdict === 'insufficient_data')
-    return `Only ${requests} requests of ${service} in the window and ${baselineRequests} in the baseline: too little data to name a cause.`;
-  if (!a || a.score === 0) return `Nothing downstream of ${service} adds more time or failures to its requests than in the baseline.`;
-  if (verdict === 'origin_found') {
-    // A runner-up that alone explains a quarter of the anomaly is a second cause, not noise: say there are two.
-    const second =
-      b && b.score >= SECOND_CAUSE_SHARE
-        ? ` ${b.service} adds another ${Math.round(b.score * 100)}% of it: possibly a second cause (${b.reason})`
-        : '';
-    return `${a.service} is the most likely root cause (confidence ${a.confidence}): ${a.reason}${second}`;
-  }
-  return b && b.score > 0
-    ? `Too close to call between ${a.service} (score ${a.score}) and ${b.service} (score ${b.score}); look at both. ${a.reason}`
-    : `${a.service} stands out, but the evidence is weak (confidence ${a.confidence}): ${a.reason}`;
-}
-
-function describeSharedEdges(node: string, f: SharedEdgeFinding): string {
-  const list = f.edges.slice(0, 4).join(', ') + (f.edges.length > 4 ? ` and ${f.edges.length - 4} more` : '');
-  if (f.kind === 'saturation')
-    return `Calls into ${node} got slower from its callers (${list}) while its own spans did not: requests wait before its handler runs (saturated workers, a full accept queue).`;
-  if (f.kind === 'egress')
-    return `Every call out of ${node} got slower (${list}) while its callees are fine for their other callers: look at ${node}'s egress (DNS, connection setup, NAT).`;
-  return `Only ${node}'s calls got slower (${list}); the same dependency's other callers see no change: the time is in ${node}'s own process (CPU throttling, GC pauses, a paused or starved process).`;
-}
-
-function loadEvidence(key: string, f: LoadFinding): NonNullable<Evidence['load']> {
-  return {
-    role: f.role,
-    origin: f.role === 'origin' ? key : f.other,
-    loaded: f.role === 'loaded' ? key : f.other,
-    caller: f.caller,
-    callsPerRequest: roundPair(f.calls, 2),
-    ...(f.perCallMs ? { originMsPerCall: roundPair(f.perCallMs, 2) } : {}),
-  };
-}
-
-function describeLoad(key: string, f: LoadFinding): string {
-  const calls = `${round(f.calls.baseline, 2)} -> ${round(f.calls.current, 2)} calls per request`;
-  if (f.role === 'loaded')
-    return `Its added time comes with more calls, not slower ones alone: ${f.caller} sends ${calls} to it; the load comes from ${f.other}.`;
-  if (f.perCallMs)
-    return `Its answers got faster (${round(f.perCallMs.baseline, 2)} -> ${round(f.perCallMs.current, 2)} ms per call) while ${f.caller}'s calls to ${f.other} rose (${calls}): it stopped serving what it used to (a cache that stopped caching), and the misses load ${f.other}.`;
-  return `${key} now sends ${calls} to ${f.other}, which slowed under them: a retry loop, a new code path or a lost batch in ${key}.`;
 }
 
 /** The two shares, each weighted by how much its statistic rose (NaN shares, of nothing, count for nothing). */

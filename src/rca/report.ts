@@ -88,6 +88,18 @@ export interface DeploymentChange {
   firstSeen: string;
 }
 
+/**
+ * How big the anomaly is, apart from how sure the ranking is of its origin: the candidates' summed rises beyond their
+ * noise, relative to the alerting service's baseline (mean and slowest tenth), and in failures (percentage points).
+ * `strength` is the share of a clearly noticeable anomaly (25% slower or 3 points more failures) it reaches, capped at 1.
+ */
+export interface AnomalySize {
+  meanRisePct: number;
+  tailRisePct: number;
+  errorRisePoints: number;
+  strength: number;
+}
+
 /** What the analysis could conclude: a named origin, two or more too close to call, or too little data. */
 export type ReportVerdict = 'origin_found' | 'inconclusive' | 'insufficient_data';
 
@@ -133,6 +145,8 @@ export interface CandidateExemplar {
 export interface ReportGraph {
   nodes: { id: string; kind: string; requests: number; errorRate: number; p99Ms: number; selfTimeP99Ms: number | null }[];
   edges: { source: string; target: string; calls: number; errors: number; p50Ms: number; p99Ms: number }[];
+  /** Queues the requests waited on (a reply over a queue): who consumes each, and its lag per message. */
+  queues?: { queue: string; consumer: string; lagMs: Pair }[];
 }
 
 export interface TimeRange {
@@ -152,6 +166,8 @@ export interface Report {
   candidates: Candidate[];
   graph: ReportGraph;
   verdict?: ReportVerdict;
+  /** How big the anomaly is (the candidates' confidence says how sure the attribution is). */
+  anomaly?: AnomalySize;
   /** Spans that had arrived by this time were all settled and stored when the analysis read them. */
   dataCompleteUntil?: string;
   /** Every analysis of this incident, oldest first. */
