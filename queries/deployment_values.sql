@@ -12,6 +12,7 @@ ARRAY JOIN {attributes:Array(String)} AS attribute
 WHERE ServiceName IN {services:Array(String)}
   AND Timestamp >= fromUnixTimestamp64Milli({baselineStart:Int64})
   AND Timestamp < fromUnixTimestamp64Milli({windowEnd:Int64})
-  AND ({environment:String} = '' OR ResourceAttributes['deployment.environment.name'] = {environment:String})
+  AND ({environment:String} = '' OR ResourceAttributes['deployment.environment.name'] = {environment:String}
+       OR ResourceAttributes['deployment.environment'] = {environment:String})
   AND ResourceAttributes[attribute] != ''
 GROUP BY service, attribute, value

@@ -82,7 +82,12 @@ export async function analyze(
       Promise.all([
         loadServiceGraph(store, req.baselineStartMs, req.baselineEndMs, req.environment ?? ''),
         sample(req.baselineStartMs, req.baselineEndMs),
-      ]).then(async ([graph, spans]) => ({ key: baselineKey, graph, profile: await profileRequests(spans, baselineBlocks(req)) })),
+      ]).then(async ([graph, spans]) => ({
+        key: baselineKey,
+        graph,
+        profile: await profileRequests(spans, baselineBlocks(req)),
+        truncated: spans.truncated === true,
+      })),
   ]);
   if (!cached) baselineSlot?.set(baselinePeriod);
   const baselineGraph = baselinePeriod.graph;
@@ -134,7 +139,13 @@ export async function analyze(
   // An edge's callers wait on it as they wait on its caller.
   const topNode = top ? (top.kind === 'edge' ? (top.path.at(-2) ?? top.service) : top.service) : undefined;
   const deployed = top?.evidence.changes?.[0];
-  const summary = deployed ? `${ranking.summary} ${describeChange(top!.service, deployed, req.alertStartsAtMs)}.` : ranking.summary;
+  // Never a silent cut: say when the span budget left traces read in part.
+  const cut = [current.truncated ? 'window' : '', baselinePeriod.truncated ? 'baseline' : ''].filter(Boolean);
+  const budget = cut.length
+    ? ` The span budget (FAULTLINE_RCA_MAX_SPANS, ${opts.maxSpans}) was reached in the ${cut.join(' and the ')}: some traces were read in part.`
+    : '';
+  const summary =
+    (deployed ? `${ranking.summary} ${describeChange(top!.service, deployed, req.alertStartsAtMs)}.` : ranking.summary) + budget;
   return {
     candidates,
     verdict: ranking.verdict,

@@ -11,6 +11,8 @@ export interface BaselinePeriod {
   key: string;
   profile: RequestProfile;
   graph: ServiceGraph;
+  /** The span budget cut some of its traces. */
+  truncated: boolean;
 }
 
 /** One incident's slot: analyze() reads and fills it. */

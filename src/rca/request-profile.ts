@@ -7,6 +7,7 @@ import { SpanKind } from '../span.js';
 import { isPoolWait, virtualPeerOf } from '../graph/virtual-peer.js';
 import type { RequestSample, StoredTraceSpan } from '../store/request-traces.js';
 import { attributeRequest, type CandidateRef, type TraceSpan } from './critical-path.js';
+import { shiftSkewedCallees } from './clock-skew.js';
 import { wireQueueHops } from './queue-hops.js';
 
 export interface CandidateTotals {
@@ -273,7 +274,8 @@ function keepSlowest(list: Exemplar[], e: Exemplar): void {
 
 /**
  * A trace's spans (with the traces linked to it) with times in ms from its earliest span (exact: ns offsets are taken
- * as BigInt first). A linked trace's root hangs under the span it links to; queue hops are wired (queue-hops.ts).
+ * as BigInt first). A linked trace's root hangs under the span it links to; skewed callees are shifted into their
+ * client spans (clock-skew.ts) and queue hops are wired (queue-hops.ts).
  */
 function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; children: Map<string, TraceSpan[]>; originMs: number } {
   const spans = new Map<string, TraceSpan>();
@@ -317,6 +319,7 @@ function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; c
     if (siblings) siblings.push(span);
     else children.set(parentSpanId, [span]);
   }
+  shiftSkewedCallees(spans.values(), children);
   wireQueueHops(children, spans.values());
   return { spans, children, originMs: Number(origin / 1_000_000n) };
 }

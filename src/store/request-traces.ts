@@ -40,11 +40,13 @@ export interface StoredTraceSpan {
 export interface RequestSample {
   /** The sampled requests: the alerting service's server/consumer spans. */
   entries: { traceId: string; spanId: string }[];
-  /** Every stored span of their traces near the period, and of the traces that link to them (queue consumers). */
+  /** Every stored span of their traces, and of the traces that link to them (queue consumers). */
   spans: StoredTraceSpan[];
+  /** The span budget was reached: some traces were read in part (the same part every time). */
+  truncated?: boolean;
 }
 
-/** How far a trace's spans may start from its sampled request's period and still be read. */
+/** Without lookup rows: how far a trace's spans may start from its sampled request's period and still be read. */
 const TRACE_MARGIN_MS = 10 * 60_000;
 
 export async function loadRequestSample(store: Store, q: RequestSampleQuery): Promise<RequestSample> {
@@ -56,20 +58,22 @@ export async function loadRequestSample(store: Store, q: RequestSampleQuery): Pr
     environment: q.environment ?? '',
     limit: q.limit,
   });
-  if (entries.length === 0) return { entries, spans: [] };
+  if (entries.length === 0) return { entries, spans: [], truncated: false };
   const traceIds = [...new Set(entries.map((e) => e.traceId))];
   const spans = await store.query('rca_trace_spans', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, maxSpans: q.maxSpans });
   // Work handed to a queue may continue in a trace of its own, linked to the publish span: read those traces too,
   // within what is left of the span budget. Only when something was published (most systems publish nothing).
+  let truncated = spans.length >= q.maxSpans;
   const left = q.maxSpans - spans.length;
   if (left > 0 && spans.some((s) => s.kind === 'Producer')) {
     const linked = await store.query('rca_linked_traces', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, limit: traceIds.length * 4 });
     const sampled = new Set(traceIds);
     const fresh = linked.map((l) => l.traceId).filter((id) => !sampled.has(id));
     if (fresh.length > 0) {
-      for (const s of await store.query('rca_trace_spans', { ...range, traceIds: fresh, marginMs: TRACE_MARGIN_MS, maxSpans: left }))
-        spans.push(s);
+      const more = await store.query('rca_trace_spans', { ...range, traceIds: fresh, marginMs: TRACE_MARGIN_MS, maxSpans: left });
+      truncated ||= more.length >= left;
+      for (const s of more) spans.push(s);
     }
   }
-  return { entries, spans };
+  return { entries, spans, truncated };
 }
