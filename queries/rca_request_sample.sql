@@ -7,7 +7,7 @@ FROM otel_traces
 WHERE ServiceName = {service:String}
   AND Timestamp >= fromUnixTimestamp64Milli({start:Int64})
   AND Timestamp < fromUnixTimestamp64Milli({end:Int64})
-  AND SpanKind IN ('Server', 'Consumer')
+  AND (SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')
   AND ({operation:String} = '' OR SpanName = {operation:String})
   AND ({environment:String} = '' OR ResourceAttributes['deployment.environment.name'] = {environment:String}
        OR ResourceAttributes['deployment.environment'] = {environment:String})

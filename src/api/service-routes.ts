@@ -34,6 +34,8 @@ export function addServiceRoutes(router: Router, store: Store, config: Config): 
       // spanCount: every span of the service (its client and internal spans too); requests: the ones it served.
       spanCount: s.spanCount,
       requests: s.requests,
+      // Per second of the window that holds its data: a service sending for 2 minutes of a 15-minute window.
+      requestsPerSecond: Math.round((s.requests / s.dataSeconds) * 1000) / 1000,
       errorRate: s.requests > 0 ? s.errors / s.requests : 0,
       p50Ms: nsToMs(s.p50Ns),
       p99Ms: nsToMs(s.p99Ns),

@@ -33,6 +33,8 @@ export interface ServiceSummary {
   errors: number;
   p50Ns: number;
   p99Ns: number;
+  /** Seconds of the window that hold its data (from its first to its last span): what a rate divides by. */
+  dataSeconds: number;
 }
 
 const useRaw = (startMs: number, endMs: number, rawMaxWindowMs: number): boolean => endMs - startMs <= rawMaxWindowMs;
@@ -80,6 +82,11 @@ export async function listServices(
     errors: Number(r.errors),
     p50Ns: Number(r.quantilesNs[0] ?? 0) || 0,
     p99Ns: Number(r.quantilesNs[1] ?? 0) || 0,
+    // Seconds of data in the window (at least one): a service that started sending 2 minutes ago has a 2-minute rate.
+    dataSeconds:
+      r.firstMs !== undefined && r.lastMs !== undefined
+        ? Math.max(1, (Math.min(Number(r.lastMs), endMs) - Math.max(Number(r.firstMs), startMs)) / 1000)
+        : (endMs - startMs) / 1000,
   });
   const known = new Set(services.map((s) => s.name));
   return [

@@ -17,6 +17,9 @@ export interface LatencyRow {
   requests?: number;
   errors: number;
   quantilesNs: number[];
+  /** First and last span start (or minute) with data in the window, ms. */
+  firstMs?: number;
+  lastMs?: number;
 }
 
 type Report = { report: string };

@@ -224,7 +224,12 @@ export class SpanPairer {
       serviceName: p.service[i]!,
       environment: p.environment[i]!,
       spanName: p.name[i]!,
-      spanKind: SPAN_KIND_NAMES[kind] ?? 'Unspecified',
+      // A root span that is neither served nor consumed (a background job's INTERNAL root) is the service's own
+      // unit of work: rolled up with the requests it serves, so its rate and latency show.
+      spanKind:
+        p.parentKey[i] === -1 && (kind === SpanKind.INTERNAL || kind === SpanKind.UNSPECIFIED)
+          ? 'Server'
+          : (SPAN_KIND_NAMES[kind] ?? 'Unspecified'),
       durationNs: duration,
       selfTimeNs: this.selfTimeOf(i, duration),
       failed,
