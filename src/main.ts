@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-/** The faultline command: `faultline serve` runs the worker until SIGTERM/SIGINT; `faultline config` lists the settings. */
+/**
+ * The faultline command: `faultline serve` runs the worker until SIGTERM/SIGINT; `faultline config` shows the settings
+ * in effect and where each came from; `faultline config --docs` lists them all with defaults, as Markdown.
+ */
 import { ConfigError, loadConfig } from './config.js';
 import { settingsMarkdown } from './settings.js';
+import { effectiveSettingsText } from './effective-settings.js';
 import { createLogger } from './log.js';
 import { startFaultline } from './app.js';
 
 const USAGE = `usage: faultline serve | faultline config
 
 serve    runs the OTLP receivers, the store, the graph, root-cause analysis and the API
-config   prints every setting (FAULTLINE_* environment variables) with its default and meaning, as Markdown`;
+config   prints every setting (FAULTLINE_* environment variables) with the value in effect and its source
+         (environment, file or default); --docs prints defaults and meanings as Markdown instead`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'serve';
@@ -17,8 +22,18 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'config') {
-    process.stdout.write(settingsMarkdown() + '\n');
-    return 0;
+    if (argv[1] === '--docs') {
+      process.stdout.write(settingsMarkdown() + '\n');
+      return 0;
+    }
+    try {
+      process.stdout.write(effectiveSettingsText(process.env) + '\n');
+      return 0;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`faultline: configuration error: ${err.message}\n`);
+      return 2;
+    }
   }
   if (command !== 'serve') {
     process.stderr.write(`faultline: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);

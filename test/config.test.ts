@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDuration, parseListenAddress } from '../src/config.js';
+import { effectiveSettings, effectiveSettingsText } from '../src/effective-settings.js';
 
 describe('loadConfig', () => {
   it('reads secrets from *_FILE, refuses both forms at once, and needs both TLS files', () => {
@@ -60,5 +61,30 @@ describe('loadConfig', () => {
     expect(parseDuration('90s')).toBe(90_000);
     expect(parseDuration('2h')).toBe(7_200_000);
     expect(parseDuration('2 h')).toBeUndefined();
+  });
+});
+
+describe('effective settings (faultline config)', () => {
+  it('shows each value in effect and its source, never a secret or a URL password', () => {
+    const rows = effectiveSettings({
+      FAULTLINE_API_TOKEN: 'hunter2',
+      FAULTLINE_CLICKHOUSE_URL: 'http://faultline:s3cret@clickhouse:8123',
+      FAULTLINE_RCA_SAMPLE_REQUESTS: '900',
+    });
+    const by = new Map(rows.map((r) => [r.env, r]));
+    expect(by.get('FAULTLINE_RCA_SAMPLE_REQUESTS')).toEqual({ env: 'FAULTLINE_RCA_SAMPLE_REQUESTS', value: '900', source: 'environment' });
+    expect(by.get('FAULTLINE_DATA_DIR')).toEqual({ env: 'FAULTLINE_DATA_DIR', value: './data', source: 'default' });
+    expect(by.get('FAULTLINE_API_TOKEN')!.source).toBe('environment');
+    const text = effectiveSettingsText({
+      FAULTLINE_API_TOKEN: 'hunter2',
+      FAULTLINE_CLICKHOUSE_URL: 'http://faultline:s3cret@clickhouse:8123',
+    });
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('s3cret');
+    expect(text).toContain('http://faultline:***@clickhouse:8123');
+  });
+
+  it('refuses a bad value as serve does, naming the variable', () => {
+    expect(() => effectiveSettings({ FAULTLINE_LOG_LEVEL: 'loud' })).toThrow(/FAULTLINE_LOG_LEVEL/);
   });
 });
