@@ -17,6 +17,7 @@ import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { startHttpReceiver, type HttpReceiver } from './otlp/http-receiver.js';
 import { openStore, type Store } from './store/clickhouse-store.js';
 import { runMigrations } from './store/migrations.js';
+import { reportDetachedParts } from './store/detached-parts.js';
 import { applyRetention } from './store/retention.js';
 import { SpanBatchWriter } from './store/span-batch-writer.js';
 import { DerivedRowWriter } from './store/derived-row-writer.js';
@@ -55,6 +56,9 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const storeLog = log.child('store');
     const migrated = await runMigrations(store, ddl, storeLog);
     await applyRetention(store, ddl, storeLog);
+    const detachedGauge = gaugeOf(metrics.registry, SELF_METRICS.detachedParts);
+    for (const d of await reportDetachedParts(store, storeLog))
+      detachedGauge.set({ table: d.table, reason: d.reason || 'by hand' }, d.parts);
     const graphMetrics = new GraphMetrics(
       metrics.registry,
       config.graph.metricsMaxSeries,

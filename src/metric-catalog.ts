@@ -47,6 +47,12 @@ export const SELF_METRICS = {
   }),
   storeWriteSeconds: m('faultline_store_write_seconds', 'histogram', ['table'], 'Latency of store inserts.', { buckets: LATENCY_S }),
   queueSpans: m('faultline_ingest_queue_spans', 'gauge', [], 'Spans accepted for writing but not yet committed.'),
+  detachedParts: m(
+    'faultline_store_detached_parts',
+    'gauge',
+    ['table', 'reason'],
+    'Parts the engine set aside at start (reason broken, unexpected, ...: their rows are not readable), as counted at start.',
+  ),
   graphPendingSpans: m('faultline_graph_pending_spans', 'gauge', [], 'Spans waiting in the pairer for their counterpart.'),
   derivedRowsDropped: m(
     'faultline_derived_rows_dropped_total',

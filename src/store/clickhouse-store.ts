@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { StoreRefusedError, StoreUnavailableError } from '../errors.js';
+import { engineStartCause } from './engine-start-error.js';
 import { loadQuery } from './query-files.js';
 import type { QueryName, QueryRows } from './query-catalog.js';
 
@@ -69,7 +70,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   mkdirSync(path, { recursive: true });
   // Loaded lazily so a server deployment never maps the 500 MB engine.
   const { createChdbConnection } = await import('chdb/connection');
-  const connection = createChdbConnection({ path });
+  let connection: ReturnType<typeof createChdbConnection>;
+  try {
+    connection = createChdbConnection({ path });
+  } catch (err) {
+    throw new Error(`cannot open the embedded store at ${path}: ${engineStartCause(path)}`, { cause: err });
+  }
   // chDB reads binary input from files: Native blocks are staged here for the length of one insert.
   const staging = join(path, 'staged-inserts');
   rmSync(staging, { recursive: true, force: true });
@@ -178,13 +184,18 @@ function wrap(
  * store is unavailable, not the request wrong.
  */
 const RETRYABLE_CODES = new Set([74, 75, 76, 159, 202, 209, 210, 236, 241, 242, 243, 252, 425, 1001]);
+/**
+ * Errors of a damaged part on disk (unreadable, checksum, decompression, a missing column file): retrying will not
+ * help and the request is not wrong; the message says which table and that the data directory needs attention.
+ */
+const DAMAGED_DATA_CODES = new Set([33, 40, 246, 271]);
 
 /**
  * A store failure as clients see it: retryable (503/UNAVAILABLE) for outages and resource errors, otherwise a plain
  * Error (a bug or data the engine refused). The message names only what failed; the engine's own message, paths and
  * settings stay in `cause`, for the log.
  */
-function storeError(err: unknown, what: string): Error {
+export function storeError(err: unknown, what: string): Error {
   // chDB's errors carry clickhouseCode; the HTTP client's ClickHouseError a numeric string code (its class may come
   // from another copy of the client package, so it is recognised by shape, not instanceof).
   const e = err as { clickhouseCode?: unknown; code?: unknown } | null;
@@ -197,6 +208,14 @@ function storeError(err: unknown, what: string): Error {
   // TOO_MANY_PARTS (252) also names one insert touching too many partitions: that is the data, not an outage.
   const refused =
     typeof code === 'number' && (!RETRYABLE_CODES.has(code) || /partitions for single INSERT block/i.test(String((err as Error).message)));
+  if (typeof code === 'number' && DAMAGED_DATA_CODES.has(code)) {
+    // The engine says "... from part <path> in table <db>.<table> (<uuid>) ...": Atomic databases' paths hold no names.
+    const table = /in table (?:`?\w+`?\.)?`?(\w+)`?/.exec(String((err as Error).message))?.[1];
+    return new StoreRefusedError(
+      `${what} failed: a damaged part${table ? ` in table ${table}` : ''} (ClickHouse error ${code}); the data directory needs attention (check the disk, then detach or drop the part)`,
+      { cause: err },
+    );
+  }
   if (refused) return new StoreRefusedError(`${what} failed (ClickHouse error ${code})`, { cause: err });
   return new StoreUnavailableError(`the store is unavailable (${what}); retry later`, { cause: err });
 }

@@ -26,6 +26,7 @@ type Report = { report: string };
 
 export interface QueryRows {
   deployment_values: DeploymentValueRow;
+  detached_parts: { table: string; reason: string; parts: number };
   edge_latency_rollup: EdgeLatency;
   graph_edges: EdgeRow;
   graph_nodes: NodeRow;
@@ -89,6 +90,7 @@ export type CommandName = (typeof COMMANDS)[number];
 /** The names of QueryRows at run time (the compiler checks the two lists match). */
 export const QUERY_NAMES = [
   'deployment_values',
+  'detached_parts',
   'edge_latency_rollup',
   'graph_edges',
   'graph_nodes',
