@@ -1,7 +1,8 @@
 /**
  * A small shop instrumented with the real OTel JS SDK (one NodeTracerProvider per service, the official OTLP/gRPC
  * exporter), serving requests in real time: frontend -> cart -> inventory -> postgres (uninstrumented database).
- * `slowInventory` injects the fault: inventory's own work takes 300 ms longer.
+ * `slowInventory` injects a fault: inventory's own work takes 300 ms longer; `slowDb` another: the database's
+ * answers take 250 ms longer.
  */
 import { ROOT_CONTEXT, SpanKind, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -13,6 +14,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class TracedShop {
   slowInventory = false;
+  slowDb = false;
   private readonly providers: NodeTracerProvider[] = [];
   private readonly tracers: Record<'frontend' | 'cart' | 'inventory', Tracer>;
   private timer: NodeJS.Timeout | undefined;
@@ -70,7 +72,7 @@ export class TracedShop {
       { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.namespace': 'stock' } },
       trace.setSpan(ROOT_CONTEXT, server),
     );
-    await sleep(2);
+    await sleep(this.slowDb ? 252 : 2);
     db.end();
     server.end();
   }

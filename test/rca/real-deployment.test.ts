@@ -36,6 +36,27 @@ const paused: Fault[] = [
   { kind: 'network', from: 'feed', to: 'ads', addMs: 40 },
 ];
 
+/** PostgreSQL and Redis on one host (127.0.0.1), and a connection pool in front of PostgreSQL. */
+const pg = { 'db.system': 'postgresql', 'db.namespace': 'shop', 'server.address': '127.0.0.1', 'server.port': '5432' };
+const localhost: Topology = {
+  name: 'localhost-shop',
+  entries: [{ service: 'web', weight: 1 }],
+  services: {
+    web: { operations: [{ name: 'GET /', selfMs: 3, calls: [{ to: 'checkout' }] }] },
+    checkout: { operations: [{ name: 'POST /checkout', selfMs: 4, calls: [{ to: 'pool' }, { to: 'pg' }, { to: 'redis' }] }] },
+  },
+  dependencies: {
+    pool: { kind: 'database', node: 'checkout', attributes: pg, latencyMs: 0.5, spanName: 'pg-pool.connect' },
+    pg: { kind: 'database', node: 'postgresql:shop', attributes: pg, latencyMs: 4 },
+    redis: {
+      kind: 'database',
+      node: 'redis@127.0.0.1:6379',
+      attributes: { 'db.system': 'redis', 'server.address': '127.0.0.1', 'server.port': '6379', 'db.namespace': '0' },
+      latencyMs: 1,
+    },
+  },
+};
+
 /** The 'skew' case: the cart host's clock runs 150 ms behind in the window (a clock step), while cart gets slow. */
 const skewed = (spans: Span[]): Span[] =>
   spans.map((s) =>
@@ -60,6 +81,11 @@ beforeAll(async () => {
       versions: { recommendation: '6.1.0' },
       faults: [{ kind: 'latency', service: 'recommendation', factor: 10 }],
     }),
+    // Two databases on one host: PostgreSQL slows; then, elsewhere, the connection pool in front of it runs dry.
+    ...run(localhost, 'one-host', h1, now - 10 * MIN, 11),
+    ...run(localhost, 'one-host', now - 10 * MIN, now, 12, { faults: [{ kind: 'dependency', dependency: 'pg', factor: 10 }] }),
+    ...run(localhost, 'pool', h1, now - 10 * MIN, 13),
+    ...run(localhost, 'pool', now - 10 * MIN, now, 14, { faults: [{ kind: 'dependency', dependency: 'pool', factor: 80 }] }),
     // A clock step on cart's host as cart gets slow: its spans start before the calls that made them.
     ...run(shop, 'skew', h1, now - 10 * MIN, 9),
     ...skewed(run(shop, 'skew', now - 10 * MIN, now, 10, { faults: [{ kind: 'latency', service: 'cart', factor: 12 }] })),
@@ -116,6 +142,20 @@ describe('a real deployment', () => {
     expect(r.candidates[0]!.service).toBe('recommendation');
     expect(r.candidates[0]!.evidence.changes?.[0]).toMatchObject({ attribute: 'service.version', from: '6.0.3', to: '6.1.0' });
     expect(r.summary).toContain('6.1.0');
+  });
+
+  it('two databases on one host are two nodes, and the slow one is named', async () => {
+    const r = await rca('one-host', 'web', now - 10 * MIN);
+    expect(`${r.candidates[0]!.service} (${r.candidates[0]!.kind})`).toBe('postgresql:shop (database)');
+    const nodes = r.graph.nodes.map((n) => n.id);
+    expect(nodes).toEqual(expect.arrayContaining(['postgresql:shop', 'redis@127.0.0.1:6379']));
+  });
+
+  it("a wait for a pooled connection is the caller's own time, not the database's", async () => {
+    const r = await rca('pool', 'web', now - 10 * MIN);
+    expect(r.candidates[0]!.service).toBe('checkout');
+    expect(r.candidates[0]!.evidence.topOperations?.[0]?.name).toBe('pg-pool.connect');
+    expect(r.candidates.find((c) => c.service === 'postgresql:shop')?.verdict ?? 'normal').not.toBe('origin');
   });
 
   it('shifts a skewed host back into its callers: a clock step is no network fault', async () => {

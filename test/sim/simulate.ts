@@ -236,7 +236,7 @@ function callOut(
     failed = ctx.rnd.chance((dep.errorRate ?? 0) + extraErr);
     attrs = { ...dep.attributes };
     if (dep.kind === 'messaging') kind = SpanKind.PRODUCER;
-    name = dep.kind === 'database' ? `${dep.attributes['db.system'] ?? 'db'} query` : name;
+    name = dep.spanName ?? (dep.kind === 'database' ? `${dep.attributes['db.system'] ?? 'db'} query` : name);
   } else {
     const net = ctx.rnd.logNormal(ctx.topo.networkMs ?? 1, 0.2) + networkFault(ctx, from, call.to);
     const r = serve(ctx, call.to, call.op, startMs + net / 2, clientId, SpanKind.SERVER, muted);

@@ -69,6 +69,8 @@ export interface DependencySpec {
   attributes: Record<string, string>;
   latencyMs: number;
   errorRate?: number;
+  /** The client span's name (default: `<db.system> query` for a database, `call <name>` otherwise). */
+  spanName?: string;
   /** A cache: the share of reads that hit (a miss answers fast, and the caller reads through to the database). */
   hitRate?: number;
 }
