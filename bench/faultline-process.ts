@@ -21,7 +21,9 @@ export async function startFaultlineProcess(name: string, env: Record<string, st
   const [grpcPort, httpPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   // BENCH_NODE_ARGS (say, "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles faultline under the bench's load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', 'src', 'main.js'), 'serve'], {
+  // FAULTLINE_MAIN runs another build (an older commit's dist/src/main.js, for before/after figures).
+  const main = process.env.FAULTLINE_MAIN ?? join(import.meta.dirname, '..', 'src', 'main.js');
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main, 'serve'], {
     env: {
       ...process.env,
       FAULTLINE_DATA_DIR: dataDir,

@@ -3,11 +3,11 @@
  * SIGTERM with slow clients attached ending within the grace, and SIGKILL mid-load: after a restart on the same data dir every acknowledged span is there, no staged file left.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { connect as connectHttp2 } from 'node:http2';
 import { freePort } from './helpers/free-port.js';
+import { runServe } from './helpers/serve-process.js';
 import { rawGrpcExport } from './helpers/raw-grpc-export.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,21 +19,7 @@ import { simulate } from './sim/simulate.js';
 import { ciPipeline } from './sim/topology.js';
 import { encodeProto } from './sim/otlp-encode.js';
 
-const MAIN = join(import.meta.dirname, '../dist/src/main.js');
-
-interface Proc {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [MAIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, stderr: () => err, exited };
-}
+const run = runServe;
 
 async function waitReady(apiPort: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -52,8 +52,10 @@ export function choosePeriods(input: PeriodInput): ChosenPeriods {
   const defaultStart = input.alertStartsAtMs - input.lookbackMs;
   const dataStart = points[0]?.atMs ?? defaultStart;
   const onset = onsetOf(healthyOrNow, defaultStart, input.alertStartsAtMs);
-  // The fault began within the minute before its first elevated one: that minute goes to the window, not the baseline.
-  const windowStartMs = onset !== undefined ? Math.max(defaultStart, onset - MINUTE) : Math.max(defaultStart, dataStart);
+  // The fault began within the minute before its first elevated one: that minute goes to the window, not the baseline,
+  // unless it is all the history there is (a fault minutes after a first install): then it is the baseline.
+  const windowStartMs =
+    onset === undefined ? Math.max(defaultStart, dataStart) : Math.max(defaultStart, onset - MINUTE > dataStart ? onset - MINUTE : onset);
   if (windowStartMs > defaultStart)
     notes.push(`The window starts at the onset found in the data, ${minutes(input.alertStartsAtMs - windowStartMs)} min before the alert.`);
 
@@ -97,14 +99,16 @@ export function choosePeriods(input: PeriodInput): ChosenPeriods {
 /**
  * The first minute in [from, to] from which the series stays clearly above its level before: P99 above 1.5x, or
  * errors 2 points above, the median of the minutes before it, in at least two thirds of the minutes up to `to`.
- * Undefined when no minute qualifies (a gradual rise, or too little history to tell).
+ * Undefined when no minute qualifies (a gradual rise, or no minute of history before it).
  */
 function onsetOf(points: readonly SeriesPoint[], from: number, to: number): number | undefined {
   for (const p of points) {
     // The minute holding `from` counts: a fault already under way at the lookback's start has its onset there.
     if (p.atMs <= from - MINUTE || p.atMs > to) continue;
     const before = points.filter((q) => q.atMs < p.atMs);
-    if (before.length < 3) continue;
+    // One healthy minute is a level (a fault 90 s after a first install still has one); the two-thirds rule below
+    // keeps a noisy early minute from passing for an onset.
+    if (before.length === 0) continue;
     const p99 = median(before.map((q) => q.p99Ms));
     const errors = median(before.map((q) => q.errorRate));
     const elevated = (q: SeriesPoint) => q.p99Ms > P99_RISE * p99 || q.errorRate > errors + ERROR_RISE;

@@ -3,27 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { incidentMarkdown, incidentSlack } from '../../src/api/incident-formats.js';
 import { loadConfig } from '../../src/config.js';
 import type { Candidate, Report } from '../../src/rca/report.js';
+import { candidateFixture } from '../helpers/candidate.js';
 
-const candidate = (i: number): Candidate => ({
-  rank: i + 1,
-  service: `svc-${i}`,
-  kind: 'service',
-  score: 1 / (i + 1),
-  confidence: i === 0 ? 0.93 : 0.01,
-  exemplars: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), durationMs: 1234, error: i === 0 }],
-  path: ['frontend', `svc-${i}`],
-  evidence: {
-    spanCount: 1,
-    baselineSpanCount: 1,
-    p99Ms: { baseline: 1, current: 2 },
-    p99ChangePct: 100,
-    p50Ms: { baseline: 1, current: 1 },
-    errorRate: { baseline: 0, current: 0 },
-    selfTimeP99Ms: { baseline: 1, current: 2 },
-  },
-  verdict: i === 0 ? 'origin' : 'normal',
-  reason: 'x'.repeat(5000),
-});
+const candidate = (i: number): Candidate =>
+  candidateFixture({
+    rank: i + 1,
+    service: `svc-${i}`,
+    score: 1 / (i + 1),
+    confidence: i === 0 ? 0.93 : 0.01,
+    exemplars: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), durationMs: 1234, error: i === 0 }],
+    verdict: i === 0 ? 'origin' : 'normal',
+    reason: 'x'.repeat(5000),
+  });
 
 const report: Report = {
   id: 'inc_1',

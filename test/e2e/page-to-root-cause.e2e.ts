@@ -3,10 +3,11 @@
  * -> Alertmanager (webhook) -> faultline incident -> RCA ranks the faulty service first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/rca/report.js';
+import { startMonitoring } from './monitoring.js';
 import { ProcessGroup, freePort, waitFor } from './processes.js';
 import { checkRanking } from './ranking-check.js';
 import { TracedShop } from './traced-shop.js';
@@ -28,28 +29,11 @@ beforeAll(async () => {
     FAULTLINE_RCA_LOOKBACK: '30s',
     FAULTLINE_RCA_BASELINE: '150s',
   });
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${join(ROOT, 'deploy/e2e/faultline-rules.yml')}\nalerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:${ports.am}']\nscrape_configs:\n  - job_name: faultline\n    static_configs:\n      - targets: ['127.0.0.1:${ports.api}']\n`,
-  );
-  writeFileSync(
-    join(dir, 'alertmanager.yml'),
-    `route:\n  receiver: faultline\n  group_by: ['alertname', 'service_name']\n  group_wait: 1s\n  group_interval: 5s\n  repeat_interval: 1h\nreceivers:\n  - name: faultline\n    webhook_configs:\n      - url: http://127.0.0.1:${ports.api}/api/v1/alerts/alertmanager\n        send_resolved: true\n`,
-  );
-  procs.start('prometheus', 'prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
-    `--web.listen-address=127.0.0.1:${ports.prom}`,
-  ]);
-  procs.start('alertmanager', 'prometheus-alertmanager', [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'am-data')}`,
-    `--web.listen-address=127.0.0.1:${ports.am}`,
-    `--cluster.listen-address=`,
-  ]);
-  await waitFor('faultline /readyz', 60_000, async () => ((await fetch(`http://127.0.0.1:${ports.api}/readyz`)).ok ? true : undefined));
-  await waitFor('Prometheus ready', 60_000, async () => ((await fetch(`http://127.0.0.1:${ports.prom}/-/ready`)).ok ? true : undefined));
-  await waitFor('Alertmanager ready', 60_000, async () => ((await fetch(`http://127.0.0.1:${ports.am}/-/ready`)).ok ? true : undefined));
+  await startMonitoring(procs, ports, {
+    ruleFile: join(ROOT, 'deploy/e2e/faultline-rules.yml'),
+    evaluationInterval: '1s',
+    routedOnly: false,
+  });
 }, 120_000);
 
 afterAll(async () => {

@@ -2,27 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate, Report } from '../../src/rca/report.js';
 import { checkRanking } from './ranking-check.js';
+import { candidateFixture } from '../helpers/candidate.js';
 
-const candidate = (service: string, verdict: Candidate['verdict'], rank: number): Candidate => ({
-  rank,
-  service,
-  kind: 'service',
-  score: verdict === 'origin' ? 0.9 : 0,
-  confidence: verdict === 'origin' ? 0.9 : 0,
-  exemplars: [],
-  path: ['frontend', service],
-  evidence: {
-    spanCount: 100,
-    baselineSpanCount: 100,
-    p99Ms: { baseline: 1, current: 2 },
-    p99ChangePct: 100,
-    p50Ms: { baseline: 1, current: 1 },
-    errorRate: { baseline: 0, current: 0 },
-    selfTimeP99Ms: { baseline: 1, current: 1 },
-  },
-  verdict,
-  reason: 'r',
-});
+const candidate = (service: string, verdict: Candidate['verdict'], rank: number): Candidate =>
+  candidateFixture({ service, verdict, rank, score: verdict === 'origin' ? 0.9 : 0, confidence: verdict === 'origin' ? 0.9 : 0 });
 const report = (candidates: Candidate[], status: Report['status'] = 'done'): Report => ({
   id: 'inc_1',
   status,

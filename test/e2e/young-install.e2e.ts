@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/rca/report.js';
+import { startMonitoring } from './monitoring.js';
 import { ProcessGroup, freePort, waitFor } from './processes.js';
 import { checkRanking } from './ranking-check.js';
 import { TracedShop } from './traced-shop.js';
@@ -61,29 +62,8 @@ beforeAll(async () => {
     FAULTLINE_PAIR_WAIT_MS: '2000',
   });
   writeFileSync(join(dir, 'faultline-rules.yml'), compressedRules());
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  evaluation_interval: 2s\nrule_files:\n  - ${join(dir, 'faultline-rules.yml')}\nalerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:${ports.am}']\nscrape_configs:\n  - job_name: faultline\n    static_configs:\n      - targets: ['127.0.0.1:${ports.api}']\n`,
-  );
   // As shipped, only alerts labelled faultline="analyse" go to faultline.
-  writeFileSync(
-    join(dir, 'alertmanager.yml'),
-    `route:\n  receiver: nobody\n  group_by: ['alertname', 'service_name']\n  group_wait: 1s\n  group_interval: 5s\n  repeat_interval: 1h\n  routes:\n    - matchers: ['faultline="analyse"']\n      receiver: faultline\nreceivers:\n  - name: nobody\n  - name: faultline\n    webhook_configs:\n      - url: http://127.0.0.1:${ports.api}/api/v1/alerts/alertmanager\n        send_resolved: true\n`,
-  );
-  procs.start('prometheus', 'prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
-    `--web.listen-address=127.0.0.1:${ports.prom}`,
-  ]);
-  procs.start('alertmanager', 'prometheus-alertmanager', [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'am-data')}`,
-    `--web.listen-address=127.0.0.1:${ports.am}`,
-    `--cluster.listen-address=`,
-  ]);
-  await waitFor('faultline /readyz', 60_000, async () => ((await fetch(`http://127.0.0.1:${ports.api}/readyz`)).ok ? true : undefined));
-  await waitFor('Prometheus ready', 60_000, async () => ((await fetch(`http://127.0.0.1:${ports.prom}/-/ready`)).ok ? true : undefined));
-  await waitFor('Alertmanager ready', 60_000, async () => ((await fetch(`http://127.0.0.1:${ports.am}/-/ready`)).ok ? true : undefined));
+  await startMonitoring(procs, ports, { ruleFile: join(dir, 'faultline-rules.yml'), evaluationInterval: '2s', routedOnly: true });
 }, 120_000);
 
 afterAll(async () => {

@@ -26,6 +26,18 @@ describe('choosePeriods', () => {
     );
   });
 
+  it('a fault 90 s after a first install: the one healthy minute is the baseline, not the window', () => {
+    const p = choosePeriods({
+      ...base,
+      series: [...minutes(0, 1, 40), ...minutes(1, 4, 400)],
+      alertStartsAtMs: T0 + 2 * MIN + 10_000,
+      windowEndMs: T0 + 4 * MIN,
+    });
+    expect(p.windowStartMs).toBe(T0 + MIN);
+    expect([p.baselineStartMs, p.baselineEndMs]).toEqual([T0, T0 + MIN]);
+    expect(p.notes.join(' ')).toMatch(/Only 1 min of healthy history before the onset/);
+  });
+
   it('a second incident minutes after the first: the baseline skips the first and says so', () => {
     const series = [...minutes(0, 60, 100), ...minutes(60, 75, 900), ...minutes(75, 78, 100), ...minutes(78, 82, 100, 0.2)];
     const p = choosePeriods({

@@ -2,27 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { isClearLead, summarize } from '../../src/rca/ranking-summary.js';
 import type { AnomalySize, Candidate } from '../../src/rca/report.js';
+import { candidateFixture } from '../helpers/candidate.js';
 
-const candidate = (service: string, score: number, confidence: number): Candidate => ({
-  rank: 1,
-  service,
-  kind: 'service',
-  score,
-  confidence,
-  exemplars: [],
-  path: ['front', service],
-  evidence: {
-    spanCount: 100,
-    baselineSpanCount: 100,
-    p99Ms: { baseline: 10, current: 12 },
-    p99ChangePct: 20,
-    p50Ms: { baseline: 5, current: 6 },
-    errorRate: { baseline: 0, current: 0 },
-    selfTimeP99Ms: { baseline: 5, current: 6 },
-  },
-  verdict: 'suspect',
-  reason: `${service} adds more time.`,
-});
+const candidate = (service: string, score: number, confidence: number): Candidate =>
+  candidateFixture({ service, score, confidence, verdict: 'suspect', reason: `${service} adds more time.` });
 const small: AnomalySize = { meanRisePct: 6.2, tailRisePct: 9.5, errorRisePoints: 0, strength: 0.38 };
 
 describe('summarize', () => {
