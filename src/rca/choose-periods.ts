@@ -49,7 +49,9 @@ export function choosePeriods(input: PeriodInput): ChosenPeriods {
   const points = input.series.filter((p) => p.requests > 0);
   // An earlier incident's minutes are neither the level before nor this fault's onset.
   const healthyOrNow = points.filter((p) => !input.earlier.some((inc) => p.atMs >= inc.startMs && p.atMs < inc.endMs));
-  const defaultStart = input.alertStartsAtMs - input.lookbackMs;
+  // The window never reaches back into an earlier incident that ended before this alert: its minutes are that fault.
+  const lastEnded = Math.max(-Infinity, ...input.earlier.filter((e) => e.endMs <= input.alertStartsAtMs).map((e) => e.endMs));
+  const defaultStart = Math.max(input.alertStartsAtMs - input.lookbackMs, lastEnded);
   const dataStart = points[0]?.atMs ?? defaultStart;
   const onset = onsetOf(healthyOrNow, defaultStart, input.alertStartsAtMs);
   // The fault began within the minute before its first elevated one: that minute goes to the window, not the baseline,
@@ -58,6 +60,8 @@ export function choosePeriods(input: PeriodInput): ChosenPeriods {
     onset === undefined ? Math.max(defaultStart, dataStart) : Math.max(defaultStart, onset - MINUTE > dataStart ? onset - MINUTE : onset);
   if (windowStartMs > defaultStart)
     notes.push(`The window starts at the onset found in the data, ${minutes(input.alertStartsAtMs - windowStartMs)} min before the alert.`);
+  else if (windowStartMs === lastEnded && lastEnded > input.alertStartsAtMs - input.lookbackMs)
+    notes.push('The window starts where the earlier incident on this service ended.');
 
   // Free stretches of history before the onset (up to three baseline lengths back), earlier incidents cut out.
   let free: [number, number][] = [[Math.max(dataStart, windowStartMs - 3 * input.baselineMs), windowStartMs]];

@@ -38,6 +38,19 @@ describe('choosePeriods', () => {
     expect(p.notes.join(' ')).toMatch(/Only 1 min of healthy history before the onset/);
   });
 
+  it('a second fault 30 s after the first incident ended: the window stays out of the first incident', () => {
+    const series = [...minutes(0, 2, 40), ...minutes(2, 5, 400), ...minutes(5, 6, 60), ...minutes(6, 8, 300)];
+    const p = choosePeriods({
+      ...base,
+      series,
+      alertStartsAtMs: T0 + 6 * MIN + 55_000,
+      windowEndMs: T0 + 8 * MIN,
+      earlier: [{ id: 'inc_first', startMs: T0 + 2 * MIN + 40_000, endMs: T0 + 5 * MIN + 21_000 }],
+    });
+    expect(p.windowStartMs).toBeGreaterThanOrEqual(T0 + 5 * MIN + 21_000);
+    expect(p.baselineEndMs).toBeLessThanOrEqual(T0 + 2 * MIN + 40_000);
+  });
+
   it('a second incident minutes after the first: the baseline skips the first and says so', () => {
     const series = [...minutes(0, 60, 100), ...minutes(60, 75, 900), ...minutes(75, 78, 100), ...minutes(78, 82, 100, 0.2)];
     const p = choosePeriods({
