@@ -34,8 +34,13 @@ export async function periodsFromData(
   ]);
   const earlier = others
     .filter((o) => o.id !== report.id && o.sharesAnalysisOf !== report.id && (o.environment ?? '') === (report.environment ?? ''))
-    // Incidents whose alert started well before this one's (not the same flood or the same page sent twice).
-    .filter((o) => Date.parse(o.alert?.startsAt ?? o.createdAt) < startsAt - FLOOD_WINDOW_MS)
+    // Incidents whose alert started well before this one's (not the same flood or the same page sent twice), or
+    // that were resolved before this one started (a short fault, then another minutes later).
+    .filter(
+      (o) =>
+        Date.parse(o.alert?.startsAt ?? o.createdAt) < startsAt - FLOOD_WINDOW_MS ||
+        (o.alertStatus === 'resolved' && !!o.alert?.endsAt && Date.parse(o.alert.endsAt) <= startsAt),
+    )
     .map((o) => ({
       id: o.id,
       startMs: Date.parse(o.window.start),

@@ -72,14 +72,14 @@ export function attributeLoad(contributions: Contribution[], latency: CallLatenc
       const before = baseline / s.calls.baseline;
       return before <= FALLBACK_SHARE && current / s.calls.current >= 2 * before + 0.2;
     };
-    const faster =
-      // Faster per call only counts for a dependency (a cache is one) called in most requests that took
-      // measurable time: a service's critical-path ms per call moves with its parallel siblings.
-      siblings
-        .filter((s) => s.ref.kind !== 'service' && s.calls.baseline >= 0.5 && s.mean.baseline >= MIN_MS && speedUp(s) <= FASTER)
-        .sort((a, b) => speedUp(a) - speedUp(b))[0] ?? siblings.filter(fellThrough).sort((a, b) => b.calls.current - a.calls.current)[0];
-    const origin = faster?.key ?? caller;
-    const ref = faster?.ref ??
+    // Faster per call only counts for a dependency (a cache is one) called in most requests that took measurable
+    // time: a service's critical-path ms per call moves with its parallel siblings.
+    const faster = siblings
+      .filter((s) => s.ref.kind !== 'service' && s.calls.baseline >= 0.5 && s.mean.baseline >= MIN_MS && speedUp(s) <= FASTER)
+      .sort((a, b) => speedUp(a) - speedUp(b))[0];
+    const source = faster ?? siblings.filter(fellThrough).sort((a, b) => b.calls.current - a.calls.current)[0];
+    const origin = source?.key ?? caller;
+    const ref = source?.ref ??
       byKey.get(caller)?.ref ?? { kind: 'service' as const, path: c.ref.path.slice(0, -1), pathWeights: new Map() };
     moveRise(c, origin, ref, contributions, byKey, false);
     const calls = { baseline, current };
