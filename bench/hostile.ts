@@ -79,7 +79,8 @@ async function probeHealth(fl: FaultlineProcess, out: number[], running: { on: b
   }
 }
 
-type Attack = (fl: FaultlineProcess, running: { on: boolean }) => Promise<void>;
+/** `running.on` ends the attack; `running.sent` counts the attacker's requests (streams, connections, bodies). */
+type Attack = (fl: FaultlineProcess, running: { on: boolean; sent: number }) => Promise<void>;
 
 const stalledGrpc: Attack = async (fl, running) => {
   const session: ClientHttp2Session = connectHttp2(`http://127.0.0.1:${fl.grpcPort}`);
@@ -88,6 +89,7 @@ const stalledGrpc: Attack = async (fl, running) => {
   const openOne = (): void => {
     if (!running.on || session.destroyed) return;
     open++;
+    running.sent++;
     const stream = session.request({
       [constants.HTTP2_HEADER_METHOD]: 'POST',
       [constants.HTTP2_HEADER_PATH]: EXPORT_PATH,
@@ -114,6 +116,7 @@ const slowHttp: Attack = async (fl, running) => {
   const openOne = (): void => {
     if (!running.on) return;
     const s = connect(fl.httpPort, '127.0.0.1');
+    running.sent++;
     s.on('error', () => undefined);
     s.on('close', () => {
       sockets.delete(s);
@@ -146,13 +149,14 @@ const zstdBombs: Attack = async (fl, running) => {
         } catch {
           // refused or cut off: next one
         }
+        running.sent++;
       }
     }),
   );
 };
 
 async function phase(fl: FaultlineProcess, name: string, attack: Attack | undefined): Promise<void> {
-  const running = { on: true };
+  const running = { on: true, sent: 0 };
   const samples: Sample[] = [];
   const health: number[] = [];
   const attacking = attack ? attack(fl, running) : Promise.resolve();
@@ -162,7 +166,7 @@ async function phase(fl: FaultlineProcess, name: string, attack: Attack | undefi
   await Promise.all([...loops, attacking]);
   const acked = samples.filter((s) => s.ok).map((s) => s.ms);
   console.log(
-    `${name.padEnd(14)} ${(acked.length / (PHASE_MS / 1000)).toFixed(1).padStart(8)} ${quantile(acked, 0.5).toFixed(0).padStart(9)} ${quantile(acked, 0.99).toFixed(0).padStart(9)} ${String(samples.length - acked.length).padStart(8)} ${quantile(health, 0.99).toFixed(0).padStart(12)}`,
+    `${name.padEnd(14)} ${(acked.length / (PHASE_MS / 1000)).toFixed(1).padStart(8)} ${quantile(acked, 0.5).toFixed(0).padStart(9)} ${quantile(acked, 0.99).toFixed(0).padStart(9)} ${String(samples.length - acked.length).padStart(8)} ${quantile(health, 0.99).toFixed(0).padStart(12)} ${(running.sent / (PHASE_MS / 1000)).toFixed(0).padStart(12)}`,
   );
 }
 
@@ -170,7 +174,7 @@ async function main(): Promise<void> {
   const fl = await startFaultlineProcess('hostile', { FAULTLINE_LOG_LEVEL: 'error' });
   try {
     console.log(`hostile clients, ${PHASE_MS / 1000} s per phase, exporter: ${CONCURRENCY} x 200-span OTLP/HTTP exports`);
-    console.log('phase          acked/s   p50 ms    p99 ms  refused  healthz p99');
+    console.log('phase          acked/s   p50 ms    p99 ms  refused  healthz p99  attacker/s');
     await phase(fl, 'quiet', undefined);
     await phase(fl, 'stalled gRPC', stalledGrpc);
     await phase(fl, 'slow HTTP', slowHttp);

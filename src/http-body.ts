@@ -3,10 +3,10 @@
  * receiver and the API.
  */
 import type { IncomingMessage } from 'node:http';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import { ClientGoneError, InputError, PayloadTooLargeError } from './errors.js';
+import { unzstdInWorker } from './zstd-pool.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -53,45 +53,44 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
 }
 
 /**
- * zstd (the Collector's otlphttp exporter offers it; Node 20's zlib has none): fzstd, pure JS. Three bounds keep a
- * small bomb from costing the other requests (a 2 KB body can expand to the 16 MB limit, ~200 ms of decoding):
- * a frame that declares a content size over the limit is refused before any work; the input is fed in small
- * slices and the event loop gets a turn every few milliseconds (a slice can complete only a few 128 KB blocks);
- * and at most two bodies are decompressed at once, the others wait their turn.
+ * zstd (the Collector's otlphttp exporter offers it; Node 20's zlib has none): a frame that declares a content size
+ * over the limit is refused before any work; the others are decompressed on worker threads (zstd-pool.ts), never on
+ * the event loop, so a small bomb costs the other requests nothing but a core for a moment.
  */
-const ZSTD_SLICE_BYTES = 64;
-const ZSTD_SLICE_MS = 4;
-const zstdSlots = { free: 2, waiting: [] as (() => void)[] };
-
 async function unzstd(raw: Buffer, maxBytes: number): Promise<Buffer> {
   const declared = zstdDeclaredSize(raw);
   if (declared !== undefined && declared > maxBytes)
     throw new PayloadTooLargeError(`zstd frame declares ${declared} bytes, over the limit of ${maxBytes} bytes`);
-  if (zstdSlots.free === 0) await new Promise<void>((resolve) => zstdSlots.waiting.push(resolve));
-  else zstdSlots.free--;
-  try {
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    const stream = new ZstdDecompress((chunk) => {
-      size += chunk.length;
-      if (size > maxBytes) throw new PayloadTooLargeError(`decompressed body exceeds the limit of ${maxBytes} bytes`);
-      parts.push(chunk);
-    });
-    let sliceStart = performance.now();
-    for (let i = 0; i < raw.length; i += ZSTD_SLICE_BYTES) {
-      stream.push(raw.subarray(i, i + ZSTD_SLICE_BYTES), i + ZSTD_SLICE_BYTES >= raw.length);
-      if (performance.now() - sliceStart > ZSTD_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
-    }
-    if (raw.length === 0) stream.push(raw, true);
-    return Buffer.concat(parts, size);
-  } finally {
-    const next = zstdSlots.waiting.shift();
-    if (next) next();
-    else zstdSlots.free++;
+  const least = zstdLeastSize(raw);
+  if (least > maxBytes) throw new PayloadTooLargeError(`zstd body expands to at least ${least} bytes, over the limit of ${maxBytes} bytes`);
+  const r = await unzstdInWorker(raw, maxBytes);
+  if (r.ok) return r.data;
+  if (r.tooLarge) throw new PayloadTooLargeError(`decompressed body exceeds the limit of ${maxBytes} bytes`);
+  throw new Error(r.message);
+}
+
+/**
+ * The least a zstd body expands to, from its block headers alone (RFC 8878, 3.1.1.2): raw and RLE blocks state their
+ * size, compressed ones count as nothing. A bomb of RLE blocks (the cheapest to make: 4 bytes per 128 KB) is refused
+ * on this walk, without decompressing a byte. Frames after the first and malformed headers end the walk.
+ */
+export function zstdLeastSize(raw: Buffer): number {
+  if (raw.length < 6 || raw.readUInt32LE(0) !== 0xfd2fb528) return 0;
+  const descriptor = raw[4]!;
+  const fcsFlag = descriptor >> 6;
+  const singleSegment = (descriptor >> 5) & 1;
+  const fcsBytes = fcsFlag === 0 ? singleSegment : [0, 2, 4, 8][fcsFlag]!;
+  let at = 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][descriptor & 3]! + fcsBytes;
+  let least = 0;
+  while (at + 3 <= raw.length) {
+    const header = raw[at]! | (raw[at + 1]! << 8) | (raw[at + 2]! << 16);
+    const [last, type, size] = [header & 1, (header >> 1) & 3, header >>> 3];
+    if (type === 3) break;
+    if (type !== 2) least += size;
+    at += 3 + (type === 1 ? 1 : size);
+    if (last) break;
   }
+  return least;
 }
 
 /** The Frame_Content_Size a zstd frame header declares (RFC 8878, 3.1.1.1), or undefined when it declares none. */

@@ -40,7 +40,7 @@ export const SELF_METRICS = {
     'faultline_export_requests_total',
     'counter',
     ['transport', 'outcome'],
-    'OTLP export requests by outcome (refused_early: refused on the headers, before the body was read; client_gone: the client left before sending its whole body; body_timeout: a gRPC export whose body did not arrive within FAULTLINE_REQUEST_TIMEOUT).',
+    'OTLP export requests by outcome (refused_early: refused on the headers, before the body was read; refused_on_body: the room went to others while its body arrived; client_gone: the client left before sending its whole body; body_timeout: a gRPC export whose body did not arrive within FAULTLINE_REQUEST_TIMEOUT).',
   ),
   batchSpans: m('faultline_store_batch_spans', 'histogram', [], 'Spans per store insert batch.', {
     buckets: [1, 10, 100, 1000, 5000, 10000, 20000, 50000],

@@ -40,6 +40,11 @@ export class AdmissionLimit {
     return this.inFlightCount;
   }
 
+  /** Is there room now (without taking it)? For refusing on headers a call that would find none. */
+  get hasRoom(): boolean {
+    return this.inFlightCount < Math.floor(this.limitValue);
+  }
+
   /** Admits a call when there is room; every admitted call must be released exactly once. */
   tryAcquire(): boolean {
     if (this.inFlightCount >= Math.floor(this.limitValue)) return false;
@@ -63,13 +68,21 @@ export class AdmissionLimit {
 }
 
 /**
- * Why an export is refused on arrival, if it is: the ingest queue's own reason first, then no room in flight. When
- * it returns undefined and `admission` is set, the export holds a slot the caller must release.
+ * Why an export is refused on arrival (its headers), if it is: the ingest queue's own reason first, then no room in
+ * flight now. Nothing is taken: the slot is taken once the body is complete (`refusalOnBody`), so a client that sends
+ * its headers and stalls, or trickles its body, holds none and cannot shrink the limit with its slowness.
  */
 export function refusalOnArrival(sink: SpanSink, admission: AdmissionLimit | undefined, deadlineMs?: number): Error | undefined {
   const queued = sink.refusal?.(deadlineMs);
   if (queued) return queued;
-  if (admission && !admission.tryAcquire())
-    return new OverloadedError(`ingest is at capacity (${admission.inFlight} exports in flight); retry later`, 1);
+  if (admission && !admission.hasRoom) return atCapacity(admission);
   return undefined;
 }
+
+/** Takes the slot of an export whose body is complete, or says why not (the room went to others meanwhile). */
+export function refusalOnBody(admission: AdmissionLimit): Error | undefined {
+  return admission.tryAcquire() ? undefined : atCapacity(admission);
+}
+
+const atCapacity = (admission: AdmissionLimit): Error =>
+  new OverloadedError(`ingest is at capacity (${admission.inFlight} exports in flight); retry later`, 1);

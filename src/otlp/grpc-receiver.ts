@@ -9,7 +9,7 @@ import { decodeExportRequestProto } from './decode-protobuf.js';
 import { handleDecodedExport } from './export-handler.js';
 import { encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
-import { refusalOnArrival } from './admission-limit.js';
+import { refusalOnArrival, refusalOnBody } from './admission-limit.js';
 import type { Receiver, ReceiverOptions } from './receiver-options.js';
 
 const identity = (b: Buffer): Buffer => b;
@@ -104,9 +104,9 @@ function admitOnHeaders(opts: GrpcReceiverOptions): grpc.ServerInterceptor {
               stopBody(call);
               return;
             }
-            if (opts.admission) admittedAt = performance.now();
-            // A client that sends its headers and then stalls would hold its admission slot: its body has
-            // FAULTLINE_REQUEST_TIMEOUT to arrive, then the call is ended (retryable) and the slot freed.
+            // The admission slot is taken once the body is complete (onReceiveMessage): a client that sends its
+            // headers and then stalls holds none. Its body has FAULTLINE_REQUEST_TIMEOUT to arrive, then the call is
+            // ended (retryable), so stalled streams do not pile up either.
             bodyTimer = setTimeout(() => {
               bodyTimer = undefined;
               opts.metrics.exportRequests.inc({ transport: 'grpc', outcome: 'body_timeout' });
@@ -124,6 +124,14 @@ function admitOnHeaders(opts: GrpcReceiverOptions): grpc.ServerInterceptor {
           onReceiveMessage: (message, next) => {
             if (bodyTimer) clearTimeout(bodyTimer);
             bodyTimer = undefined;
+            const refused = opts.admission ? refusalOnBody(opts.admission) : undefined;
+            if (refused) {
+              opts.metrics.exportRequests.inc({ transport: 'grpc', outcome: 'refused_on_body' });
+              const err = toGrpcError(refused, opts.log);
+              call.sendStatus({ code: err.code, details: err.details, metadata: err.metadata });
+              return;
+            }
+            if (opts.admission) admittedAt = performance.now();
             next(message);
           },
           onCancel: release,

@@ -10,7 +10,7 @@ import { decodeExportRequestProto } from './decode-protobuf.js';
 import { handleDecodedExport } from './export-handler.js';
 import { encodeExportResponseJson, encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
-import { refusalOnArrival } from './admission-limit.js';
+import { refusalOnArrival, refusalOnBody } from './admission-limit.js';
 import type { Receiver, ReceiverOptions } from './receiver-options.js';
 
 export type HttpReceiverOptions = ReceiverOptions;
@@ -53,13 +53,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpRecei
   let admittedAt: number | undefined;
   try {
     if (opts.token !== undefined) checkBearerToken(req.headers.authorization, opts.token);
+    // Refused on its headers when there is no room now; the slot itself is taken once the body has arrived, so a
+    // client that trickles its body holds none.
     const refused = refusalOnArrival(opts.sink, opts.admission);
     if (refused) {
       req.resume();
       throw refused;
     }
-    if (opts.admission) admittedAt = performance.now();
     const body = await readBody(req, opts.maxMessageBytes);
+    const full = opts.admission ? refusalOnBody(opts.admission) : undefined;
+    if (full) throw full;
+    if (opts.admission) admittedAt = performance.now();
     const decoded = format === 'proto' ? decodeExportRequestProto(body) : decodeExportRequestJson(body);
     const outcome = await handleDecodedExport(decoded, 'http', opts.sink, opts.metrics, opts.timePolicy);
     reply(res, 200, format, format === 'proto' ? encodeExportResponseProto(outcome) : encodeExportResponseJson(outcome));
