@@ -108,7 +108,7 @@ export const SETTINGS = {
   requestTimeoutMs: s(
     'FAULTLINE_REQUEST_TIMEOUT',
     duration(30_000),
-    'longest a client may take to send a whole request (HTTP listeners: headers and body; OTLP/gRPC: the export body after its headers); a stalled or slow client is cut off then and its admission slot freed',
+    'longest a client may take to send a whole request (HTTP listeners: headers and body; OTLP/gRPC: the export body after its headers); a stalled or slow client is cut off then (it holds no admission slot meanwhile: one is taken once a body is complete)',
   ),
   shutdownGraceMs: s(
     'FAULTLINE_SHUTDOWN_GRACE',

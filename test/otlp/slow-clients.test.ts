@@ -1,7 +1,7 @@
 /**
  * Stalled and slow clients do not hold ingest hostage (issue 27): 100 gRPC streams that send their headers and 10
  * bytes of body, then nothing, and 80 HTTP connections trickling a body byte by byte, while a well-behaved exporter
- * keeps exporting. Real servers and sockets; FAULTLINE_REQUEST_TIMEOUT is 2 s here.
+ * keeps exporting (accepted at its first try: an admission slot is taken only once a body is complete). Real servers and sockets; FAULTLINE_REQUEST_TIMEOUT is 2 s here.
  */
 import { connect as connectHttp2, constants } from 'node:http2';
 import { connect } from 'node:net';
@@ -55,6 +55,8 @@ describe('slow and stalled clients', () => {
     }
     const r = await exportUntilAccepted(async () => (await rawGrpcExport(port, batch(1))) === null, 8000);
     expect(r.accepted).toBe(true);
+    // Stalled streams hold no admission slot (it is taken once a body is complete): accepted at the first try.
+    expect(r.tries).toBe(1);
     // Every stalled stream was ended, retryably: UNAVAILABLE (14) once its body was late, or RESOURCE_EXHAUSTED (8)
     // on its headers while the others held every admission slot.
     await new Promise((res) => setTimeout(res, 2500));
@@ -87,6 +89,8 @@ describe('slow and stalled clients', () => {
         return res.status === 200;
       }, 8000);
       expect(r.accepted).toBe(true);
+      // Trickling bodies hold no admission slot: accepted at the first try.
+      expect(r.tries).toBe(1);
       // Each trickling request is ended once the request timeout (2 s) has passed (checked every 0.5 s here).
       const ends = await Promise.all(closed);
       expect(Math.max(...ends) - started).toBeLessThan(10_000);
