@@ -6,6 +6,7 @@
  *  - stalled gRPC: one HTTP/2 connection opening 100 Export streams that send a frame header and 10 bytes, then
  *    nothing (new ones as old ones are ended);
  *  - slow HTTP: 200 connections sending an OTLP/HTTP body one byte every 5 s;
+ *  - junk 2 KB: 4 loops posting 2 KB of invalid protobuf (the control: what any flood of small requests costs);
  *  - zstd bombs: 4 loops posting 2 KB zstd bodies that expand past the 16 MB limit.
  * Per phase: the exporter's acknowledged exports/s, ack latency P50/P99, refusals, and /healthz latency P99.
  * FAULTLINE_MAIN runs another build (say, an older commit's dist/src/main.js) for before/after figures.
@@ -132,28 +133,35 @@ const slowHttp: Attack = async (fl, running) => {
   sockets.forEach((s) => s.destroy());
 };
 
-const zstdBombs: Attack = async (fl, running) => {
-  // 2 KB on the wire, 32 MB once expanded (RLE blocks): past the 16 MB body limit.
-  const bomb = zstdFrame([{ rle: 0x41, size: 32 * 1024 * 1024 }]);
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (running.on) {
-        try {
-          const res = await fetch(`http://127.0.0.1:${fl.httpPort}/v1/traces`, {
-            method: 'POST',
-            body: bomb,
-            headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'zstd' },
-            signal: AbortSignal.timeout(10_000),
-          });
-          await res.arrayBuffer();
-        } catch {
-          // refused or cut off: next one
+/** 4 loops posting `body` back to back (`encoding` as its Content-Encoding). */
+const postLoops =
+  (body: Buffer, encoding: string): Attack =>
+  async (fl, running) => {
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (running.on) {
+          try {
+            const res = await fetch(`http://127.0.0.1:${fl.httpPort}/v1/traces`, {
+              method: 'POST',
+              body,
+              headers: { 'content-type': 'application/x-protobuf', 'content-encoding': encoding },
+              signal: AbortSignal.timeout(10_000),
+            });
+            await res.arrayBuffer();
+          } catch {
+            // refused or cut off: next one
+          }
+          running.sent++;
         }
-        running.sent++;
-      }
-    }),
-  );
-};
+      }),
+    );
+  };
+
+// 2 KB on the wire, 32 MB once expanded (RLE blocks): past the 16 MB body limit.
+const zstdBombs = postLoops(zstdFrame([{ rle: 0x41, size: 32 * 1024 * 1024 }]), 'zstd');
+// The control: the same flood of 2 KB bodies that are simply invalid (a 400 each), to tell the bombs' own cost from
+// the cost of any flood of small requests.
+const junkFlood = postLoops(Buffer.alloc(2048, 0xff), 'identity');
 
 async function phase(fl: FaultlineProcess, name: string, attack: Attack | undefined): Promise<void> {
   const running = { on: true, sent: 0 };
@@ -178,6 +186,7 @@ async function main(): Promise<void> {
     await phase(fl, 'quiet', undefined);
     await phase(fl, 'stalled gRPC', stalledGrpc);
     await phase(fl, 'slow HTTP', slowHttp);
+    await phase(fl, 'junk 2 KB', junkFlood);
     await phase(fl, 'zstd bombs', zstdBombs);
     await phase(fl, 'quiet again', undefined);
   } finally {
