@@ -12,7 +12,6 @@ import type { AnomalySize, Candidate, ReportGraph, ReportVerdict } from './repor
 import { profileRequests, type PeriodBlocks } from './request-profile.js';
 import type { BaselineSlot } from './baseline-cache.js';
 import { blastRadius, reachOf } from './graph-reach.js';
-import { queueLagOf } from './queue-lag.js';
 
 export interface AnalysisRequest {
   service: string;
@@ -91,10 +90,9 @@ export async function analyze(
   ]);
   if (!cached) baselineSlot?.set(baselinePeriod);
   const baselineGraph = baselinePeriod.graph;
-  const currentProfile = await profileRequests(current);
   const ranking = rankCandidates({
     service: req.service,
-    current: currentProfile,
+    current: await profileRequests(current),
     baseline: baselinePeriod.profile,
     currentGraph,
     baselineGraph,
@@ -112,9 +110,9 @@ export async function analyze(
       if (ids.has(target)) graph.edges.push({ source, target, calls: e.calls, errors: e.errors, p50Ms: e.p50Ms, p99Ms: e.p99Ms });
     });
   }
-  // The queues the requests waited on, with their lag (publish -> process) per message in both periods.
-  const queues = [...new Set(ranking.candidates.map((c) => c.service))].flatMap((key) =>
-    queueLagOf(key, currentProfile, baselinePeriod.profile).map((q) => ({ queue: q.queue, consumer: key, lagMs: q.msPerMessage })),
+  // The queues the requests waited on, with their lag (publish -> process) per message: the consumers' evidence.
+  const queues = ranking.candidates.flatMap((c) =>
+    (c.evidence.queueLag ?? []).map((q) => ({ queue: q.queue, consumer: c.service, lagMs: q.msPerMessage })),
   );
   if (queues.length > 0) graph.queues = queues;
   // What changed, for the services among the candidates (and the alerting one).
