@@ -14,7 +14,7 @@ import type { TraceSpan } from './critical-path.js';
 /** Slack for clock rounding between a publish and its consumer's start. */
 const TOLERANCE_MS = 0.5;
 
-export function wireQueueHops(children: Map<string, TraceSpan[]>, spans: Iterable<TraceSpan>): void {
+export function wireQueueHops(spans: Iterable<TraceSpan>, children: Map<string, TraceSpan[]>): void {
   for (const p of spans) {
     if (p.kind !== SpanKind.PRODUCER) continue;
     for (const c of children.get(p.spanId) ?? []) {

@@ -320,6 +320,6 @@ function indexTrace(rows: StoredTraceSpan[]): { spans: Map<string, TraceSpan>; c
     else children.set(parentSpanId, [span]);
   }
   shiftSkewedCallees(spans.values(), children);
-  wireQueueHops(children, spans.values());
+  wireQueueHops(spans.values(), children);
   return { spans, children, originMs: Number(origin / 1_000_000n) };
 }

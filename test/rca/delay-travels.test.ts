@@ -8,16 +8,10 @@ import type { Candidate, Report } from '../../src/rca/report.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { sendSpans } from '../helpers/load-spans.js';
 import { simulate, type Fault } from '../sim/simulate.js';
-import type { Topology } from '../sim/topology.js';
+import { rabbitQueue, type Topology } from '../sim/topology.js';
 
 /** api -> stock (cache-aside over stock-db, and rates), api -> pricing (3 replicas; rates, fx), api => billing over a queue. */
 function orders(link: boolean): Topology {
-  const messaging = (name: string) => ({
-    kind: 'messaging' as const,
-    node: name,
-    attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': name },
-    latencyMs: 1,
-  });
   return {
     name: link ? 'orders-linked' : 'orders',
     entries: [{ service: 'api', weight: 1 }],
@@ -58,8 +52,8 @@ function orders(link: boolean): Topology {
       reports: { operations: [{ name: 'GET /report', selfMs: 5, calls: [{ to: 'fx' }] }] },
     },
     dependencies: {
-      jobs: messaging('jobs'),
-      replies: messaging('replies'),
+      jobs: rabbitQueue('jobs'),
+      replies: rabbitQueue('replies'),
       'stock-cache': {
         kind: 'database',
         node: 'stock-cache',

@@ -10,7 +10,7 @@
 import { generateTopology } from './generated-topology.js';
 import { Random } from './random.js';
 import { simulate, type Fault } from './simulate.js';
-import { ciPipeline, marketplace, platform, shop, type Call, type Topology } from './topology.js';
+import { ciPipeline, marketplace, platform, rabbitQueue, shop, type Call, type Topology } from './topology.js';
 
 export const FAULT_KINDS = [
   'latency',
@@ -528,16 +528,10 @@ function draft(kind: FaultKindName, sys: System, rnd: Random): Draft | undefined
  * half the topologies link the worker's trace to the publish span, half make it a child.
  */
 function addJobWorker(t: Topology, caller: string, selfMs: number, rnd: Random): void {
-  const messaging = (name: string) => ({
-    kind: 'messaging' as const,
-    node: name,
-    attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': name },
-    latencyMs: 1,
-  });
   t.dependencies = {
     ...t.dependencies,
-    jobs: messaging('jobs'),
-    replies: messaging('replies'),
+    jobs: rabbitQueue('jobs'),
+    replies: rabbitQueue('replies'),
     'jobs-db': {
       kind: 'database',
       node: 'jobs-db',

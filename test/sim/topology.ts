@@ -75,6 +75,14 @@ export interface DependencySpec {
   hitRate?: number;
 }
 
+/** A RabbitMQ queue named `name` as its publishers' and receivers' spans name it (1 ms per operation). */
+export const rabbitQueue = (name: string): DependencySpec => ({
+  kind: 'messaging',
+  node: name,
+  attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': name },
+  latencyMs: 1,
+});
+
 export interface Topology {
   name: string;
   /** Entry operations and their share of requests. */
