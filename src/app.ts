@@ -29,6 +29,9 @@ import { buildRoutes } from './api/routes.js';
 import { IncidentService } from './rca/incident-service.js';
 import { DEFAULT_REANALYSIS } from './rca/reanalysis-schedule.js';
 import { createSettlement } from './pipeline-settlement.js';
+import { SloRegistry } from './slo/slo-registry.js';
+import { SloMonitor } from './slo/slo-monitor.js';
+import { IncidentSlos } from './slo/incident-slo.js';
 
 export interface Faultline {
   store: Store;
@@ -44,6 +47,8 @@ export interface Faultline {
 export async function startFaultline(config: Config, log: Logger): Promise<Faultline> {
   const metrics = createSelfMetrics(undefined, { version: faultlineVersion() });
   let ready = false;
+  // Before the store: an invalid SLO file stops the start with one line naming the file, the SLO and the field.
+  const slos = await SloRegistry.open(config.slo.file, log.child('slo'));
   const store = await openStore({
     dataDir: config.dataDir,
     clickhouseUrl: config.clickhouseUrl,
@@ -125,6 +130,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         reanalysis: DEFAULT_REANALYSIS,
         awaitSettled,
         onReport: (report) => notifier.noteReport(report),
+        ...(config.slo.file ? { slos: new IncidentSlos(store, slos) } : {}),
       },
       metrics,
       log.child('rca'),
@@ -134,7 +140,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       token: config.apiToken,
       webhookToken: config.webhookToken,
       tls: config.tls,
-      router: buildRoutes({ store, config, incidents }),
+      router: buildRoutes({ store, config, incidents, slos }),
       registry: metrics.registry,
       isReady: () => ready,
       log: log.child('api'),
@@ -166,6 +172,10 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       log.child('otlp'),
     );
     started.push({ close: async () => stopSummary() });
+    const sloMonitor = new SloMonitor(store, slos, metrics.registry, log.child('slo'));
+    slos.start(config.slo.evaluateIntervalMs);
+    sloMonitor.start(config.slo.evaluateIntervalMs);
+    started.push({ close: async () => (slos.close(), await sloMonitor.close()) });
     const resumed = await incidents.resumeUnfinished();
     if (resumed > 0) log.info('resuming unfinished incident analyses', { count: resumed });
     ready = true;
@@ -195,6 +205,8 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       async close() {
         ready = false;
         stopSummary();
+        slos.close();
+        await sloMonitor.close();
         // Stop accepting (exports still reading their body get a retryable 503/UNAVAILABLE), let in-flight exports
         // finish once committed while the writer drains, then settle the graph and close the store.
         await Promise.all([grpc.close(), http.close(), writer.close()]);

@@ -33,6 +33,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** A trace UI URL with `{traceId}` (Grafana, Jaeger) that exemplar links point to. */
   traceUrlTemplate: string | undefined;
+  /** SLOs: the file (none: no SLOs) and how often their metrics are recomputed. */
+  slo: { file: string | undefined; evaluateIntervalMs: number };
   /** Where incident notifications go: faultline's JSON, and Slack incoming webhooks. */
   notify: { webhookUrls: string[]; slackUrls: string[] };
   ingest: {
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionDays: get('retentionDays'),
     publicUrl: get('publicUrl')?.replace(/\/+$/, ''),
     traceUrlTemplate: get('traceUrlTemplate'),
+    slo: { file: get('sloFile'), evaluateIntervalMs: get('sloEvaluateInterval') },
     notify: { webhookUrls: get('notifyWebhookUrls'), slackUrls: get('notifySlackUrls') },
     logLevel: get('logLevel'),
     ingest: {

@@ -8,12 +8,45 @@ import { settingsMarkdown } from './settings.js';
 import { effectiveSettingsText } from './effective-settings.js';
 import { createLogger } from './log.js';
 import { startFaultline } from './app.js';
+import { parseSloFile, SloFileError } from './slo/slo-file.js';
+import { burnRateRules, SloRulesError } from './slo/burn-rate-rules.js';
+import { metricsFlavor } from './graph/metrics-flavor.js';
+import { readFile } from 'node:fs/promises';
 
-const USAGE = `usage: faultline serve | faultline config
+const USAGE = `usage: faultline serve | faultline config [--docs] | faultline slo rules [--file PATH] [--windows-scale X]
 
 serve    runs the OTLP receivers, the store, the graph, root-cause analysis and the API
 config   prints every setting (FAULTLINE_* environment variables) with the value in effect and its source
-         (environment, file or default); --docs prints defaults and meanings as Markdown instead`;
+         (environment, file or default); --docs prints defaults and meanings as Markdown instead
+slo rules  prints Prometheus burn-rate alerting rules for the SLO file (FAULTLINE_SLO_FILE or --file); see docs/slo.md`;
+
+/** `faultline slo rules`: the file's burn-rate rules on stdout; errors name the file, the SLO and the field. */
+async function sloCommand(args: string[]): Promise<number> {
+  const fail = (msg: string): number => {
+    process.stderr.write(`faultline: ${msg}\n`);
+    return 2;
+  };
+  if (args[0] !== 'rules') return fail(`unknown slo command ${JSON.stringify(args[0] ?? '')}\n${USAGE}`);
+  let file: string | undefined;
+  let scale = 1;
+  for (let i = 1; i < args.length; i++) {
+    if (args[i] === '--file' && args[i + 1]) file = args[++i];
+    else if (args[i] === '--windows-scale' && args[i + 1]) scale = Number(args[++i]);
+    else return fail(`unknown argument ${JSON.stringify(args[i])}\n${USAGE}`);
+  }
+  try {
+    const config = loadConfig();
+    const path = file ?? config.slo.file;
+    if (!path) return fail('no SLO file: set FAULTLINE_SLO_FILE or pass --file PATH');
+    const slos = parseSloFile(await readFile(path, 'utf8'), path).slos;
+    process.stdout.write(burnRateRules(slos, metricsFlavor(config.graph.metricsFlavor, config.graph.latencyBucketsMs), scale));
+    return 0;
+  } catch (err) {
+    if (err instanceof SloFileError || err instanceof SloRulesError || err instanceof ConfigError) return fail((err as Error).message);
+    if ((err as NodeJS.ErrnoException).code) return fail(`${file ?? 'SLO file'}: cannot be read (${(err as NodeJS.ErrnoException).code})`);
+    throw err;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'serve';
@@ -35,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  if (command === 'slo') return sloCommand(argv.slice(1));
   if (command !== 'serve') {
     process.stderr.write(`faultline: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
     return 2;
@@ -54,6 +88,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     app = await startFaultline(config, log);
   } catch (err) {
+    if (err instanceof SloFileError) {
+      process.stderr.write(`faultline: invalid SLO file: ${err.message}\n`);
+      return 2;
+    }
     log.error('faultline failed to start', { err });
     process.stderr.write(`faultline: ${(err as Error).message}\n`);
     return 1;

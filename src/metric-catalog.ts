@@ -95,6 +95,46 @@ export const SELF_METRICS = {
     'Incident notifications by target kind (webhook, slack) and outcome: sent, rejected (4xx, final), failed (retries used up), dropped (queue full or shutdown).',
   ),
   notificationQueue: m('faultline_notification_queue', 'gauge', [], 'Incident notifications waiting for delivery or a retry.'),
+  sloSli: m(
+    'faultline_slo_sli_ratio',
+    'gauge',
+    ['slo', 'window'],
+    "An SLO's SLI (good requests / requests) over its own window and each burn-rate window; absent when the window had no requests.",
+  ),
+  sloBudgetRemaining: m(
+    'faultline_slo_error_budget_remaining_ratio',
+    'gauge',
+    ['slo'],
+    "Share of an SLO's error budget left over its window (1: untouched, 0: spent, below 0: overspent); absent with no requests.",
+  ),
+  sloBurnRate: m(
+    'faultline_slo_burn_rate',
+    'gauge',
+    ['slo', 'window'],
+    'How fast an SLO spends its error budget over a burn-rate window (1: exactly the budget over the whole window).',
+  ),
+  sloEvaluationFailures: m(
+    'faultline_slo_evaluation_failures_total',
+    'counter',
+    [],
+    'SLO evaluations that failed (the store was unavailable); the gauges keep their last values.',
+  ),
+  incidentDuration: m('faultline_incident_duration_seconds', 'histogram', ['service'], 'Alert start to resolution, per resolved incident.', {
+    buckets: [60, 300, 600, 1200, 1800, 3600, 7200, 14_400, 43_200, 86_400],
+  }),
+  timeToRootCause: m(
+    'faultline_time_to_root_cause_seconds',
+    'histogram',
+    ['service'],
+    'Alert start to the first analysis that named an origin, per incident.',
+    { buckets: [5, 10, 30, 60, 120, 300, 600, 1800, 3600] },
+  ),
+  actions: m(
+    'faultline_actions_total',
+    'counter',
+    ['outcome'],
+    'Guarded actions on a named origin: sent, dry_run, rejected (4xx), failed (retries used up), skipped (a person must confirm a second one).',
+  ),
   apiRequestSeconds: m('faultline_api_request_seconds', 'histogram', ['route'], 'API, webhook and page request latency by route pattern.', {
     buckets: LATENCY_S,
   }),

@@ -16,6 +16,8 @@ export interface SelfMetrics {
   analysesSkipped: Counter<'kind'>;
   alertsSkipped: Counter<'reason'>;
   rcaSeconds: Histogram;
+  incidentDuration: Histogram<'service'>;
+  timeToRootCause: Histogram<'service'>;
   apiRequests: Counter<'route' | 'method' | 'status'>;
   apiRequestSeconds: Histogram<'route'>;
 }
@@ -45,6 +47,8 @@ export function createSelfMetrics(registry = new Registry(), build: BuildInfo = 
     apiRequests: counterOf(registry, M.apiRequests),
     apiRequestSeconds: histogramOf(registry, M.apiRequestSeconds),
     rcaSeconds: histogramOf(registry, M.rcaSeconds),
+    incidentDuration: histogramOf(registry, M.incidentDuration),
+    timeToRootCause: histogramOf(registry, M.timeToRootCause),
   };
 }
 

@@ -93,6 +93,16 @@ export const SETTINGS = {
     urlList(),
     'the same moments, as Slack messages (Block Kit) to these incoming-webhook URLs',
   ),
+  sloFile: s(
+    'FAULTLINE_SLO_FILE',
+    identifier(undefined, /^.+$/, 'must be a file path'),
+    'YAML file of SLOs and guarded actions (docs/slo.md). An invalid file stops the start; re-read on SIGHUP and when it changes (an invalid new version keeps the old)',
+  ),
+  sloEvaluateInterval: s(
+    'FAULTLINE_SLO_EVALUATE_INTERVAL',
+    duration(30_000, 1000),
+    'how often the SLO metrics on `/metrics` are recomputed from the store (and the SLO file checked for changes)',
+  ),
   publicUrl: s('FAULTLINE_PUBLIC_URL', optionalUrl(), "faultline's address for people (links in Markdown/Slack hand-offs)"),
   traceUrlTemplate: s(
     'FAULTLINE_TRACE_URL_TEMPLATE',

@@ -6,6 +6,8 @@ import type { IncidentService } from '../rca/incident-service.js';
 import { readJsonBody } from './json-body.js';
 import { apiResponse, type Router } from './router.js';
 import { summarizeIncident } from '../rca/incident-summary.js';
+import { readIncidentStats } from '../rca/incident-stats.js';
+import type { Store } from '../store/clickhouse-store.js';
 import { formatLinks, incidentMarkdown, incidentSlack } from './incident-formats.js';
 import { allowParams, checkWindow, parseTime } from './time-window.js';
 
@@ -17,7 +19,7 @@ function wholeNumber(raw: string, field: string, min: number, max: number): numb
   return n;
 }
 
-export function addIncidentRoutes(router: Router, incidents: IncidentService, config: Config): void {
+export function addIncidentRoutes(router: Router, incidents: IncidentService, store: Store, config: Config): void {
   router.post('/api/v1/alerts/alertmanager', async ({ req }) => {
     const body = await readJsonBody(req, config.api.webhookMaxBodyBytes);
     const payload = parseAlertmanagerPayload(body, config.rca.serviceLabels, Date.now(), config.rca.environmentLabels);
@@ -59,6 +61,16 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, co
       ...(endMs !== undefined ? { endMs } : {}),
     });
     return view === 'full' ? reports : reports.map(summarizeIncident);
+  });
+
+  // The loop measured: count, MTTR and median time to root cause per service (before /:id, which would match it).
+  router.get('/api/v1/incidents/stats', async ({ query }) => {
+    allowParams(query, ['service', 'environment', 'start', 'end']);
+    const now = Date.now();
+    const endMs = query.has('end') ? parseTime(query.get('end'), 'end', now) : now;
+    const startMs = query.has('start') ? parseTime(query.get('start'), 'start', now) : endMs - 30 * 86_400_000;
+    if (startMs >= endMs) throw new InputError('start must be before end');
+    return readIncidentStats(store, { service: query.get('service') ?? '', environment: query.get('environment') ?? '', startMs, endMs });
   });
 
   // format=markdown (a ticket) or slack (Block Kit JSON) hand the incident to people; json is the report itself.

@@ -21,6 +21,7 @@ import { ReanalysisSchedule, type ReanalysisOptions } from './reanalysis-schedul
 import type { Report } from './report.js';
 import { isoTime } from '../time-units.js';
 import { StoreUnavailableError } from '../errors.js';
+import type { IncidentSlos } from '../slo/incident-slo.js';
 
 export interface IncidentServiceOptions {
   lookbackMs: number;
@@ -37,6 +38,8 @@ export interface IncidentServiceOptions {
   awaitSettled?: (arrivedBy: number) => Promise<number>;
   /** Called with each report saved after an analysis or a resolution (notifications); must not throw or wait. */
   onReport?: (report: Report) => void;
+  /** Records the SLO of burn-rate alerts on their incidents (absent: no SLO file). */
+  slos?: IncidentSlos;
 }
 
 export interface OpenedIncident {
@@ -146,6 +149,8 @@ export class IncidentService {
         continue;
       }
       const own = newIncidentReport({ ...a, service: a.service }, dedupKey, periods, now);
+      const slo = await this.opts.slos?.atOpen(a.info.labels, now);
+      if (slo) own.slo = slo;
       const leader = await this.floods.leaderFor(
         { ...a, service: a.service },
         opened.map((o) => o.report),
@@ -272,6 +277,8 @@ export class IncidentService {
       durationSeconds: Math.max(0, Math.round((endsAt - startsAt) / 1000)),
       updatedAt: isoTime(now),
     };
+    if (existing.slo && this.opts.slos) updated.slo = await this.opts.slos.atResolve(existing.slo, startsAt, endsAt);
+    this.metrics.incidentDuration.observe({ service: existing.service }, updated.durationSeconds!);
     await this.repo.save(updated, dedupKeyOf(existing));
     this.opts.onReport?.(updated);
     this.log.info('incident resolved', { id: existing.id, service: existing.service, durationSeconds: updated.durationSeconds });
@@ -340,6 +347,8 @@ export class IncidentService {
       );
       const top = result.candidates[0];
       report = analysedReport(stored, report, result, complete, Date.now(), startsAt);
+      if (stored.timeToRootCauseSeconds == null && report.timeToRootCauseSeconds != null)
+        this.metrics.timeToRootCause.observe({ service: report.service }, report.timeToRootCauseSeconds);
       if (report.periodNotes?.length) report.summary = [report.summary, ...report.periodNotes].filter(Boolean).join(' ');
       delete report.sharesAnalysisOf; // analysed on its own now (a resolve, a reanalyze, or after a restart)
       const previous = stored.history?.at(-1);

@@ -1,4 +1,5 @@
 /** The RCA report (camelCase JSON), as the README's "API" section and docs/rca.md describe it. */
+import type { IncidentSloRecord } from '../slo/incident-slo.js';
 
 export type AnalysisStatus = 'pending' | 'running' | 'done' | 'failed';
 export type CandidateKind = 'service' | 'database' | 'messaging' | 'external' | 'edge';
@@ -196,11 +197,27 @@ export interface Report {
    */
   sharesAnalysisOf?: string;
   alert?: AlertInfo;
+  /** When a burn-rate alert of an SLO opened the incident: the SLO, how fast it burned and the budget spent. */
+  slo?: IncidentSloRecord;
+  /** Guarded actions taken on the named origin (from the audit table; docs/slo.md). */
+  actions?: IncidentAction[];
   alertStatus?: 'firing' | 'resolved';
   error?: string;
   createdAt: string;
   updatedAt: string;
   analysisMs?: number;
+}
+
+export interface IncidentAction {
+  at: string;
+  url: string;
+  /** sent, dry_run, rejected (4xx), failed (retries used up), skipped (a second action needs a person). */
+  status: 'sent' | 'dry_run' | 'rejected' | 'failed' | 'skipped';
+  origin: string;
+  action: string;
+  idempotencyKey: string;
+  /** The HTTP status and the start of the answer, or why nothing was sent. */
+  response: string;
 }
 
 export interface AlertInfo {

@@ -5,6 +5,7 @@
  */
 import type { EdgeCall, SpanTiming } from '../graph/edge-call.js';
 import { childMap } from '../nested-map.js';
+import { latencyBucketCounts } from './latency-grid.js';
 import { nativeBlock, nativeColumns } from './native-block.js';
 
 interface TimingGroup {
@@ -108,6 +109,8 @@ export class DerivedRowGroups {
   timingBlock(): Buffer | undefined {
     if (this.timings.length === 0) return undefined;
     const c = nativeColumns;
+    // Exact counts on the latency grid for SLOs (latency-grid.ts), once per group.
+    const buckets = new Map(this.timings.map((g) => [g, latencyBucketCounts(g.durations)]));
     return nativeBlock(this.timings, [
       ['Minute', 'DateTime', c.minutes((r) => r.minute)],
       ['ServiceName', 'String', c.strings((r) => r.serviceName)],
@@ -117,6 +120,8 @@ export class DerivedRowGroups {
       ['Durations', 'Array(UInt64)', c.uint64Arrays((r) => r.durations)],
       ['SelfTimes', 'Array(UInt64)', c.uint64Arrays((r) => r.selfTimes)],
       ['Environment', 'String', c.strings((r) => r.environment)],
+      ['LatencyBucketIds', 'Array(UInt64)', c.uint64Arrays((r) => buckets.get(r)!.ids)],
+      ['LatencyBucketCounts', 'Array(UInt64)', c.uint64Arrays((r) => buckets.get(r)!.counts)],
     ]);
   }
 

@@ -24,6 +24,26 @@ export interface LatencyRow {
 
 type Report = { report: string };
 
+/** Incidents of one service and environment, or of all (isTotal), and how fast they were understood and repaired. */
+export interface IncidentStatsRow {
+  isTotal: number;
+  service: string;
+  environment: string;
+  count: number;
+  resolved: number;
+  rootCauseNamed: number;
+  /** NaN-free: null when nothing resolved / nothing named. */
+  mttrSeconds: number | null;
+  medianTimeToRootCauseSeconds: number | null;
+}
+
+/** Requests of an SLO and how many were good, in one minute or hour starting at `atMs`. */
+export interface SloCountRow {
+  atMs: number;
+  total: number;
+  good: number;
+}
+
 export interface QueryRows {
   deployment_values: DeploymentValueRow;
   detached_parts: { table: string; reason: string; parts: number };
@@ -34,6 +54,7 @@ export interface QueryRows {
   incident_by_dedup_keys: Report & { dedupKey: string };
   incident_get: Report;
   incident_list: Report;
+  incident_stats: IncidentStatsRow;
   incident_unfinished: Report;
   migration_lock_holder: { holder: string; atMs: number };
   rca_linked_traces: { traceId: string };
@@ -47,6 +68,10 @@ export interface QueryRows {
   services_raw: LatencyRow;
   services_rollup: LatencyRow;
   show_create_table: { statement: string };
+  slo_hours_availability: SloCountRow;
+  slo_hours_latency: SloCountRow;
+  slo_minutes_availability: SloCountRow;
+  slo_minutes_latency: SloCountRow;
   span_count: { count: number };
   span_extent: { spans: number; lastMs: number };
   /** Every span of some traces, a scan (tests and checks; one trace is trace_spans). */
@@ -98,6 +123,7 @@ export const QUERY_NAMES = [
   'incident_by_dedup_keys',
   'incident_get',
   'incident_list',
+  'incident_stats',
   'incident_unfinished',
   'migration_lock_holder',
   'rca_linked_traces',
@@ -111,6 +137,10 @@ export const QUERY_NAMES = [
   'services_raw',
   'services_rollup',
   'show_create_table',
+  'slo_hours_availability',
+  'slo_hours_latency',
+  'slo_minutes_availability',
+  'slo_minutes_latency',
   'span_count',
   'span_extent',
   'spans_for_traces',

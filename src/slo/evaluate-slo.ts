@@ -1,0 +1,146 @@
+/**
+ * One SLO's figures from the store, exactly: the SLI over its window, the error budget left, and the burn rate over
+ * each window of the SRE workbook's multiwindow policy, from the per-minute rollup's counts (availability: spans and
+ * errors; latency: the exact bucket counts of latency-grid.ts). Windows are whole minutes ending at the end of the
+ * current minute, so the minute in progress counts as far as it has been stored.
+ */
+import type { Store } from '../store/clickhouse-store.js';
+import type { SloCountRow } from '../store/query-catalog.js';
+import type { SloDefinition } from './slo-file.js';
+
+/** The burn-rate windows: short and long of each pair the generated rules page or ticket on. */
+export const BURN_WINDOWS = [
+  { name: '5m', ms: 5 * 60_000 },
+  { name: '30m', ms: 30 * 60_000 },
+  { name: '1h', ms: 3600_000 },
+  { name: '2h', ms: 2 * 3600_000 },
+  { name: '6h', ms: 6 * 3600_000 },
+  { name: '1d', ms: 86_400_000 },
+  { name: '3d', ms: 3 * 86_400_000 },
+] as const;
+
+const LONGEST_BURN_WINDOW_MS = 3 * 86_400_000;
+
+export interface SloWindowFigures {
+  total: number;
+  good: number;
+  /** good / total; null with no requests (no data is not 100 %). */
+  sli: number | null;
+  /** (1 - sli) / (1 - objective): 1 spends exactly the budget over the SLO's window. */
+  burnRate: number | null;
+}
+
+export interface SloHour {
+  at: string;
+  total: number;
+  good: number;
+  sli: number;
+  /** Budget left from the window's start to this hour's end. */
+  budgetRemaining: number;
+}
+
+export interface SloStatus {
+  name: string;
+  service: string;
+  operation?: string;
+  environment?: string;
+  objective: number;
+  sli: { type: 'availability' } | { type: 'latency'; thresholdMs: number };
+  window: string;
+  labels: Record<string, string>;
+  evaluatedAt: string;
+  start: string;
+  end: string;
+  /** True when the window had no requests: every figure is null. */
+  noData: boolean;
+  current: SloWindowFigures;
+  /** Share of the budget left over the window (1 untouched, below 0 overspent); null with no data. */
+  errorBudgetRemaining: number | null;
+  burnRates: Record<string, SloWindowFigures>;
+  series?: SloHour[];
+}
+
+export function sloWindowName(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3600_000 === 0) return `${ms / 3600_000}h`;
+  return `${ms / 60_000}m`;
+}
+
+function figures(total: number, good: number, objective: number): SloWindowFigures {
+  if (total === 0) return { total, good, sli: null, burnRate: null };
+  const sli = good / total;
+  return { total, good, sli, burnRate: (1 - sli) / (1 - objective / 100) };
+}
+
+/** Evaluates `slo` at `nowMs`; `withSeries` adds the per-hour series over the window. */
+export async function evaluateSlo(store: Store, slo: SloDefinition, nowMs: number, withSeries = false): Promise<SloStatus> {
+  const end = Math.floor(nowMs / 60_000) * 60_000 + 60_000;
+  const start = end - slo.windowMs;
+  const params = {
+    service: slo.service,
+    operation: slo.operation ?? '',
+    environment: slo.environment ?? '',
+    bucketId: slo.sli.type === 'latency' ? slo.sli.bucketId : 0,
+    end,
+  };
+  const type = slo.sli.type;
+  const [hours, minutes] = await Promise.all([
+    store.query(type === 'latency' ? 'slo_hours_latency' : 'slo_hours_availability', { ...params, start }),
+    store.query(type === 'latency' ? 'slo_minutes_latency' : 'slo_minutes_availability', {
+      ...params,
+      start: Math.max(start, end - LONGEST_BURN_WINDOW_MS),
+    }),
+  ]);
+  const sum = (rows: SloCountRow[], from: number): { total: number; good: number } => {
+    let total = 0;
+    let good = 0;
+    for (const r of rows)
+      if (r.atMs >= from) {
+        total += Number(r.total);
+        good += Number(r.good);
+      }
+    return { total, good };
+  };
+  const whole = sum(hours, start);
+  const current = figures(whole.total, whole.good, slo.objective);
+  const burnRates: Record<string, SloWindowFigures> = {};
+  for (const w of BURN_WINDOWS) {
+    const inWindow = sum(minutes, end - w.ms);
+    burnRates[w.name] = figures(inWindow.total, inWindow.good, slo.objective);
+  }
+  const status: SloStatus = {
+    name: slo.name,
+    service: slo.service,
+    ...(slo.operation !== undefined ? { operation: slo.operation } : {}),
+    ...(slo.environment !== undefined ? { environment: slo.environment } : {}),
+    objective: slo.objective,
+    sli: slo.sli.type === 'latency' ? { type: 'latency', thresholdMs: slo.sli.thresholdMs } : { type: 'availability' },
+    window: sloWindowName(slo.windowMs),
+    labels: slo.labels,
+    evaluatedAt: new Date(nowMs).toISOString(),
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    noData: current.sli === null,
+    current,
+    errorBudgetRemaining: current.burnRate === null ? null : 1 - current.burnRate,
+    burnRates,
+  };
+  if (withSeries) status.series = hourlySeries(hours, slo.objective);
+  return status;
+}
+
+function hourlySeries(hours: SloCountRow[], objective: number): SloHour[] {
+  let total = 0;
+  let good = 0;
+  return hours.map((r) => {
+    total += Number(r.total);
+    good += Number(r.good);
+    return {
+      at: new Date(r.atMs).toISOString(),
+      total: Number(r.total),
+      good: Number(r.good),
+      sli: Number(r.good) / Number(r.total),
+      budgetRemaining: 1 - (1 - good / total) / (1 - objective / 100),
+    };
+  });
+}
