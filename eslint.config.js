@@ -1,10 +1,10 @@
 import tseslint from 'typescript-eslint';
 
 /**
- * The data flow is otlp -> graph -> store -> slo -> rca -> api -> notify -> actions (docs/design.md): a folder imports only from the folders
+ * The data flow is otlp -> graph -> store -> slo -> rca -> actions -> api -> notify (docs/design.md): a folder imports only from the folders
  * before it and from the shared files at the top of src/. app.ts and main.ts wire everything together.
  */
-const FLOW = ['otlp', 'graph', 'store', 'slo', 'rca', 'api', 'notify', 'actions'];
+const FLOW = ['otlp', 'graph', 'store', 'slo', 'rca', 'actions', 'api', 'notify'];
 const message = (from, to) => `src/${from} must not import src/${to}: the data flow is ${FLOW.join(' -> ')} (docs/design.md)`;
 
 const layers = FLOW.map((folder, i) => ({

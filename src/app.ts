@@ -38,6 +38,8 @@ export interface Faultline {
   incidents: IncidentService;
   metrics: SelfMetrics;
   ports: { grpc: number; http: number; api: number };
+  /** Recomputes the SLO metrics now, or as of `nowMs` (tests). */
+  evaluateSlos(nowMs?: number): Promise<void>;
   /** Settles every span waiting for pairing and writes the derived rows now (tests, benches). */
   settleGraph(): Promise<void>;
   /** Stops accepting, flushes what was accepted, closes the store. */
@@ -198,6 +200,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       incidents,
       metrics,
       ports: { grpc: grpc.port, http: http.port, api: api.port },
+      evaluateSlos: (nowMs) => sloMonitor.evaluate(nowMs),
       async settleGraph() {
         pairer.settleAll();
         await derived.flush();

@@ -86,10 +86,8 @@ export async function evaluateSlo(store: Store, slo: SloDefinition, nowMs: numbe
   const type = slo.sli.type;
   const [hours, minutes] = await Promise.all([
     store.query(type === 'latency' ? 'slo_hours_latency' : 'slo_hours_availability', { ...params, start }),
-    store.query(type === 'latency' ? 'slo_minutes_latency' : 'slo_minutes_availability', {
-      ...params,
-      start: Math.max(start, end - LONGEST_BURN_WINDOW_MS),
-    }),
+    // Burn windows are the policy's, whatever the SLO's own window (a 6h burn rate of a 1h SLO is still defined).
+    store.query(type === 'latency' ? 'slo_minutes_latency' : 'slo_minutes_availability', { ...params, start: end - LONGEST_BURN_WINDOW_MS }),
   ]);
   const sum = (rows: SloCountRow[], from: number): { total: number; good: number } => {
     let total = 0;
@@ -101,7 +99,8 @@ export async function evaluateSlo(store: Store, slo: SloDefinition, nowMs: numbe
       }
     return { total, good };
   };
-  const whole = sum(hours, start);
+  // The query bounds the minutes; the first hour may start before the window (its atMs is the hour's start).
+  const whole = sum(hours, -Infinity);
   const current = figures(whole.total, whole.good, slo.objective);
   const burnRates: Record<string, SloWindowFigures> = {};
   for (const w of BURN_WINDOWS) {

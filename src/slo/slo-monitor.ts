@@ -43,10 +43,13 @@ export class SloMonitor {
     await this.running;
   }
 
-  /** One round over every SLO (at most one round at a time). */
-  evaluate(nowMs = Date.now()): Promise<void> {
-    this.running ??= this.round(nowMs).finally(() => (this.running = undefined));
-    return this.running;
+  /** One round over every SLO, after the one running (rounds never overlap). */
+  evaluate(nowMs?: number): Promise<void> {
+    const next = (this.running ?? Promise.resolve()).then(() => this.round(nowMs ?? Date.now()));
+    this.running = next.finally(() => {
+      if (this.running === next) this.running = undefined;
+    });
+    return next;
   }
 
   private async round(nowMs: number): Promise<void> {
