@@ -30,6 +30,7 @@ import { IncidentService } from './rca/incident-service.js';
 import { DEFAULT_REANALYSIS } from './rca/reanalysis-schedule.js';
 import { createSettlement } from './pipeline-settlement.js';
 import { SloRegistry } from './slo/slo-registry.js';
+import { DEFAULT_ACTION_OPTIONS, GuardedActions } from './actions/guarded-actions.js';
 import { SloMonitor } from './slo/slo-monitor.js';
 import { IncidentSlos } from './slo/incident-slo.js';
 
@@ -121,6 +122,13 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       metrics.registry,
       log.child('notify'),
     );
+    const actions = new GuardedActions(
+      store,
+      () => slos.actions,
+      { ...DEFAULT_ACTION_OPTIONS, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
+      metrics.registry,
+      log.child('actions'),
+    );
     const incidents = new IncidentService(
       store,
       {
@@ -131,7 +139,10 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         analysis: config.rca.analysis,
         reanalysis: DEFAULT_REANALYSIS,
         awaitSettled,
-        onReport: (report) => notifier.noteReport(report),
+        onReport: (report) => {
+          notifier.noteReport(report);
+          actions.noteReport(report);
+        },
         ...(config.slo.file ? { slos: new IncidentSlos(store, slos) } : {}),
       },
       metrics,
@@ -142,7 +153,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       token: config.apiToken,
       webhookToken: config.webhookToken,
       tls: config.tls,
-      router: buildRoutes({ store, config, incidents, slos }),
+      router: buildRoutes({ store, config, incidents, slos, actions }),
       registry: metrics.registry,
       isReady: () => ready,
       log: log.child('api'),
@@ -219,6 +230,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
         incidents.close();
         await incidents.idle();
         notifier.close();
+        actions.close();
         await store.close();
       },
     };

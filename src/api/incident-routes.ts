@@ -8,6 +8,7 @@ import { apiResponse, type Router } from './router.js';
 import { summarizeIncident } from '../rca/incident-summary.js';
 import { readIncidentStats } from '../rca/incident-stats.js';
 import type { Store } from '../store/clickhouse-store.js';
+import type { GuardedActions } from '../actions/guarded-actions.js';
 import { formatLinks, incidentMarkdown, incidentSlack } from './incident-formats.js';
 import { allowParams, checkWindow, parseTime } from './time-window.js';
 
@@ -19,7 +20,7 @@ function wholeNumber(raw: string, field: string, min: number, max: number): numb
   return n;
 }
 
-export function addIncidentRoutes(router: Router, incidents: IncidentService, store: Store, config: Config): void {
+export function addIncidentRoutes(router: Router, incidents: IncidentService, store: Store, actions: GuardedActions, config: Config): void {
   router.post('/api/v1/alerts/alertmanager', async ({ req }) => {
     const body = await readJsonBody(req, config.api.webhookMaxBodyBytes);
     const payload = parseAlertmanagerPayload(body, config.rca.serviceLabels, Date.now(), config.rca.environmentLabels);
@@ -78,8 +79,11 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, st
     allowParams(query, ['format']);
     const format = query.get('format') ?? 'json';
     if (!['json', 'markdown', 'slack'].includes(format)) throw new InputError('format must be json, markdown or slack');
-    const report = await incidents.get(params.id!);
-    if (!report) throw new NotFoundError(`no incident ${params.id}`);
+    const stored = await incidents.get(params.id!);
+    if (!stored) throw new NotFoundError(`no incident ${params.id}`);
+    // Actions live in their audit table (an analysis saved meanwhile cannot drop them from the report).
+    const recorded = await actions.recorded(stored.id);
+    const report = recorded.length > 0 ? { ...stored, actions: recorded } : stored;
     const links = formatLinks(config);
     if (format === 'slack') return incidentSlack(report, links);
     if (format === 'markdown') {
@@ -95,6 +99,15 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, st
     const report = await incidents.reanalyze(params.id!);
     if (!report) throw new NotFoundError(`no incident ${params.id}`);
     return apiResponse(202, { id: report.id, status: report.status, analyses: report.history?.length ?? 0 });
+  });
+
+  // A person confirms an action on the current origin: sent even when an earlier one went to another origin.
+  router.post('/api/v1/incidents/:id/actions', async ({ params }) => {
+    const report = await incidents.get(params.id!);
+    if (!report) throw new NotFoundError(`no incident ${params.id}`);
+    const taken = await actions.confirm(report);
+    if (taken.length === 0) throw new InputError('no action to take: no origin is named, or the SLO file has no action for this incident');
+    return apiResponse(202, { id: report.id, actions: taken });
   });
 
   router.post('/api/v1/rca', async ({ req }) => {

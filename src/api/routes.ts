@@ -7,6 +7,7 @@ import { addGraphRoutes } from './graph-routes.js';
 import { Router } from './router.js';
 import { addSloRoutes } from './slo-routes.js';
 import type { SloRegistry } from '../slo/slo-registry.js';
+import type { GuardedActions } from '../actions/guarded-actions.js';
 import { addServiceRoutes } from './service-routes.js';
 import { addTraceRoutes } from './trace-routes.js';
 import { addPageRoutes } from './page-routes.js';
@@ -17,13 +18,14 @@ export interface RouteDeps {
   config: Config;
   incidents: IncidentService;
   slos: SloRegistry;
+  actions: GuardedActions;
 }
 
 export function buildRoutes(deps: RouteDeps): Router {
   const router = new Router();
   addGraphRoutes(router, deps.store, deps.config.api);
   addServiceRoutes(router, deps.store, deps.config);
-  addIncidentRoutes(router, deps.incidents, deps.store, deps.config);
+  addIncidentRoutes(router, deps.incidents, deps.store, deps.actions, deps.config);
   addSloRoutes(router, deps.store, deps.slos);
   addTraceRoutes(router, deps.store);
   addPageRoutes(router, formatLinks(deps.config));

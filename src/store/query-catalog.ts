@@ -37,6 +37,17 @@ export interface IncidentStatsRow {
   medianTimeToRootCauseSeconds: number | null;
 }
 
+/** One guarded action as recorded (src/actions). */
+export interface StoredAction {
+  atMs: number;
+  url: string;
+  status: 'sent' | 'dry_run' | 'rejected' | 'failed' | 'skipped';
+  origin: string;
+  action: string;
+  idempotencyKey: string;
+  response: string;
+}
+
 /** Requests of an SLO and how many were good, in one minute or hour starting at `atMs`. */
 export interface SloCountRow {
   atMs: number;
@@ -50,6 +61,7 @@ export interface QueryRows {
   edge_latency_rollup: EdgeLatency;
   graph_edges: EdgeRow;
   graph_nodes: NodeRow;
+  incident_actions: StoredAction;
   incident_by_dedup_key: Report;
   incident_by_dedup_keys: Report & { dedupKey: string };
   incident_get: Report;
@@ -119,6 +131,7 @@ export const QUERY_NAMES = [
   'edge_latency_rollup',
   'graph_edges',
   'graph_nodes',
+  'incident_actions',
   'incident_by_dedup_key',
   'incident_by_dedup_keys',
   'incident_get',
