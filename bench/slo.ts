@@ -65,7 +65,14 @@ async function main(): Promise<void> {
         startMs: start + h * HOUR,
         durationMs: HOUR,
         requests: requestsPerHour,
-        ...(bad ? { faults: [{ kind: 'errors' as const, service: entry, rate: 0.05 }, { kind: 'latency' as const, service: entry, factor: 3 }] } : {}),
+        ...(bad
+          ? {
+              faults: [
+                { kind: 'errors' as const, service: entry, rate: 0.05 },
+                { kind: 'latency' as const, service: entry, factor: 3 },
+              ],
+            }
+          : {}),
       }).spans;
       for (const s of batch)
         if (s.serviceName === entry && s.kind === SpanKind.SERVER) {

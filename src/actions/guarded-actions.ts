@@ -99,14 +99,26 @@ export class GuardedActions {
         // Once per incident: the same origin again is nothing new; another origin waits for a person, said once.
         if (acted.some((a) => a.origin === origin.service) || before.some((a) => a.status === 'skipped' && a.origin === origin.service))
           return undefined;
-        return await this.record(report, spec, origin, 'skipped', actionName(origin), `faultline-${report.id}-${hashOf(spec.url)}-skipped`, '', {
-          response: `an action was already taken on ${acted[0]!.origin}; a second one needs a person (POST /api/v1/incidents/${report.id}/actions)`,
-        });
+        return await this.record(
+          report,
+          spec,
+          origin,
+          'skipped',
+          actionName(origin),
+          `faultline-${report.id}-${hashOf(spec.url)}-skipped`,
+          '',
+          {
+            response: `an action was already taken on ${acted[0]!.origin}; a second one needs a person (POST /api/v1/incidents/${report.id}/actions)`,
+          },
+        );
       }
       const idempotencyKey = `faultline-${report.id}-${hashOf(spec.url)}${confirmed ? `-confirmed-${before.length}` : ''}`;
       const request = this.request(report, origin, idempotencyKey, spec.dryRun, confirmed);
       const body = JSON.stringify(request);
-      if (spec.dryRun) return await this.record(report, spec, origin, 'dry_run', request.suggestedAction.type, idempotencyKey, body, { response: 'dry run: recorded, not sent' });
+      if (spec.dryRun)
+        return await this.record(report, spec, origin, 'dry_run', request.suggestedAction.type, idempotencyKey, body, {
+          response: 'dry run: recorded, not sent',
+        });
       const { status, response } = await this.send(spec.url, body, idempotencyKey);
       return await this.record(report, spec, origin, status, request.suggestedAction.type, idempotencyKey, body, { response });
     } finally {

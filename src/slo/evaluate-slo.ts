@@ -87,7 +87,10 @@ export async function evaluateSlo(store: Store, slo: SloDefinition, nowMs: numbe
   const [hours, minutes] = await Promise.all([
     store.query(type === 'latency' ? 'slo_hours_latency' : 'slo_hours_availability', { ...params, start }),
     // Burn windows are the policy's, whatever the SLO's own window (a 6h burn rate of a 1h SLO is still defined).
-    store.query(type === 'latency' ? 'slo_minutes_latency' : 'slo_minutes_availability', { ...params, start: end - LONGEST_BURN_WINDOW_MS }),
+    store.query(type === 'latency' ? 'slo_minutes_latency' : 'slo_minutes_availability', {
+      ...params,
+      start: end - LONGEST_BURN_WINDOW_MS,
+    }),
   ]);
   const sum = (rows: SloCountRow[], from: number): { total: number; good: number } => {
     let total = 0;

@@ -22,7 +22,12 @@ export interface IncidentSloRecord {
 }
 
 /** Requests and good requests of `slo` in [startMs, endMs), whole minutes (the rollup's resolution). */
-export async function sloCountsBetween(store: Store, slo: SloDefinition, startMs: number, endMs: number): Promise<{ total: number; good: number }> {
+export async function sloCountsBetween(
+  store: Store,
+  slo: SloDefinition,
+  startMs: number,
+  endMs: number,
+): Promise<{ total: number; good: number }> {
   const rows: SloCountRow[] = await store.query(slo.sli.type === 'latency' ? 'slo_minutes_latency' : 'slo_minutes_availability', {
     service: slo.service,
     operation: slo.operation ?? '',
@@ -51,10 +56,7 @@ export class IncidentSlos {
     const slo = labels.slo ? this.registry.find(labels.slo) : undefined;
     if (!slo) return undefined;
     const burnMs = parseDuration(labels.long_window ?? '') ?? 3600_000;
-    const [status, burn] = await Promise.all([
-      evaluateSlo(this.store, slo, atMs),
-      sloCountsBetween(this.store, slo, atMs - burnMs, atMs),
-    ]);
+    const [status, burn] = await Promise.all([evaluateSlo(this.store, slo, atMs), sloCountsBetween(this.store, slo, atMs - burnMs, atMs)]);
     return {
       name: slo.name,
       objective: slo.objective,

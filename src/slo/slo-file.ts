@@ -91,7 +91,8 @@ function parseSlo(raw: unknown, i: number, fail: Fail): SloDefinition {
   const str = (field: string, required: boolean): string | undefined => {
     const v = raw[field];
     if (v === undefined && !required) return undefined;
-    if (typeof v !== 'string' || v === '' || v.length > 256) return fail(where, `${field} must be a non-empty string of at most 256 characters`);
+    if (typeof v !== 'string' || v === '' || v.length > 256)
+      return fail(where, `${field} must be a non-empty string of at most 256 characters`);
     return v;
   };
   const objective = raw.objective;
@@ -132,7 +133,8 @@ function parseSli(raw: unknown, where: string, fail: Fail): SliSpec {
   if (raw.type !== 'latency') return fail(where, 'sli.type must be availability or latency');
   unknownKeys(raw, ['type', 'thresholdMs'], `${where} sli`, fail);
   const t = raw.thresholdMs;
-  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) return fail(where, 'sli.thresholdMs must be a positive number of milliseconds');
+  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)
+    return fail(where, 'sli.thresholdMs must be a positive number of milliseconds');
   const bucketId = gridBucketOf(t);
   if (bucketId === undefined)
     fail(

@@ -4,3 +4,6 @@ export const fmtMs = (v: number | null | undefined): string =>
 export const fmtPct = (v: number | null | undefined): string =>
   v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
 export const fmtTime = (iso: string | undefined): string => (iso ? new Date(iso).toLocaleString() : 'n/a');
+/** A time in UTC with the zone written, as hand-offs and Alertmanager show it: 2026-12-03 04:05 UTC. */
+export const fmtUtc = (iso: string | undefined): string =>
+  iso ? `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'n/a';

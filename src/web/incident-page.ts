@@ -63,6 +63,40 @@ function candidateRow(c: Candidate, traceUrl: (id: string) => string): HTMLEleme
   );
 }
 
+/** On an incident a burn-rate alert raised: the SLO, how fast it burned, the budget left and spent; then actions. */
+function sloCard(r: Report): HTMLElement | null {
+  if (!r.slo && !r.actions?.length) return null;
+  const s = r.slo;
+  return h(
+    'section',
+    { class: 'slo-card', 'aria-label': 'SLO' },
+    s
+      ? h(
+          'p',
+          { id: 'slo' },
+          h('strong', {}, `SLO ${s.name}`),
+          ` (${s.objective}% ${s.sli === 'latency' ? `within ${s.thresholdMs} ms` : 'availability'} over ${s.window}): `,
+          `burning ${s.burnRate === null ? 'n/a' : `${s.burnRate.toFixed(1)}x`} over ${s.burnWindow} when paged; `,
+          `budget left then ${fmtPct(s.budgetRemaining)}`,
+          s.budgetSpentDuring === null ? '.' : `; this incident spent ${fmtPct(s.budgetSpentDuring)} of the budget.`,
+        )
+      : null,
+    r.actions?.length
+      ? h(
+          'ul',
+          { id: 'actions' },
+          ...r.actions.map((a) =>
+            h(
+              'li',
+              { 'data-status': a.status },
+              `${fmtTime(a.at)}: ${a.action} ${a.origin}: ${a.status.replace('_', ' ')} (${new URL(a.url).host}) ${a.response}`,
+            ),
+          ),
+        )
+      : null,
+  );
+}
+
 export async function incidentPage(root: HTMLElement, id: string): Promise<void> {
   const [r, settings] = await Promise.all([
     api<Report>(`/api/v1/incidents/${encodeURIComponent(id)}`),
@@ -88,6 +122,7 @@ export async function incidentPage(root: HTMLElement, id: string): Promise<void>
       r.alsoPaging?.length ? ` Also paging: ${r.alsoPaging.join(', ')}.` : '',
       r.timeToRootCauseSeconds ? ` Root cause named ${r.timeToRootCauseSeconds} s after the alert.` : '',
     ),
+    sloCard(r),
     h(
       'section',
       { 'aria-label': 'Service graph' },

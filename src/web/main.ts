@@ -5,6 +5,7 @@ import { incidentPage } from './incident-page.js';
 import { incidentsPage } from './incidents-page.js';
 import { loginForm } from './login.js';
 import { servicesPage } from './services-page.js';
+import { slosPage } from './slos-page.js';
 import { tracePage } from './trace-page.js';
 
 async function route(root: HTMLElement): Promise<void> {
@@ -14,6 +15,7 @@ async function route(root: HTMLElement): Promise<void> {
   if (incident) return incidentPage(root, decodeURIComponent(incident[1]!));
   if (trace) return tracePage(root, trace[1]!);
   if (path === '/services') return servicesPage(root);
+  if (path === '/slos') return slosPage(root);
   return incidentsPage(root);
 }
 

@@ -67,7 +67,13 @@ actions:
   writeFileSync(join(dir, 'slos.yaml'), sloFileText);
   h = await startHarness({ FAULTLINE_SLO_FILE: join(dir, 'slos.yaml'), FAULTLINE_PAIR_WAIT_MS: '1000' });
   const faultStart = now - 10 * MIN;
-  const healthy = simulate(shop, { seed: 11, startMs: now - 50 * MIN, durationMs: 40 * MIN, requests: 12_000, versions: { payment: '1.9.0' } });
+  const healthy = simulate(shop, {
+    seed: 11,
+    startMs: now - 50 * MIN,
+    durationMs: 40 * MIN,
+    requests: 12_000,
+    versions: { payment: '1.9.0' },
+  });
   const faulty = simulate(shop, {
     seed: 12,
     startMs: faultStart,
@@ -125,7 +131,13 @@ describe('burn-rate alert -> analysis -> guarded action -> resolution', () => {
     expect(res.status).toBe(202);
     id = ((await res.json()) as { incidents: { id: string }[] }).incidents[0]!.id;
     const report = await waitDone(h.api, id);
-    expect(report.slo).toMatchObject({ name: 'checkout-availability', objective: 99.9, sli: 'availability', window: '1d', burnWindow: '1h' });
+    expect(report.slo).toMatchObject({
+      name: 'checkout-availability',
+      objective: 99.9,
+      sli: 'availability',
+      window: '1d',
+      burnWindow: '1h',
+    });
     // ~30% of payments fail and every failure reaches checkout, against a 0.1% budget.
     expect(report.slo!.burnRate!).toBeGreaterThan(14.4);
     expect(report.slo!.budgetRemaining!).toBeLessThan(1);

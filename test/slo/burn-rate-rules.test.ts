@@ -44,7 +44,13 @@ describe('faultline slo rules', () => {
       ['page', '6', '6h', '30m'],
       ['ticket', '1', '3d', '6h'],
     ]);
-    expect(alerts[0]!.labels).toMatchObject({ slo: 'checkout-place-order', service: 'checkout', environment: 'prod', team: 'payments', faultline: 'analyse' });
+    expect(alerts[0]!.labels).toMatchObject({
+      slo: 'checkout-place-order',
+      service: 'checkout',
+      environment: 'prod',
+      team: 'payments',
+      faultline: 'analyse',
+    });
     expect(alerts[0]!.expr).toContain('slo:sli_error:ratio_rate1h{slo="checkout-place-order"} > (14.4 * 0.001)');
     const fiveMinutes = group.rules.find((r) => r.record === 'slo:sli_error:ratio_rate5m')!;
     expect(fiveMinutes.expr).toContain('status_code="STATUS_CODE_ERROR"');
@@ -79,6 +85,8 @@ describe('faultline slo rules', () => {
     writeFileSync(file, 'slos:\n  - name: bad\n    service: a\n    objective: 120\n    sli: { type: availability }\n');
     const out = rules(['--file', file]);
     expect(out.status).toBe(2);
-    expect(out.stderr.trim().split('\n')).toEqual([`faultline: ${file}: slos[0] (bad): objective must be a percentage above 0 and below 100 (e.g. 99.9)`]);
+    expect(out.stderr.trim().split('\n')).toEqual([
+      `faultline: ${file}: slos[0] (bad): objective must be a percentage above 0 and below 100 (e.g. 99.9)`,
+    ]);
   });
 });

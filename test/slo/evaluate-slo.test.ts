@@ -54,7 +54,13 @@ beforeAll(async () => {
   // 3 h 20 min of healthy traffic, then the last 40 min with checkout failing and slow: burn rates differ per window.
   const healthyStart = at - 4 * 3600_000;
   const faultStart = at - 40 * MIN;
-  const healthy = simulate(shop, { seed: 7, startMs: healthyStart, durationMs: faultStart - healthyStart, requests: 12_000, environment: 'prod' });
+  const healthy = simulate(shop, {
+    seed: 7,
+    startMs: healthyStart,
+    durationMs: faultStart - healthyStart,
+    requests: 12_000,
+    environment: 'prod',
+  });
   const faulty = simulate(shop, {
     seed: 8,
     startMs: faultStart,

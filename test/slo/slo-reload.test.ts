@@ -54,7 +54,10 @@ describe('the SLO file of a running faultline', () => {
     });
     try {
       const names = async () => {
-        const body = (await (await fetch(`http://127.0.0.1:${api}/api/v1/slos`)).json()) as { slos: { name: string }[]; fileError?: string };
+        const body = (await (await fetch(`http://127.0.0.1:${api}/api/v1/slos`)).json()) as {
+          slos: { name: string }[];
+          fileError?: string;
+        };
         return { names: body.slos.map((s) => s.name), fileError: body.fileError };
       };
       expect((await waitFor('the API', names)).names).toEqual(['first']);
