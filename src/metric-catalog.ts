@@ -119,9 +119,15 @@ export const SELF_METRICS = {
     [],
     'SLO evaluations that failed (the store was unavailable); the gauges keep their last values.',
   ),
-  incidentDuration: m('faultline_incident_duration_seconds', 'histogram', ['service'], 'Alert start to resolution, per resolved incident.', {
-    buckets: [60, 300, 600, 1200, 1800, 3600, 7200, 14_400, 43_200, 86_400],
-  }),
+  incidentDuration: m(
+    'faultline_incident_duration_seconds',
+    'histogram',
+    ['service'],
+    'Alert start to resolution, per resolved incident.',
+    {
+      buckets: [60, 300, 600, 1200, 1800, 3600, 7200, 14_400, 43_200, 86_400],
+    },
+  ),
   timeToRootCause: m(
     'faultline_time_to_root_cause_seconds',
     'histogram',
