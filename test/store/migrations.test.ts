@@ -30,7 +30,7 @@ describe('store migrations', () => {
     const spans = simulate(ciPipeline, { seed: 5, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 10 }).spans;
     let store = await openTestStore(dir);
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
     await store.insertNative('otel_traces', spansToNative(spans));
     const [ddl] = await store.query('show_create_table', { table: 'otel_traces' });
@@ -49,7 +49,7 @@ describe('store migrations', () => {
     await store.close();
   });
 
-  it('upgrade: a store left at version 4 with data is rebuilt (0005), switched to grouped derived rows (0006), the ingest codecs (0007), environment-keyed rollups (0008), events, links and the trace lookup (0009, 0010) without losing a span or a rollup row', async () => {
+  it('upgrade: a store left at version 4 with data is rebuilt (0005), switched to grouped derived rows (0006), the ingest codecs (0007), environment-keyed rollups (0008), events, links and the trace lookup (0009, 0010), latency buckets (0011) and the actions audit (0012) without losing a span or a rollup row', async () => {
     const spans = simulate(ciPipeline, { seed: 6, startMs: Date.now() - 600_000, durationMs: 300_000, requests: 200 }).spans;
     let store = await openTestStore(oldDir);
     // The tables as version 4 of the files created them (sorted by operation and time; rollups service first).
@@ -90,7 +90,7 @@ describe('store migrations', () => {
 
     store = await openTestStore(oldDir);
     const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(upgrade.applied).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(upgrade.applied).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
     expect(await snapshot(store)).toEqual(before);
     const [ddl] = await store.query('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toContain('ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)');
@@ -109,6 +109,7 @@ describe('store migrations', () => {
     );
     const [rollup] = await store.query('show_create_table', { table: 'span_rollup_1m' });
     expect(rollup!.statement).toContain('ORDER BY (toStartOfHour(Minute), ServiceName, SpanName, SpanKind, Minute, Environment)'); // 0008
+    expect(rollup!.statement).toContain('`LatencyBuckets` SimpleAggregateFunction(sumMap, Map(UInt16, UInt64))'); // 0011
     // The new views feed the swapped-in rollups.
     await writeDerived(store, simulate(ciPipeline, { seed: 7, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 20 }).spans);
     const after = await snapshot(store);
