@@ -149,7 +149,7 @@ export class IncidentService {
         continue;
       }
       const own = newIncidentReport({ ...a, service: a.service }, dedupKey, periods, now);
-      const slo = await this.opts.slos?.atOpen(a.info.labels, now);
+      const slo = await this.opts.slos?.atOpen(a.info.labels, a.info.annotations, now);
       if (slo) own.slo = slo;
       const leader = await this.floods.leaderFor(
         { ...a, service: a.service },

@@ -77,10 +77,11 @@ export function burnRateRules(slos: readonly SloDefinition[], flavor: MetricsFla
     const budget = 1 - slo.objective / 100;
     const alerts = BURN_RATE_POLICY.map((p) => {
       const match = `{slo=${quote(slo.name)}}`;
-      const threshold = `${p.factor} * ${Number(budget.toPrecision(12))}`;
+      const budgetText = String(Number(budget.toPrecision(12)));
       return {
         alert: 'SLOErrorBudgetBurn',
-        expr: `${record(p.long)}${match} > (${threshold})\nand ${record(p.short)}${match} > (${threshold})`,
+        // Divided by the budget, the value is the burn rate over the long window: the annotation hands it to faultline.
+        expr: `${record(p.long)}${match} / ${budgetText} > ${p.factor}\nand ${record(p.short)}${match} / ${budgetText} > ${p.factor}`,
         labels: {
           ...labels,
           severity: p.severity,
@@ -91,7 +92,8 @@ export function burnRateRules(slos: readonly SloDefinition[], flavor: MetricsFla
           faultline: 'analyse',
         },
         annotations: {
-          summary: `${slo.name}: error budget burning ${p.factor}x over ${promDuration(p.long * windowsScale)} (objective ${slo.objective}%)`,
+          summary: `${slo.name}: error budget burning {{ $value | printf "%.1f" }}x over ${promDuration(p.long * windowsScale)} (page at ${p.factor}x; objective ${slo.objective}%)`,
+          burn_rate_observed: '{{ $value }}',
         },
       };
     });

@@ -16,6 +16,7 @@ export interface IncidentSloRecord {
   thresholdMs?: number;
   window: string;
   burnWindow: string;
+  /** The burn rate over burnWindow: as Prometheus saw it when it paged (the alert's annotation), else from the store. */
   burnRate: number | null;
   budgetRemaining: number | null;
   budgetSpentDuring: number | null;
@@ -52,10 +53,12 @@ export class IncidentSlos {
   ) {}
 
   /** The record for an alert's labels at `atMs`, or undefined when it names no SLO of the file. */
-  async atOpen(labels: Record<string, string>, atMs: number): Promise<IncidentSloRecord | undefined> {
+  async atOpen(labels: Record<string, string>, annotations: Record<string, string>, atMs: number): Promise<IncidentSloRecord | undefined> {
     const slo = labels.slo ? this.registry.find(labels.slo) : undefined;
     if (!slo) return undefined;
     const burnMs = parseDuration(labels.long_window ?? '') ?? 3600_000;
+    const parsed = Number(annotations.burn_rate_observed);
+    const observed = annotations.burn_rate_observed && Number.isFinite(parsed) ? parsed : undefined;
     const [status, burn] = await Promise.all([evaluateSlo(this.store, slo, atMs), sloCountsBetween(this.store, slo, atMs - burnMs, atMs)]);
     return {
       name: slo.name,
@@ -64,7 +67,8 @@ export class IncidentSlos {
       ...(slo.sli.type === 'latency' ? { thresholdMs: slo.sli.thresholdMs } : {}),
       window: sloWindowName(slo.windowMs),
       burnWindow: sloWindowName(burnMs),
-      burnRate: burn.total === 0 ? null : (1 - burn.good / burn.total) / (1 - slo.objective / 100),
+      // The store's minutes may trail the alert by the pairing wait; what paged is the better figure when it is given.
+      burnRate: observed ?? (burn.total === 0 ? null : (1 - burn.good / burn.total) / (1 - slo.objective / 100)),
       budgetRemaining: status.errorBudgetRemaining,
       budgetSpentDuring: null,
     };

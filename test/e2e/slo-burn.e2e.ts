@@ -75,13 +75,20 @@ describe('burn-rate paging into the analysis', () => {
         (await burnAlerts()).find((a) => a.state === 'firing' && a.labels.severity === 'page'),
       );
       expect(alert.labels).toMatchObject({ service: 'frontend', slo: 'checkout-availability', faultline: 'analyse' });
-      const incident = await waitFor('an incident', 60_000, async () => (await api<Report[]>('/api/v1/incidents?service=frontend'))[0]);
-      const report = await waitFor('the analysis', 90_000, async () => {
+      // The ticket-level alert (1x over 3d and 6h) fires too and opens its own incident: follow the page's.
+      const incident = await waitFor('the page-level incident', 60_000, async () =>
+        (await api<Report[]>('/api/v1/incidents?service=frontend&view=full')).find((r) => r.alert?.labels.severity === 'page'),
+      );
+      // Scaled 100x, the page comes seconds into the failures, when the store holds little of them; the analyses
+      // that follow while it fires (every minute) see more. Time to root cause counts until one names the origin.
+      const report = await waitFor('an analysis that names an origin', 180_000, async () => {
         const r = await api<Report>(`/api/v1/incidents/${incident.id}`);
-        return r.status === 'done' || r.status === 'failed' ? r : undefined;
+        return r.status === 'failed' || r.verdict === 'origin_found' ? r : undefined;
       });
       expect(report.slo).toMatchObject({ name: 'checkout-availability', sli: 'availability', window: '1d' });
-      expect(report.slo!.burnRate!).toBeGreaterThan(10);
+      // As Prometheus saw it when it paged (the alert's annotation): above that alert's threshold (14.4x or 6x).
+      expect(report.slo!.burnRate!).toBeGreaterThan(Number(report.alert!.labels.burn_rate));
+      expect(Number(report.alert!.labels.burn_rate)).toBeGreaterThanOrEqual(6);
       const verdict = checkRanking(report, 'inventory');
       expect(verdict.ok, `${verdict.message}\n${JSON.stringify(report.candidates.slice(0, 3), null, 1)}\n${report.summary}`).toBe(true);
       expect(report.timeToRootCauseSeconds).not.toBeNull();

@@ -51,7 +51,9 @@ describe('faultline slo rules', () => {
       team: 'payments',
       faultline: 'analyse',
     });
-    expect(alerts[0]!.expr).toContain('slo:sli_error:ratio_rate1h{slo="checkout-place-order"} > (14.4 * 0.001)');
+    expect(alerts[0]!.expr).toBe(
+      'slo:sli_error:ratio_rate1h{slo="checkout-place-order"} / 0.001 > 14.4\nand slo:sli_error:ratio_rate5m{slo="checkout-place-order"} / 0.001 > 14.4',
+    );
     const fiveMinutes = group.rules.find((r) => r.record === 'slo:sli_error:ratio_rate5m')!;
     expect(fiveMinutes.expr).toContain('status_code="STATUS_CODE_ERROR"');
     expect(fiveMinutes.expr).toContain('span_name="PlaceOrder"');
