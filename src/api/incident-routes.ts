@@ -20,6 +20,11 @@ function wholeNumber(raw: string, field: string, min: number, max: number): numb
   return n;
 }
 
+/** The request's own origin, when its Host header is a plain host[:port]. */
+function requestBase(host: string | undefined, tls: boolean): { publicUrl?: string } {
+  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? { publicUrl: `${tls ? 'https' : 'http'}://${host}` } : {};
+}
+
 export function addIncidentRoutes(router: Router, incidents: IncidentService, store: Store, actions: GuardedActions, config: Config): void {
   router.post('/api/v1/alerts/alertmanager', async ({ req }) => {
     const body = await readJsonBody(req, config.api.webhookMaxBodyBytes);
@@ -75,7 +80,7 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, st
   });
 
   // format=markdown (a ticket) or slack (Block Kit JSON) hand the incident to people; json is the report itself.
-  router.get('/api/v1/incidents/:id', async ({ params, query, res }) => {
+  router.get('/api/v1/incidents/:id', async ({ params, query, req, res }) => {
     allowParams(query, ['format']);
     const format = query.get('format') ?? 'json';
     if (!['json', 'markdown', 'slack'].includes(format)) throw new InputError('format must be json, markdown or slack');
@@ -84,7 +89,8 @@ export function addIncidentRoutes(router: Router, incidents: IncidentService, st
     // Actions live in their audit table (an analysis saved meanwhile cannot drop them from the report).
     const recorded = await actions.recorded(stored.id);
     const report = recorded.length > 0 ? { ...stored, actions: recorded } : stored;
-    const links = formatLinks(config);
+    // Without FAULTLINE_PUBLIC_URL, links start from the address this request came to: absolute, never relative.
+    const links = { ...formatLinks(config), ...(config.publicUrl ? {} : requestBase(req.headers.host, config.tls !== undefined)) };
     if (format === 'slack') return incidentSlack(report, links);
     if (format === 'markdown') {
       res.writeHead(200, { 'Content-Type': 'text/markdown; charset=utf-8' });

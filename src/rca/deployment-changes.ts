@@ -7,6 +7,7 @@
  * for people, not a ranking input: a deploy near the onset is where to look first, but many deploys are harmless
  * (and the RCA bench has not shown that weighting by them helps).
  */
+import { ARROW } from '../shown-figures.js';
 import type { DeploymentValueRow } from '../store/deployment-values.js';
 import { isoTime } from '../time-units.js';
 import type { DeploymentChange } from './report.js';
@@ -53,7 +54,7 @@ function dominant(values: readonly DeploymentValueRow[], spans: (v: DeploymentVa
 
 /** "storage-s3 service.version 1.8.2 -> 1.9.0, first seen 3 min before the alert" (or at its time). */
 export function describeChange(service: string, c: DeploymentChange, alertStartsAtMs?: number): string {
-  const change = `${service} ${c.attribute} ${c.from || '(none)'} -> ${c.to}`;
+  const change = `${service} ${c.attribute} ${c.from || '(none)'} ${ARROW} ${c.to}`;
   const seen = Date.parse(c.firstSeen);
   if (alertStartsAtMs === undefined) return `${change}, first seen ${c.firstSeen}`;
   const min = Math.round((alertStartsAtMs - seen) / 60_000);

@@ -1,4 +1,5 @@
 /** One sentence an engineer can act on, from a candidate's verdict and evidence. */
+import { ARROW, fmtMs as shownMs, fmtPct as pct } from '../shown-figures.js';
 import type { Candidate, CandidateKind, Evidence, Pair } from './report.js';
 
 export interface ExplainInput {
@@ -40,7 +41,10 @@ export function explain(c: ExplainInput): string {
       const what = c.kind === 'database' ? 'database' : c.kind === 'messaging' ? 'broker' : 'dependency';
       return `${lead}${c.key} (${c.kind}, seen only through its callers) ${both} (P99 ${fmt(e.p99Ms)}, errors ${fmtPct(e.errorRate)}); check that ${what} first.`;
     }
-    return `${lead}${c.key} itself ${both} (own processing time P99 ${fmt(e.selfTimeP99Ms)}, request P99 ${fmt(e.p99Ms)}, errors ${fmtPct(e.errorRate)}); nothing it calls explains it.`;
+    // Said once when its requests are all its own time (a leaf): "own time P99 1.07 s → 13.6 s".
+    const own = fmt(e.selfTimeP99Ms);
+    const request = fmt(e.p99Ms) === own ? '' : `, request P99 ${fmt(e.p99Ms)}`;
+    return `${lead}${c.key} itself ${both} (own processing time P99 ${own}${request}, errors ${fmtPct(e.errorRate)}); nothing it calls explains it.`;
   }
   if (c.verdict === 'victim') {
     const waits = c.culprit && c.culprit !== c.key ? `; it waits on ${c.culprit}` : '';
@@ -50,15 +54,10 @@ export function explain(c: ExplainInput): string {
 }
 
 function fmt(p: Pair): string {
-  return `${shownMs(p.baseline)} -> ${shownMs(p.current)}`;
+  return `${shownMs(p.baseline)} ${ARROW} ${shownMs(p.current)}`;
 }
 
-function shownMs(v: number | null): string {
-  if (v === null) return 'n/a';
-  return v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} s` : `${v >= 10 ? Math.round(v) : v.toFixed(1)} ms`;
-}
 
-const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`);
-const fmtPct = (p: Pair): string => `${pct(p.baseline)} -> ${pct(p.current)}`;
+const fmtPct = (p: Pair): string => `${pct(p.baseline)} ${ARROW} ${pct(p.current)}`;
 const round1 = (x: number): string => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));
 const cap = (s: string): string => (s === '' ? '' : s[0]!.toUpperCase() + s.slice(1));

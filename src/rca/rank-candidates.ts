@@ -8,6 +8,7 @@
  * chronically failing service that behaves the same in both periods does not stand out.
  * Pure: the store's part is done by analyze.ts. Method and limits: docs/rca.md.
  */
+import { ARROW, fmtMs } from '../shown-figures.js';
 import type { ServiceGraph } from '../graph/service-graph.js';
 import type { CandidateRef } from './critical-path.js';
 import { explain } from './explain-candidate.js';
@@ -224,10 +225,10 @@ export function rankCandidates(input: RankInput): Ranking {
           ? ` Messages waited longer in ${lag[0].queue} before ${c.key} took them (${lag[0].msPerMessage.baseline ?? 'none'} -> ${lag[0].msPerMessage.current} ms): too few consumers, or each too slow.`
           : '') +
         (replica
-          ? ` The added time is in one replica, ${replica.instance} (${Math.round(replica.trafficShare * 100)}% of its requests: own time ${replica.ownMsPerRequest.baseline} -> ${replica.ownMsPerRequest.current} ms, its siblings ${replica.siblingsOwnMsPerRequest} ms): drain or restart that instance first.`
+          ? ` The added time is in one replica, ${replica.instance} (${Math.round(replica.trafficShare * 100)}% of its requests: own time ${fmtMs(replica.ownMsPerRequest.baseline)} ${ARROW} ${fmtMs(replica.ownMsPerRequest.current)}, its siblings ${fmtMs(replica.siblingsOwnMsPerRequest)}): drain or restart that instance first.`
           : '') +
         (c.score > 0 && operations[0]
-          ? ` Most of it in ${operations[0].name} (${operations[0].msPerRequest.baseline} -> ${operations[0].msPerRequest.current} ms per request).`
+          ? ` Most of it in ${operations[0].name} (${fmtMs(operations[0].msPerRequest.baseline)} ${ARROW} ${fmtMs(operations[0].msPerRequest.current)} per request).`
           : ''),
     };
   });

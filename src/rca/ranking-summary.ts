@@ -3,6 +3,7 @@
  * load finding on a candidate. "Too close to call" only when the runner-up is close; a clear leader of a small
  * anomaly is said to be one (how sure and how big are two different things).
  */
+import { ARROW, fmtConfidence } from '../shown-figures.js';
 import type { LoadFinding } from './load-origin.js';
 import type { AnomalySize, Candidate, Evidence, Pair, ReportVerdict } from './report.js';
 import type { SharedEdgeFinding } from './shared-node-edges.js';
@@ -32,11 +33,11 @@ export function summarize(
       b && b.score >= SECOND_CAUSE_SHARE
         ? ` ${b.service} adds another ${Math.round(b.score * 100)}% of it: possibly a second cause (${b.reason})`
         : '';
-    return `${a.service} is the most likely root cause (confidence ${a.confidence}): ${a.reason}${second}`;
+    return `${a.service} is the most likely root cause (confidence ${fmtConfidence(a.confidence)}): ${a.reason}${second}`;
   }
   if (b && !isClearLead(a.score, b.score))
     return `Too close to call between ${a.service} (score ${a.score}) and ${b.service} (score ${b.score}); look at both. ${a.reason}`;
-  return `${a.service} is what moved most (score ${a.score}${b ? `, next ${b.service} at ${b.score}` : ''}), but the anomaly itself is ${describeSize(anomaly)}, so the evidence is weak (confidence ${a.confidence}): ${a.reason}`;
+  return `${a.service} is what moved most (score ${a.score}${b ? `, next ${b.service} at ${b.score}` : ''}), but the anomaly itself is ${describeSize(anomaly)}, so the evidence is weak (confidence ${fmtConfidence(a.confidence)}): ${a.reason}`;
 }
 
 function describeSize(a: AnomalySize): string {
@@ -69,11 +70,11 @@ export function loadEvidence(key: string, f: LoadFinding): NonNullable<Evidence[
 }
 
 export function describeLoad(key: string, f: LoadFinding): string {
-  const calls = `${round(f.calls.baseline)} -> ${round(f.calls.current)} calls per request`;
+  const calls = `${round(f.calls.baseline)} ${ARROW} ${round(f.calls.current)} calls per request`;
   if (f.role === 'loaded')
     return `Its added time comes with more calls, not slower ones alone: ${f.caller} sends ${calls} to it; the load comes from ${f.other}.`;
   if (f.perCallMs)
-    return `Its answers got faster (${round(f.perCallMs.baseline)} -> ${round(f.perCallMs.current)} ms per call) while ${f.caller}'s calls to ${f.other} rose (${calls}): it stopped serving what it used to (a cache that stopped caching), and the misses load ${f.other}.`;
+    return `Its answers got faster (${round(f.perCallMs.baseline)} ${ARROW} ${round(f.perCallMs.current)} ms per call) while ${f.caller}'s calls to ${f.other} rose (${calls}): it stopped serving what it used to (a cache that stopped caching), and the misses load ${f.other}.`;
   if (f.caller !== key)
     return `${f.caller}'s calls to ${f.other} rose (${calls}) as ${key}'s answers stopped covering them: its misses load ${f.other} (a cache that stopped caching).`;
   return `${key} now sends ${calls} to ${f.other}, which slowed under them: a retry loop, a new code path or a lost batch in ${key}.`;

@@ -35,8 +35,37 @@ describe('incident hand-off formats', () => {
     const s = incidentSlack(report);
     expect(s.blocks.length).toBeLessThanOrEqual(50);
     for (const b of s.blocks) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
-    expect(s.text).toBe('Incident on frontend: Root cause: svc-0 (service, confidence 93%).');
+    expect(s.text).toBe('Incident on frontend: Root cause found: svc-0 (service), confidence 93 %.');
     expect(JSON.stringify(s.blocks)).toContain('Also paging: checkout, cart');
+  });
+
+  it('never a relative link: with a base URL every link is absolute, without one the message says links need it', () => {
+    const hrefs = (text: string): string[] => [...text.matchAll(/\]\(([^)]+)\)|<([^|>]+)\|/g)].map((m) => m[1] ?? m[2]!);
+    const withBase = { publicUrl: 'https://faultline.example.com' };
+    const md = incidentMarkdown(report, withBase);
+    const slack = JSON.stringify(incidentSlack(report, withBase));
+    const links = [...hrefs(md), ...hrefs(slack), ...[...slack.matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]!)];
+    expect(links.length).toBeGreaterThan(2);
+    for (const l of links) expect(l).toMatch(/^https:\/\/faultline\.example\.com\//);
+    // Slack: <url|label> links with labels that say what the trace shows, and an "Open incident" button.
+    expect(slack).toContain(`<https://faultline.example.com/traces/${'ab'.repeat(16)}|failed here (1.23 s)>`);
+    expect(incidentSlack(report, withBase).blocks.at(-1)).toMatchObject({
+      type: 'actions',
+      elements: [{ type: 'button', text: { text: 'Open incident' }, url: 'https://faultline.example.com/incidents/inc_1' }],
+    });
+    for (const out of [incidentMarkdown(report), JSON.stringify(incidentSlack(report))]) {
+      expect(out).not.toMatch(/\(\/|"\/|<\/|\/traces\/|\/incidents\//);
+      expect(out).toContain('Links need FAULTLINE_PUBLIC_URL');
+    }
+  });
+
+  it('Markdown names the origin once, with its evidence, then the other candidates; no enum, never 100 %', () => {
+    const sure = { ...report, candidates: [{ ...report.candidates[0]!, confidence: 1 }, ...report.candidates.slice(1)] };
+    const md = incidentMarkdown(sure, { publicUrl: 'https://f.example' });
+    expect(md).toContain('**Root cause found: svc-0 (service), confidence > 99 %.**');
+    expect(md).not.toMatch(/origin_found|100 ?%/);
+    expect(md.match(/svc-0/g)).toHaveLength(2); // the verdict line and the path
+    expect(md.split('\n').filter((l) => /^\d+\. /.test(l)).map((l) => l.split(' ')[1])).toEqual(['svc-1', 'svc-2', 'svc-3']);
   });
 
   it('links go to the trace UI template and the public URL when configured', () => {
@@ -45,7 +74,7 @@ describe('incident hand-off formats', () => {
       FAULTLINE_TRACE_URL_TEMPLATE: 'https://grafana.example.com/explore?traceId={traceId}',
     });
     const md = incidentMarkdown(report, { publicUrl: c.publicUrl!, traceUrlTemplate: c.traceUrlTemplate! });
-    expect(md).toContain(`https://grafana.example.com/explore?traceId=${'ab'.repeat(16)} (failed there)`);
+    expect(md).toContain(`[failed here (1.23 s)](https://grafana.example.com/explore?traceId=${'ab'.repeat(16)})`);
     expect(md).toContain('- Incident: https://faultline.example.com/incidents/inc_1');
     expect(md.split('\n').filter((l) => /^\d+\. /.test(l))).toHaveLength(3);
     expect(() => loadConfig({ FAULTLINE_TRACE_URL_TEMPLATE: 'https://grafana.example.com/explore' })).toThrow(/containing \{traceId\}/);

@@ -94,7 +94,7 @@ describe('a bad deploy', () => {
     expect(firstSeen).toBeGreaterThanOrEqual(windowStart);
     expect(firstSeen).toBeLessThan(windowStart + 60_000);
     expect(report.summary).toContain(
-      `storage-s3 service.version 1.8.2 -> 1.9.0, first seen ${Math.round((alertStart - firstSeen) / 60_000)} min before the alert`,
+      `storage-s3 service.version 1.8.2 → 1.9.0, first seen ${Math.round((alertStart - firstSeen) / 60_000)} min before the alert`,
     );
     expect(report.candidates.find((c) => c.service === 'git-proxy')?.evidence.changes).toBeUndefined();
   });
@@ -107,6 +107,6 @@ describe('a bad deploy', () => {
 
   it('the Markdown hand-off says what changed', async () => {
     const md = await (await fetch(`${h.api}/api/v1/incidents/${report.id}?format=markdown`)).text();
-    expect(md).toMatch(/changed: service\.version 1\.8\.2 -> 1\.9\.0, first seen /);
+    expect(md).toMatch(/Changed: service\.version 1\.8\.2 → 1\.9\.0, first seen /);
   });
 });

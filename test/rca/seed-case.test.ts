@@ -118,14 +118,16 @@ describe('seed case: ci-gateway -> builder -> git-proxy -> storage-s3', () => {
     expect(md.headers.get('content-type')).toMatch(/text\/markdown/);
     const text = await md.text();
     expect(text).toMatch(/^## ServiceP99LatencyHigh on builder/);
-    expect(text).toMatch(/\*\*Root cause: storage-s3 \(service, confidence \d+%\)\.\*\*/);
-    expect(text).toMatch(/path: builder -> git-proxy -> storage-s3/);
-    expect(text).toContain(`/traces/${report.candidates[0]!.exemplars[0]!.traceId}`);
+    expect(text).toMatch(/\*\*Root cause found: storage-s3 \(service\), confidence (> 99|\d+) %\.\*\*/);
+    expect(text).toMatch(/Path: builder → git-proxy → storage-s3/);
+    // No FAULTLINE_PUBLIC_URL here: links start from the address the request came to, never relative.
+    expect(text).toContain(`](${h.api}/traces/${report.candidates[0]!.exemplars[0]!.traceId})`);
+    expect(text).toContain(`- Incident: ${h.api}/incidents/${report.id}`);
     const slack = (await (await fetch(`${h.api}/api/v1/incidents/${report.id}?format=slack`)).json()) as {
       text: string;
       blocks: { type: string; text?: { text: string } }[];
     };
-    expect(slack.text).toMatch(/Root cause: storage-s3/);
+    expect(slack.text).toMatch(/Root cause found: storage-s3/);
     expect(slack.blocks.length).toBeLessThanOrEqual(50);
     for (const b of slack.blocks) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
     expect(slack.blocks.some((b) => b.text?.text.includes('storage-s3'))).toBe(true);
