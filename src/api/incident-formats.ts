@@ -93,7 +93,9 @@ export function incidentMarkdown(r: Report, o: FormatOptions = {}): string {
     ...(top && r.status === 'done' ? originLines(top, o, esc, markdownLink).map((l) => `- ${l}`) : []),
     `- Window: ${r.window.start} to ${r.window.end} (baseline ${r.baseline.start} to ${r.baseline.end})`,
     `- Alert: ${r.alertStatus ?? 'firing'}${r.alert ? `, started ${r.alert.startsAt}` : ''}${r.durationSeconds ? `, lasted ${Math.round(r.durationSeconds / 60)} min` : ''}`,
-    ...(r.slo ? [`- SLO: ${esc(r.slo.name)} (${r.slo.objective}%), burning ${r.slo.burnRate?.toFixed(1) ?? 'n/a'}x over ${r.slo.burnWindow}`] : []),
+    ...(r.slo
+      ? [`- SLO: ${esc(r.slo.name)} (${r.slo.objective}%), burning ${r.slo.burnRate?.toFixed(1) ?? 'n/a'}x over ${r.slo.burnWindow}`]
+      : []),
     ...(r.alsoPaging && r.alsoPaging.length > 0 ? [`- Also paging: ${r.alsoPaging.map(esc).join(', ')}`] : []),
     o.publicUrl ? `- Incident: ${o.publicUrl}/incidents/${r.id}` : `- ${NO_LINKS_NOTE}`,
   ];
@@ -146,7 +148,13 @@ export function incidentSlack(r: Report, o: FormatOptions = {}): { text: string;
     blocks.push({
       type: 'actions',
       elements: [
-        { type: 'button', text: { type: 'plain_text', text: 'Open incident', emoji: false }, url: incidentUrl, style: 'primary', action_id: 'open-incident' },
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Open incident', emoji: false },
+          url: incidentUrl,
+          style: 'primary',
+          action_id: 'open-incident',
+        },
       ],
     });
   return { text: `${esc(title)}: ${words.line}`, blocks: blocks.slice(0, SLACK_MAX_BLOCKS) };

@@ -22,7 +22,9 @@ function wholeNumber(raw: string, field: string, min: number, max: number): numb
 
 /** The request's own origin, when its Host header is a plain host[:port]. */
 function requestBase(host: string | undefined, tls: boolean): { publicUrl?: string } {
-  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? { publicUrl: `${tls ? 'https' : 'http'}://${host}` } : {};
+  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
+    ? { publicUrl: `${tls ? 'https' : 'http'}://${host}` }
+    : {};
 }
 
 export function addIncidentRoutes(router: Router, incidents: IncidentService, store: Store, actions: GuardedActions, config: Config): void {

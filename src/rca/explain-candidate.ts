@@ -57,7 +57,6 @@ function fmt(p: Pair): string {
   return `${shownMs(p.baseline)} ${ARROW} ${shownMs(p.current)}`;
 }
 
-
 const fmtPct = (p: Pair): string => `${pct(p.baseline)} ${ARROW} ${pct(p.current)}`;
 const round1 = (x: number): string => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));
 const cap = (s: string): string => (s === '' ? '' : s[0]!.toUpperCase() + s.slice(1));

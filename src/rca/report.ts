@@ -1,5 +1,5 @@
 /** The RCA report (camelCase JSON), as the README's "API" section and docs/rca.md describe it. */
-import type { IncidentSloRecord } from '../slo/incident-slo.js';
+import type { IncidentSloRecord } from '../slo/incident-slo-record.js';
 
 export type AnalysisStatus = 'pending' | 'running' | 'done' | 'failed';
 export type CandidateKind = 'service' | 'database' | 'messaging' | 'external' | 'edge';

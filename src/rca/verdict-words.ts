@@ -18,7 +18,10 @@ export interface VerdictWords {
 }
 
 /** `esc` escapes the names (service names come from span data) for the format the line lands in. */
-export function verdictWords(r: Pick<Report, 'status' | 'verdict' | 'candidates' | 'error'>, esc: (s: string) => string = (s) => s): VerdictWords {
+export function verdictWords(
+  r: Pick<Report, 'status' | 'verdict' | 'candidates' | 'error'>,
+  esc: (s: string) => string = (s) => s,
+): VerdictWords {
   const top = r.candidates[0];
   const name = (id: string): string => esc(shownNode(id));
   const none = { origin: undefined, kind: undefined, confidence: undefined };
@@ -45,6 +48,9 @@ export function verdictWords(r: Pick<Report, 'status' | 'verdict' | 'candidates'
     origin: shownNode(top.service),
     kind: top.kind,
     confidence: fmtConfidence(top.confidence),
-    line: close.length >= 2 ? `${headline}: ${named.join(' or ')}.` : `${headline}; most likely ${name(top.service)} (confidence ${fmtConfidence(top.confidence)}).`,
+    line:
+      close.length >= 2
+        ? `${headline}: ${named.join(' or ')}.`
+        : `${headline}; most likely ${name(top.service)} (confidence ${fmtConfidence(top.confidence)}).`,
   };
 }

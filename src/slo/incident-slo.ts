@@ -8,19 +8,9 @@ import type { SloCountRow } from '../store/query-catalog.js';
 import { evaluateSlo, sloWindowName } from './evaluate-slo.js';
 import type { SloDefinition } from './slo-file.js';
 import type { SloRegistry } from './slo-registry.js';
+import type { IncidentSloRecord } from './incident-slo-record.js';
 
-export interface IncidentSloRecord {
-  name: string;
-  objective: number;
-  sli: 'availability' | 'latency';
-  thresholdMs?: number;
-  window: string;
-  burnWindow: string;
-  /** The burn rate over burnWindow: as Prometheus saw it when it paged (the alert's annotation), else from the store. */
-  burnRate: number | null;
-  budgetRemaining: number | null;
-  budgetSpentDuring: number | null;
-}
+export type { IncidentSloRecord };
 
 /** Requests and good requests of `slo` in [startMs, endMs), whole minutes (the rollup's resolution). */
 export async function sloCountsBetween(

@@ -122,7 +122,7 @@ export async function incidentPage(root: HTMLElement, id: string): Promise<void>
       r.alsoPaging?.length ? ` Also paging: ${r.alsoPaging.join(', ')}.` : '',
       r.timeToRootCauseSeconds ? ` Root cause named ${r.timeToRootCauseSeconds} s after the alert.` : '',
     ),
-    sloCard(r),
+    ...[sloCard(r)].filter((x): x is HTMLElement => x !== null),
     h(
       'section',
       { 'aria-label': 'Service graph' },

@@ -65,7 +65,12 @@ describe('incident hand-off formats', () => {
     expect(md).toContain('**Root cause found: svc-0 (service), confidence > 99 %.**');
     expect(md).not.toMatch(/origin_found|100 ?%/);
     expect(md.match(/svc-0/g)).toHaveLength(2); // the verdict line and the path
-    expect(md.split('\n').filter((l) => /^\d+\. /.test(l)).map((l) => l.split(' ')[1])).toEqual(['svc-1', 'svc-2', 'svc-3']);
+    expect(
+      md
+        .split('\n')
+        .filter((l) => /^\d+\. /.test(l))
+        .map((l) => l.split(' ')[1]),
+    ).toEqual(['svc-1', 'svc-2', 'svc-3']);
   });
 
   it('links go to the trace UI template and the public URL when configured', () => {
