@@ -1,5 +1,5 @@
 /**
- * The pages for people (/, /incidents/:id, /services, /slos, /traces/:traceId): one HTML shell and the bundled script and
+ * The pages for people (/, /incidents/:id, /services, /services/:name, /map, /slos, /traces/:traceId): one HTML shell and the bundled script and
  * stylesheet that `npm run build` writes to dist/web (scripts/build-web.mjs). They hold no data: the script reads the
  * JSON API, so with FAULTLINE_API_TOKEN set nothing but the sign-in form shows until the token is entered.
  */
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { FormatOptions } from './incident-formats.js';
 import type { Router } from './router.js';
 
-const PAGES = ['/', '/incidents/:id', '/services', '/slos', '/traces/:traceId'];
+const PAGES = ['/', '/incidents/:id', '/services', '/services/:name', '/map', '/slos', '/traces/:traceId'];
 
 const SHELL = `<!doctype html>
 <html lang="en">
@@ -20,7 +20,7 @@ const SHELL = `<!doctype html>
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
-<nav aria-label="faultline"><a href="/">Incidents</a><a href="/services">Services</a><a href="/slos">SLOs</a></nav>
+<nav aria-label="faultline"><a href="/">Incidents</a><a href="/services">Services</a><a href="/map">Map</a><a href="/slos">SLOs</a><span class="tz">times in UTC</span></nav>
 <main id="app" tabindex="-1"><p>Loading…</p></main>
 <script src="/assets/app.js"></script>
 </body>

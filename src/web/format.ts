@@ -1,9 +1,16 @@
-/** How the pages show numbers and times (no DOM here: the UI test formats the API's values the same way). */
-export const fmtMs = (v: number | null | undefined): string =>
-  v === null || v === undefined ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v >= 10 ? Math.round(v) : v.toFixed(1)} ms`;
-export const fmtPct = (v: number | null | undefined): string =>
-  v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
-export const fmtTime = (iso: string | undefined): string => (iso ? new Date(iso).toLocaleString() : 'n/a');
-/** A time in UTC with the zone written, as hand-offs and Alertmanager show it: 2026-12-03 04:05 UTC. */
-export const fmtUtc = (iso: string | undefined): string =>
-  iso ? `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'n/a';
+/** How the pages show numbers and times: the shared formatter (shown-figures.ts), so pages and hand-offs agree. */
+export { ARROW, fmtConfidence, fmtMs, fmtPair, fmtPct, fmtUtc, shownNode } from '../shown-figures.js';
+import { fmtUtc } from '../shown-figures.js';
+
+/** Every time on the pages is UTC with the zone written, as in Alertmanager, Slack and the Markdown hand-off. */
+export const fmtTime = (iso: string | undefined): string => fmtUtc(iso);
+
+/** How long ago, for lists: "4 min ago", "3 h ago", "2 d ago". */
+export function fmtAge(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return 'n/a';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 90) return `${s} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86_400)} d ago`;
+}

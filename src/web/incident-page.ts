@@ -1,67 +1,16 @@
 /**
- * GET /incidents/:id: what the person paged reads first. The verdict and summary, the graph with the path to the
- * culprit, the ranked candidates with their evidence before/after, what changed, example traces, per-minute charts
- * of the alerting service and the top candidates, and the analysis history.
+ * GET /incidents/:id: what the person paged reads first. The culprit card (verdict in words, the origin, evidence,
+ * what changed, example traces), the SLO it burns, the graph with every route to the origin, the candidates in the
+ * order a person reasons, charts of the origin and the services on its path, and the analysis history. Times in UTC.
  */
-import type { Candidate, Pair, Report } from '../rca/report.js';
+import type { Candidate, Report } from '../rca/report.js';
 import { api } from './api-client.js';
+import { candidatesSection } from './candidates-table.js';
+import { culpritCard } from './culprit-card.js';
 import { h } from './dom.js';
-import { fmtMs, fmtPct, fmtTime } from './format.js';
+import { fmtConfidence, fmtPct, fmtTime } from './format.js';
 import { latencyChart } from './latency-chart.js';
-import { serviceGraphSvg } from './service-graph-svg.js';
-
-const pair = (p: Pair | undefined, f: (v: number | null) => string) => (p ? `${f(p.baseline)} → ${f(p.current)}` : '-');
-
-function candidateRow(c: Candidate, traceUrl: (id: string) => string): HTMLElement {
-  const e = c.evidence;
-  return h(
-    'tr',
-    { 'data-candidate': c.service, class: c.verdict },
-    h('td', {}, c.rank),
-    h('th', { scope: 'row' }, c.service, h('div', { class: 'kind' }, c.kind)),
-    h('td', {}, c.verdict, h('div', {}, fmtPct(c.confidence))),
-    h('td', { class: 'evidence-p50' }, pair(e.p50Ms, fmtMs)),
-    h('td', { class: 'evidence-p99' }, pair(e.p99Ms, fmtMs)),
-    h('td', { class: 'evidence-self' }, pair(e.selfTimeP99Ms, fmtMs)),
-    h('td', { class: 'evidence-errors' }, pair(e.errorRate, fmtPct)),
-    h(
-      'td',
-      {},
-      h('p', {}, c.reason),
-      e.topOperations?.length
-        ? h(
-            'p',
-            { class: 'operations' },
-            `Operations: ${e.topOperations.map((o) => `${o.name} ${fmtMs(o.msPerRequest.baseline)} → ${fmtMs(o.msPerRequest.current)}`).join(', ')} (per request)`,
-          )
-        : null,
-      e.replica
-        ? h(
-            'p',
-            { class: 'replica' },
-            `Slow replica: ${e.replica.instance} (${fmtPct(e.replica.trafficShare)} of its requests), own time ${fmtMs(e.replica.ownMsPerRequest.baseline)} → ${fmtMs(e.replica.ownMsPerRequest.current)} per request; its siblings ${fmtMs(e.replica.siblingsOwnMsPerRequest)}`,
-          )
-        : null,
-      e.reach
-        ? h('p', { class: 'reach' }, `Reach: ${fmtPct(e.reach)} of the routes below ${c.path[0] ?? 'the alerting service'} pass through it`)
-        : null,
-      ...(e.changes ?? []).map((ch) =>
-        h('p', { class: 'change' }, `Changed: ${ch.attribute} ${ch.from || '(none)'} → ${ch.to}, first seen ${fmtTime(ch.firstSeen)}`),
-      ),
-      c.exemplars.length
-        ? h(
-            'p',
-            { class: 'exemplars' },
-            'Example traces: ',
-            ...c.exemplars.flatMap((x, i) => [
-              i ? ', ' : '',
-              h('a', { href: traceUrl(x.traceId), class: 'exemplar' }, `${fmtMs(x.durationMs)}${x.error ? ' (failed here)' : ''}`),
-            ]),
-          )
-        : null,
-    ),
-  );
-}
+import { graphLegend, serviceGraphSvg, type NodeState } from './service-graph-svg.js';
 
 /** On an incident a burn-rate alert raised: the SLO, how fast it burned, the budget left and spent; then actions. */
 function sloCard(r: Report): HTMLElement | null {
@@ -97,14 +46,66 @@ function sloCard(r: Report): HTMLElement | null {
   );
 }
 
+function nodeStates(r: Report): (id: string) => NodeState {
+  const verdict = new Map(r.candidates.map((c) => [c.service, c.verdict]));
+  return (id) => {
+    const v = verdict.get(id);
+    return v === 'origin' ? 'origin' : v === 'suspect' ? 'suspect' : v === 'victim' || id === r.service ? 'affected' : 'normal';
+  };
+}
+
+function graphSection(r: Report): HTMLElement {
+  const top = r.candidates[0];
+  const named = top && (top.verdict === 'origin' || top.verdict === 'suspect');
+  // An edge origin: the routes lead to its server side.
+  const target = named ? (top.kind === 'edge' ? top.service.split(' -> ')[1] : top.service) : undefined;
+  const seconds = Math.max(60, (Date.parse(r.window.end) - Date.parse(r.window.start)) / 1000);
+  return h(
+    'section',
+    { 'aria-label': 'Service graph', id: 'graph' },
+    h('h2', {}, 'Where the requests went'),
+    r.blastRadius?.length ? h('p', { id: 'blast-radius' }, `Waiting on ${top?.service ?? 'it'}: ${r.blastRadius.join(', ')}`) : null,
+    serviceGraphSvg(r.graph.nodes, r.graph.edges, {
+      seconds,
+      state: nodeStates(r),
+      from: r.service,
+      ...(target ? { to: target } : {}),
+      path: named ? top.path : [],
+      label: `Service graph of the window; ${named ? `routes from ${r.service} to ${target} highlighted` : 'no origin named'}`,
+    }),
+    graphLegend(['origin', 'suspect', 'affected', 'normal']),
+  );
+}
+
+/** The alerting service, the origin and every service on its path: the ones the charts must prove. */
+function chartedServices(r: Report): { service: string; role: string; changes: Candidate['evidence']['changes'] }[] {
+  const top = r.candidates[0];
+  const serviceNames = new Set(r.graph.nodes.filter((n) => n.kind === 'service').map((n) => n.id));
+  const byName = new Map(r.candidates.map((c) => [c.service, c]));
+  const named = top && (top.verdict === 'origin' || top.verdict === 'suspect') ? top : undefined;
+  const path = named ? named.path : [r.service];
+  const out = path
+    .filter((s) => serviceNames.has(s) || s === r.service)
+    .map((s) => ({
+      service: s,
+      role: s === named?.service ? 'origin' : s === r.service ? 'alerting' : 'on the path',
+      changes: byName.get(s)?.evidence.changes ?? [],
+    }));
+  // Origin first, then back up the path to the alerting service.
+  return out.reverse();
+}
+
 export async function incidentPage(root: HTMLElement, id: string): Promise<void> {
   const [r, settings] = await Promise.all([
     api<Report>(`/api/v1/incidents/${encodeURIComponent(id)}`),
     api<{ traceUrlTemplate?: string }>('/api/v1/ui-settings'),
   ]);
-  const traceUrl = (t: string) => (settings.traceUrlTemplate ? settings.traceUrlTemplate.replace('{traceId}', t) : `/traces/${t}`);
-  const top = r.candidates[0];
-  const charts = h('section', { class: 'charts', 'aria-label': 'Per-minute charts' }, h('h2', {}, 'Before and during'));
+  const traceLink = (t: string, c: Candidate, spanId: string): string =>
+    settings.traceUrlTemplate
+      ? settings.traceUrlTemplate.replace('{traceId}', t)
+      : `/traces/${t}?${new URLSearchParams({ incident: r.id, candidate: c.service, span: spanId })}`;
+  const charts = h('section', { class: 'charts', 'aria-label': 'Per-minute charts', id: 'charts' }, h('h2', {}, 'Before and during'));
+  const slo = sloCard(r);
   root.replaceChildren(
     h('p', {}, h('a', { href: '/' }, '← Incidents')),
     h(
@@ -114,46 +115,17 @@ export async function incidentPage(root: HTMLElement, id: string): Promise<void>
       ' ',
       h('span', { class: `badge ${r.alertStatus ?? ''}` }, r.alertStatus ?? ''),
     ),
-    h('p', { class: `verdict ${r.verdict ?? r.status}`, id: 'verdict' }, r.verdict ?? r.status, ': ', r.summary ?? r.error ?? ''),
+    culpritCard(r, traceLink),
     h(
       'p',
       { class: 'meta' },
-      `Window ${fmtTime(r.window.start)} – ${fmtTime(r.window.end)}; baseline from ${fmtTime(r.baseline.start)}.`,
+      `Window ${fmtTime(r.window.start)} to ${fmtTime(r.window.end)}; baseline from ${fmtTime(r.baseline.start)}.`,
       r.alsoPaging?.length ? ` Also paging: ${r.alsoPaging.join(', ')}.` : '',
       r.timeToRootCauseSeconds ? ` Root cause named ${r.timeToRootCauseSeconds} s after the alert.` : '',
     ),
-    ...[sloCard(r)].filter((x): x is HTMLElement => x !== null),
-    h(
-      'section',
-      { 'aria-label': 'Service graph' },
-      h('h2', {}, 'Path to the culprit'),
-      h('p', { id: 'path' }, top ? top.path.join(' → ') : '-'),
-      r.blastRadius?.length ? h('p', { id: 'blast-radius' }, `Waiting on ${top?.service ?? 'it'}: ${r.blastRadius.join(', ')}`) : null,
-      serviceGraphSvg(r),
-    ),
-    h(
-      'section',
-      { 'aria-label': 'Candidates' },
-      h('h2', {}, 'Candidates'),
-      h(
-        'div',
-        { class: 'scroll' },
-        h(
-          'table',
-          { class: 'candidates' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...['#', 'Candidate', 'Verdict', 'P50', 'P99', 'Self time P99', 'Error rate', 'Why'].map((t) => h('th', { scope: 'col' }, t)),
-            ),
-          ),
-          h('tbody', {}, ...r.candidates.map((c) => candidateRow(c, traceUrl))),
-        ),
-      ),
-    ),
+    ...(slo ? [slo] : []),
+    graphSection(r),
+    candidatesSection(r, traceLink),
     charts,
     h(
       'section',
@@ -162,21 +134,27 @@ export async function incidentPage(root: HTMLElement, id: string): Promise<void>
       h(
         'ol',
         {},
-        ...(r.history ?? []).map((x) => h('li', {}, `${fmtTime(x.at)}: ${x.top || '-'} (${x.verdict}, ${fmtPct(x.confidence)})`)),
+        ...(r.history ?? []).map((x) =>
+          h('li', {}, `${fmtTime(x.at)}: ${x.top || '-'} (${x.verdict.replace('_', ' ')}, ${fmtConfidence(x.confidence)})`),
+        ),
       ),
     ),
   );
-  const services = [
-    r.service,
-    ...r.candidates
-      .filter((c) => c.kind === 'service' && c.service !== r.service)
-      .slice(0, 2)
-      .map((c) => c.service),
-  ];
-  for (const s of services)
-    charts.append(
-      await latencyChart(s, r.baseline.start, r.window.end, r.window.start).catch((err: unknown) =>
-        h('p', {}, `No chart for ${s}: ${String(err)}`),
-      ),
+  for (const c of chartedServices(r)) {
+    const slot = h('div', { class: 'chart-slot' });
+    charts.append(slot);
+    slot.append(
+      await latencyChart(
+        {
+          service: c.service,
+          role: c.role,
+          startIso: r.baseline.start,
+          endIso: r.window.end,
+          windowStartIso: r.window.start,
+          changes: c.changes ?? [],
+        },
+        charts,
+      ).catch((err: unknown) => h('p', {}, `No chart for ${c.service}: ${String(err)}`)),
     );
+  }
 }

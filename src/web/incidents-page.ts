@@ -2,7 +2,7 @@
 import type { IncidentSummary } from '../rca/incident-summary.js';
 import { api } from './api-client.js';
 import { h } from './dom.js';
-import { fmtPct, fmtTime } from './format.js';
+import { fmtAge, fmtTime } from './format.js';
 
 export async function incidentsPage(root: HTMLElement): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -24,29 +24,32 @@ export async function incidentsPage(root: HTMLElement): Promise<void> {
     ),
     h('button', { type: 'submit' }, 'Filter'),
   );
-  const rows = list.map((i) =>
-    h(
+  const rows = list.map((i) => {
+    return h(
       'tr',
       {},
       h(
         'td',
-        {},
+        { 'data-label': 'Alert' },
         h('a', { href: `/incidents/${i.id}` }, i.alertname ?? 'incident'),
         ' ',
         h('span', { class: `badge ${i.alertStatus}` }, i.alertStatus),
       ),
-      h('td', {}, i.service),
+      h('td', { 'data-label': 'Service' }, i.service),
       h(
         'td',
-        { class: 'top-candidate' },
-        i.top ? h('strong', {}, i.top.service) : '-',
-        i.top ? ` ${i.verdict ?? ''} (${fmtPct(i.top.confidence)})` : ` ${i.status}`,
+        { class: 'top-candidate', 'data-label': 'Verdict' },
+        // The verdict in the words the incident page and the hand-offs use.
+        i.headline,
+        i.origin ? h('br') : '',
+        i.origin ? h('strong', {}, i.origin) : '',
+        i.confidence ? ` (${i.confidence})` : '',
       ),
-      h('td', {}, fmtTime(i.startsAt)),
-      h('td', {}, i.timeToRootCauseSeconds === null ? '-' : `${i.timeToRootCauseSeconds} s`),
-      h('td', {}, i.durationSeconds === null ? 'firing' : `${Math.round(i.durationSeconds / 60)} min`),
-    ),
-  );
+      h('td', { 'data-label': 'Started', title: fmtTime(i.startsAt) }, fmtAge(i.startsAt)),
+      h('td', { 'data-label': 'Time to root cause' }, i.timeToRootCauseSeconds === null ? '-' : `${i.timeToRootCauseSeconds} s`),
+      h('td', { 'data-label': 'Duration' }, i.durationSeconds === null ? 'firing' : `${Math.round(i.durationSeconds / 60)} min`),
+    );
+  });
   root.replaceChildren(
     h('h1', {}, 'Incidents'),
     filter,
@@ -54,16 +57,14 @@ export async function incidentsPage(root: HTMLElement): Promise<void> {
       ? h('p', {}, 'No incidents.')
       : h(
           'table',
-          { class: 'incidents' },
+          { class: 'incidents stack' },
           h(
             'thead',
             {},
             h(
               'tr',
               {},
-              ...['Alert', 'Service', 'Top candidate', 'Started', 'Time to root cause', 'Duration'].map((t) =>
-                h('th', { scope: 'col' }, t),
-              ),
+              ...['Alert', 'Service', 'Verdict', 'Started', 'Time to root cause', 'Duration'].map((t) => h('th', { scope: 'col' }, t)),
             ),
           ),
           h('tbody', {}, ...rows),

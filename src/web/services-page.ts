@@ -2,6 +2,7 @@
 import { api } from './api-client.js';
 import { h } from './dom.js';
 import { fmtMs, fmtPct } from './format.js';
+import { windowChooser } from './window-chooser.js';
 
 interface ServiceRow {
   name: string;
@@ -28,7 +29,7 @@ export async function servicesPage(root: HTMLElement): Promise<void> {
   const start = params.get('start') ?? 'now-15m';
   const rows = await api<ServiceRow[]>(`/api/v1/services?start=${encodeURIComponent(start)}`);
   let sortKey: keyof ServiceRow = (params.get('sort') as keyof ServiceRow) ?? 'p99Ms';
-  const table = h('table', { class: 'services' });
+  const table = h('table', { class: 'services stack' });
   const render = () => {
     const sorted = [...rows].sort((a, b) =>
       typeof a[sortKey] === 'string' ? String(a[sortKey]).localeCompare(String(b[sortKey])) : Number(b[sortKey]) - Number(a[sortKey]),
@@ -56,34 +57,23 @@ export async function servicesPage(root: HTMLElement): Promise<void> {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, s.name),
-            h('td', {}, s.kind),
-            h('td', {}, s.requestsPerSecond.toFixed(2)),
-            h('td', {}, fmtPct(s.errorRate)),
-            h('td', {}, fmtMs(s.p50Ms)),
-            h('td', {}, fmtMs(s.p99Ms)),
+            h('th', { scope: 'row', 'data-label': 'Service' }, h('a', { href: `/services/${encodeURIComponent(s.name)}` }, s.name)),
+            h('td', { 'data-label': 'Kind' }, s.kind),
+            h('td', { 'data-label': 'Requests/s' }, s.requestsPerSecond.toFixed(2)),
+            // A high error rate stands out (5 % and above), in words as well as colour.
+            h(
+              'td',
+              { 'data-label': 'Error rate', class: s.errorRate >= 0.05 ? 'high' : '' },
+              fmtPct(s.errorRate),
+              s.errorRate >= 0.05 ? h('span', { class: 'flag' }, ' high') : '',
+            ),
+            h('td', { 'data-label': 'P50' }, fmtMs(s.p50Ms)),
+            h('td', { 'data-label': 'P99' }, fmtMs(s.p99Ms)),
           ),
         ),
       ),
     );
   };
   render();
-  const windows = ['now-15m', 'now-1h', 'now-6h', 'now-24h'];
-  const chooser = h(
-    'form',
-    { class: 'filters', method: 'get', action: '/services' },
-    h('label', { for: 'f-start' }, 'Window'),
-    h(
-      'select',
-      { id: 'f-start', name: 'start' },
-      ...[...new Set([...windows, start])].map((w) => h('option', { value: w, selected: w === start }, w.replace('now-', 'last '))),
-    ),
-    h('button', { type: 'submit' }, 'Show'),
-  );
-  root.replaceChildren(
-    h('p', {}, h('a', { href: '/' }, '← Incidents')),
-    h('h1', {}, 'Services'),
-    chooser,
-    h('div', { class: 'scroll' }, table),
-  );
+  root.replaceChildren(h('h1', {}, 'Services'), windowChooser('/services', start), table);
 }
