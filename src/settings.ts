@@ -103,7 +103,11 @@ export const SETTINGS = {
     duration(30_000, 1000),
     'how often the SLO metrics on `/metrics` are recomputed from the store (and the SLO file checked for changes)',
   ),
-  publicUrl: s('FAULTLINE_PUBLIC_URL', optionalUrl(), "faultline's address for people (links in Markdown/Slack hand-offs)"),
+  publicUrl: s(
+    'FAULTLINE_PUBLIC_URL',
+    optionalUrl(),
+    "faultline's address for people: links in notifications and hand-offs. Unset: a hand-off fetched from the API links from the address the request came to, and notifications say links need this",
+  ),
   traceUrlTemplate: s(
     'FAULTLINE_TRACE_URL_TEMPLATE',
     identifier(undefined, /^https?:\/\/.*\{traceId\}/, 'must be an http(s) URL containing {traceId}'),
