@@ -56,6 +56,7 @@ export interface SloCountRow {
 }
 
 export interface QueryRows {
+  analysis_claim_owner: { instance: string };
   deployment_values: DeploymentValueRow;
   detached_parts: { table: string; reason: string; parts: number };
   edge_latency_rollup: EdgeLatency;
@@ -113,6 +114,7 @@ export interface QueryRows {
 
 /** Statements that return no rows (DDL, inserts, deletes), run with store.command(loadQuery(name)). */
 export const COMMANDS = [
+  'analysis_claim',
   'insert_native_file',
   'migration_lock_create',
   'migration_lock_release',
@@ -126,6 +128,7 @@ export type CommandName = (typeof COMMANDS)[number];
 
 /** The names of QueryRows at run time (the compiler checks the two lists match). */
 export const QUERY_NAMES = [
+  'analysis_claim_owner',
   'deployment_values',
   'detached_parts',
   'edge_latency_rollup',
