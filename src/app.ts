@@ -64,6 +64,13 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const storeLog = log.child('store');
     const migrated = await runMigrations(store, ddl, storeLog);
     await applyRetention(store, ddl, storeLog);
+    gaugeOf(metrics.registry, SELF_METRICS.activeParts, async function (this: Gauge) {
+      // A scrape during a store outage shows the last values rather than failing /metrics.
+      const rows = await store.query('active_parts').catch(() => undefined);
+      if (!rows) return;
+      this.reset();
+      for (const r of rows) this.set({ table: r.table }, Number(r.parts));
+    } as (this: Gauge) => void);
     const detachedGauge = gaugeOf(metrics.registry, SELF_METRICS.detachedParts);
     for (const d of await reportDetachedParts(store, storeLog))
       detachedGauge.set({ table: d.table, reason: d.reason || 'by hand' }, d.parts);

@@ -53,6 +53,12 @@ export const SELF_METRICS = {
     ['table', 'reason'],
     'Parts the engine set aside at start (reason broken, unexpected, ...: their rows are not readable), as counted at start.',
   ),
+  activeParts: m(
+    'faultline_store_active_parts',
+    'gauge',
+    ['table'],
+    'Active parts per table, read at each scrape: flat when merges keep up with the inserts, growing when they do not.',
+  ),
   graphPendingSpans: m('faultline_graph_pending_spans', 'gauge', [], 'Spans waiting in the pairer for their counterpart.'),
   derivedRowsDropped: m(
     'faultline_derived_rows_dropped_total',

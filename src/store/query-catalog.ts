@@ -56,6 +56,7 @@ export interface SloCountRow {
 }
 
 export interface QueryRows {
+  active_parts: { table: string; parts: number };
   analysis_claim_owner: { instance: string };
   deployment_values: DeploymentValueRow;
   detached_parts: { table: string; reason: string; parts: number };
@@ -128,6 +129,7 @@ export type CommandName = (typeof COMMANDS)[number];
 
 /** The names of QueryRows at run time (the compiler checks the two lists match). */
 export const QUERY_NAMES = [
+  'active_parts',
   'analysis_claim_owner',
   'deployment_values',
   'detached_parts',

@@ -1,0 +1,148 @@
+/**
+ * npm run bench:sustained — steady OTLP load for DURATION seconds (default 600) at RATE spans/s (default 100000)
+ * against faultline as its own process on a fresh embedded store: open loop over OTLP/gRPC, 1000-span requests, up
+ * to MAX_IN_FLIGHT at once (a Collector's sending queue and consumers). Per minute it prints the spans/s acknowledged,
+ * ack latency P50/P99, refusals (RESOURCE_EXHAUSTED, UNAVAILABLE), faultline's RSS and CPU and the store's active
+ * parts (faultline_store_active_parts): what a steady state looks like is a flat RSS and a parts count that does not
+ * grow. The spans come from a pool of POOL distinct shop requests (default 1000 x 1000 spans), sent round and round;
+ * each send patches the round number into the first two bytes of every trace and span id in the encoded request (the
+ * offsets are found once), so no two rounds send the same span and the sender stays cheap.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { encodeProto } from '../test/sim/otlp-encode.js';
+import { simulate } from '../test/sim/simulate.js';
+import { shop } from '../test/sim/topology.js';
+import type { Span } from '../src/span.js';
+import { procStats, startFaultlineProcess } from './faultline-process.js';
+
+const RATE = Number(process.env.RATE ?? 100_000);
+const DURATION = Number(process.env.DURATION ?? 600);
+const POOL = Number(process.env.POOL ?? 1000);
+const MAX_IN_FLIGHT = Number(process.env.MAX_IN_FLIGHT ?? 64);
+const PER_REQUEST = 1000;
+
+/**
+ * Where each trace, span and parent span id sits in an encoded request (its bytes appear verbatim in protobuf): one
+ * pass over the buffer, matching the first four bytes of an id, then the whole id.
+ */
+function idOffsets(buf: Buffer, spans: Span[]): number[] {
+  const byHead = new Map<number, Buffer[]>();
+  for (const id of new Set(spans.flatMap((s) => [s.traceId, s.spanId]))) {
+    const bytes = Buffer.from(id, 'hex');
+    const head = bytes.readUInt32BE(0);
+    byHead.set(head, [...(byHead.get(head) ?? []), bytes]);
+  }
+  const out: number[] = [];
+  for (let at = 0; at + 8 <= buf.length; at++) {
+    const ids = byHead.get(buf.readUInt32BE(at));
+    if (!ids) continue;
+    if (ids.some((id) => at + id.length <= buf.length && buf.compare(id, 0, id.length, at, at + id.length) === 0)) {
+      out.push(at);
+      at += 7;
+    }
+  }
+  return out;
+}
+
+/** A copy of a pooled request with the round number in the first two bytes of every id. */
+function forRound(req: { buf: Buffer; offsets: number[] }, round: number): Buffer {
+  const copy = Buffer.from(req.buf);
+  const hi = (round >> 8) & 0xff;
+  const lo = round & 0xff;
+  for (const at of req.offsets) {
+    copy[at] = hi;
+    copy[at + 1] = lo;
+  }
+  return copy;
+}
+
+async function main(): Promise<void> {
+  const fl = await startFaultlineProcess('sustained');
+  const client = new grpc.Client(`127.0.0.1:${fl.grpcPort}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+  const base = simulate(shop, {
+    seed: 5,
+    startMs: Date.now() - 10 * 60_000,
+    durationMs: 9 * 60_000,
+    requests: Math.ceil((POOL * PER_REQUEST) / 12),
+  }).spans;
+  const requests: { buf: Buffer; offsets: number[] }[] = [];
+  for (let i = 0; i + PER_REQUEST <= base.length && requests.length < POOL; i += PER_REQUEST) {
+    const spans = base.slice(i, i + PER_REQUEST);
+    const buf = encodeProto(spans);
+    requests.push({ buf, offsets: idOffsets(buf, spans) });
+  }
+  let round = 0;
+  const intervalMs = (PER_REQUEST / RATE) * 1000;
+  const minute = { acked: 0, refused: 0, failed: 0, latencies: [] as number[], skipped: 0 };
+  let inFlight = 0;
+  const started = performance.now();
+  let lastReport = started;
+  let cpuBefore = procStats(fl.pid).cpuSeconds;
+  const rows: string[] = [];
+  const parts = async (): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${fl.apiPort}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('faultline_store_active_parts{'))
+      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+  };
+  const report = async (now: number): Promise<void> => {
+    const seconds = (now - lastReport) / 1000;
+    const l = minute.latencies.sort((a, b) => a - b);
+    const q = (p: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(p * l.length))]!.toFixed(0) : '-');
+    const stats = procStats(fl.pid);
+    const row =
+      `min ${String(rows.length + 1).padStart(2)} | ${Math.round(minute.acked / seconds)
+        .toLocaleString('en-US')
+        .padStart(7)} spans/s acked | ` +
+      `ack p50 ${q(0.5).padStart(4)} ms p99 ${q(0.99).padStart(5)} ms | refused ${minute.refused} failed ${minute.failed} not sent ${minute.skipped} | ` +
+      `RSS ${(stats.rssBytes / 2 ** 20).toFixed(0)} MiB | CPU ${((stats.cpuSeconds - cpuBefore) / seconds).toFixed(2)} cores | parts ${await parts()}`;
+    console.log(row);
+    rows.push(row);
+    cpuBefore = stats.cpuSeconds;
+    lastReport = now;
+    Object.assign(minute, { acked: 0, refused: 0, failed: 0, latencies: [], skipped: 0 });
+  };
+  console.log(
+    `bench:sustained: ${RATE.toLocaleString('en-US')} spans/s for ${DURATION} s, ${PER_REQUEST}-span requests, at most ${MAX_IN_FLIGHT} in flight`,
+  );
+  const total = Math.floor((DURATION * RATE) / PER_REQUEST);
+  for (let i = 0; i < total; i++) {
+    const due = started + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (performance.now() - lastReport >= 60_000) await report(performance.now());
+    const k = i % requests.length;
+    if (k === 0 && i > 0) round++;
+    // A full queue in the sender is data a Collector would hold and retry: counted, not sent now.
+    if (inFlight >= MAX_IN_FLIGHT) {
+      minute.skipped += PER_REQUEST;
+      continue;
+    }
+    inFlight++;
+    const sentAt = performance.now();
+    client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      (x: Buffer) => x,
+      (x: Buffer) => x,
+      forRound(requests[k]!, round),
+      (err) => {
+        inFlight--;
+        if (!err) {
+          minute.acked += PER_REQUEST;
+          minute.latencies.push(performance.now() - sentAt);
+        } else if (err.code === grpc.status.RESOURCE_EXHAUSTED || err.code === grpc.status.UNAVAILABLE) minute.refused += PER_REQUEST;
+        else minute.failed += PER_REQUEST;
+      },
+    );
+  }
+  while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
+  await report(performance.now());
+  client.close();
+  await fl.stop();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
