@@ -1,6 +1,8 @@
 /**
  * npm run bench:query — loads generated spans (default 10M: 50 services, 500 operations, 24 h) into chDB through the
  * real store path (Native inserts, the graph pairer, derived rollups), then times the percentile queries.
+ * `-- --spans 100000000` (or SPANS) sets the count; above 10M the data is week-shaped (7 days, DAYS overrides), and
+ * the 7-day service series is timed too. Prints load rate, bytes per span, the process's peak RSS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,14 +17,19 @@ import { DerivedRowWriter } from '../src/store/derived-row-writer.js';
 import { edgeLatency, listServices, serviceLatency } from '../src/store/latency-queries.js';
 import { runMigrations } from '../src/store/migrations.js';
 import { loadTrace } from '../src/store/trace-lookup.js';
+import { serviceSeries } from '../src/store/service-series.js';
 import { loadQuery } from '../src/store/query-files.js';
 import { spansToNative } from '../test/helpers/spans-to-native.js';
 import type { Span } from '../src/span.js';
 import { generateTopology } from '../test/sim/generated-topology.js';
 import { simulate } from '../test/sim/simulate.js';
 
-const TARGET_SPANS = Number(process.env.SPANS ?? 10_000_000);
-const HOURS = 24;
+const argSpans = process.argv.indexOf('--spans');
+const TARGET_SPANS = Number(argSpans >= 0 ? process.argv[argSpans + 1] : (process.env.SPANS ?? 10_000_000));
+const DAYS = Number(process.env.DAYS ?? (TARGET_SPANS > 10_000_000 ? 7 : 1));
+const HOURS = 24 * DAYS;
+let peakRss = 0;
+setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1000).unref();
 const RUNS = 50;
 const HOUR = 3600_000;
 
@@ -97,7 +104,7 @@ async function main(): Promise<void> {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'faultline-bench-query-'));
   const store = await openStore({ dataDir: dir, clickhouseUrl: undefined });
   try {
-    await runMigrations(store, { cluster: undefined, retentionDays: 7 }, silentLogger);
+    await runMigrations(store, { cluster: undefined, retentionDays: DAYS + 1 }, silentLogger);
     const [stored] = await store.query('span_extent');
     const reuse = keep !== undefined && Number(stored?.spans ?? 0) > 0;
     const { spans, seconds, end } = reuse
@@ -125,6 +132,8 @@ async function main(): Promise<void> {
     await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () =>
       edgeLatency(store, e.source, e.target, end - 24 * HOUR, end),
     );
+    if (DAYS >= 7)
+      await time('(d) one service, 7-day series (rollup)', () => serviceSeries(store, 'svc-12', end - 7 * 24 * HOUR, end));
     await time("(a') one service P50/P99, 24 h (rollup)", () =>
       serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw),
     );
@@ -135,6 +144,7 @@ async function main(): Promise<void> {
     });
     await store.close();
     await webhookToDone(dir, end);
+    console.log(`peak RSS of this process (load, queries, faultline for the webhook): ${(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0)} MiB`);
   } finally {
     await store.close().catch(() => undefined);
     if (!keep) rmSync(dir, { recursive: true, force: true });

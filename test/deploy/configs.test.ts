@@ -61,6 +61,20 @@ describe('deploy/', () => {
     });
   }
 
+  it('the loadbalancing example routes whole traces (traceID) to faultline instances on their OTLP/gRPC port', () => {
+    const c = load(read('deploy/otel-collector-loadbalancing.yaml')) as {
+      exporters: Record<string, { routing_key: string; protocol: { otlp: unknown }; resolver: { static: { hostnames: string[] } } }>;
+      service: { pipelines: { traces: { exporters: string[] } } };
+    };
+    const lb = c.exporters.loadbalancing!;
+    // Trace-ID routing is what keeps a client span and its server span on one instance (docs/scaling.md).
+    expect(lb.routing_key).toBe('traceID');
+    expect(lb.protocol.otlp).toBeDefined();
+    expect(lb.resolver.static.hostnames.length).toBeGreaterThanOrEqual(2);
+    for (const host of lb.resolver.static.hostnames) expect(host).toMatch(/^faultline-\d+:4317$/);
+    expect(c.service.pipelines.traces.exporters).toEqual(['loadbalancing']);
+  });
+
   it('the trace alert is routed to faultline and nothing else is', () => {
     const rules = load(read('deploy/faultline-rules.yml')) as Rules;
     const alert = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === 'ServiceP99LatencyHigh')!;
