@@ -53,7 +53,13 @@ export function choosePeriods(input: PeriodInput): ChosenPeriods {
   const lastEnded = Math.max(-Infinity, ...input.earlier.filter((e) => e.endMs <= input.alertStartsAtMs).map((e) => e.endMs));
   const defaultStart = Math.max(input.alertStartsAtMs - input.lookbackMs, lastEnded);
   const dataStart = points[0]?.atMs ?? defaultStart;
-  const onset = onsetOf(healthyOrNow, defaultStart, input.alertStartsAtMs);
+  // A fast page (a burn-rate alert on a sharp outage) can fire seconds into the fault, before a minute of it is over.
+  // On a young install (all its data inside the lookback) no onset would then leave the window swallowing all the
+  // history and the baseline empty: there the minute after the alert's start counts too, once the data has it.
+  const young = dataStart > input.alertStartsAtMs - input.lookbackMs;
+  const onset =
+    onsetOf(healthyOrNow, defaultStart, input.alertStartsAtMs) ??
+    (young ? onsetOf(healthyOrNow, defaultStart, Math.min(input.alertStartsAtMs + MINUTE, input.windowEndMs)) : undefined);
   // The fault began within the minute before its first elevated one: that minute goes to the window, not the baseline,
   // unless it is all the history there is (a fault minutes after a first install): then it is the baseline.
   const windowStartMs =

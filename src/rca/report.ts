@@ -1,4 +1,5 @@
 /** The RCA report (camelCase JSON), as the README's "API" section and docs/rca.md describe it. */
+import type { ActionRecord } from '../incident-action.js';
 import type { IncidentSloRecord } from '../slo/incident-slo-record.js';
 
 export type AnalysisStatus = 'pending' | 'running' | 'done' | 'failed';
@@ -208,17 +209,7 @@ export interface Report {
   analysisMs?: number;
 }
 
-export interface IncidentAction {
-  at: string;
-  url: string;
-  /** sent, dry_run, rejected (4xx), failed (retries used up), skipped (a second action needs a person). */
-  status: 'sent' | 'dry_run' | 'rejected' | 'failed' | 'skipped';
-  origin: string;
-  action: string;
-  idempotencyKey: string;
-  /** The HTTP status and the start of the answer, or why nothing was sent. */
-  response: string;
-}
+export type IncidentAction = ActionRecord & { at: string };
 
 export interface AlertInfo {
   fingerprint: string;

@@ -7,6 +7,9 @@
 import type { Store } from '../store/clickhouse-store.js';
 import type { SloCountRow } from '../store/query-catalog.js';
 import type { SloDefinition } from './slo-file.js';
+import type { SloHour, SloStatus, SloWindowFigures } from './slo-status.js';
+
+export type { SloStatus };
 
 /** The burn-rate windows: short and long of each pair the generated rules page or ticket on. */
 export const BURN_WINDOWS = [
@@ -20,45 +23,6 @@ export const BURN_WINDOWS = [
 ] as const;
 
 const LONGEST_BURN_WINDOW_MS = 3 * 86_400_000;
-
-export interface SloWindowFigures {
-  total: number;
-  good: number;
-  /** good / total; null with no requests (no data is not 100 %). */
-  sli: number | null;
-  /** (1 - sli) / (1 - objective): 1 spends exactly the budget over the SLO's window. */
-  burnRate: number | null;
-}
-
-export interface SloHour {
-  at: string;
-  total: number;
-  good: number;
-  sli: number;
-  /** Budget left from the window's start to this hour's end. */
-  budgetRemaining: number;
-}
-
-export interface SloStatus {
-  name: string;
-  service: string;
-  operation?: string;
-  environment?: string;
-  objective: number;
-  sli: { type: 'availability' } | { type: 'latency'; thresholdMs: number };
-  window: string;
-  labels: Record<string, string>;
-  evaluatedAt: string;
-  start: string;
-  end: string;
-  /** True when the window had no requests: every figure is null. */
-  noData: boolean;
-  current: SloWindowFigures;
-  /** Share of the budget left over the window (1 untouched, below 0 overspent); null with no data. */
-  errorBudgetRemaining: number | null;
-  burnRates: Record<string, SloWindowFigures>;
-  series?: SloHour[];
-}
 
 export function sloWindowName(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
@@ -83,14 +47,11 @@ export async function evaluateSlo(store: Store, slo: SloDefinition, nowMs: numbe
     bucketId: slo.sli.type === 'latency' ? slo.sli.bucketId : 0,
     end,
   };
-  const type = slo.sli.type;
+  const counts = slo.sli.type === 'latency' ? 'slo_counts_latency' : 'slo_counts_availability';
   const [hours, minutes] = await Promise.all([
-    store.query(type === 'latency' ? 'slo_hours_latency' : 'slo_hours_availability', { ...params, start }),
+    store.query(counts, { ...params, start, stepMinutes: 60 }),
     // Burn windows are the policy's, whatever the SLO's own window (a 6h burn rate of a 1h SLO is still defined).
-    store.query(type === 'latency' ? 'slo_minutes_latency' : 'slo_minutes_availability', {
-      ...params,
-      start: end - LONGEST_BURN_WINDOW_MS,
-    }),
+    store.query(counts, { ...params, start: end - LONGEST_BURN_WINDOW_MS, stepMinutes: 1 }),
   ]);
   const sum = (rows: SloCountRow[], from: number): { total: number; good: number } => {
     let total = 0;

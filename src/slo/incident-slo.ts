@@ -19,7 +19,8 @@ export async function sloCountsBetween(
   startMs: number,
   endMs: number,
 ): Promise<{ total: number; good: number }> {
-  const rows: SloCountRow[] = await store.query(slo.sli.type === 'latency' ? 'slo_minutes_latency' : 'slo_minutes_availability', {
+  const rows: SloCountRow[] = await store.query(slo.sli.type === 'latency' ? 'slo_counts_latency' : 'slo_counts_availability', {
+    stepMinutes: 1,
     service: slo.service,
     operation: slo.operation ?? '',
     environment: slo.environment ?? '',

@@ -4,6 +4,7 @@
  * test/store/query-catalog.test.ts checks that every file is listed and every listed name is a file.
  */
 import type { EdgeRow, NodeRow } from '../graph/service-graph.js';
+import type { ActionRecord } from '../incident-action.js';
 import type { DeploymentValueRow } from './deployment-values.js';
 import type { EdgeLatency } from './latency-queries.js';
 import type { StoredTraceSpan } from './request-traces.js';
@@ -38,15 +39,7 @@ export interface IncidentStatsRow {
 }
 
 /** One guarded action as recorded (src/actions). */
-export interface StoredAction {
-  atMs: number;
-  url: string;
-  status: 'sent' | 'dry_run' | 'rejected' | 'failed' | 'skipped';
-  origin: string;
-  action: string;
-  idempotencyKey: string;
-  response: string;
-}
+export type StoredAction = ActionRecord & { atMs: number };
 
 /** Requests of an SLO and how many were good, in one minute or hour starting at `atMs`. */
 export interface SloCountRow {
@@ -82,10 +75,8 @@ export interface QueryRows {
   services_raw: LatencyRow;
   services_rollup: LatencyRow;
   show_create_table: { statement: string };
-  slo_hours_availability: SloCountRow;
-  slo_hours_latency: SloCountRow;
-  slo_minutes_availability: SloCountRow;
-  slo_minutes_latency: SloCountRow;
+  slo_counts_availability: SloCountRow;
+  slo_counts_latency: SloCountRow;
   span_count: { count: number };
   span_extent: { spans: number; lastMs: number };
   /** Every span of some traces, a scan (tests and checks; one trace is trace_spans). */
@@ -155,10 +146,8 @@ export const QUERY_NAMES = [
   'services_raw',
   'services_rollup',
   'show_create_table',
-  'slo_hours_availability',
-  'slo_hours_latency',
-  'slo_minutes_availability',
-  'slo_minutes_latency',
+  'slo_counts_availability',
+  'slo_counts_latency',
   'span_count',
   'span_extent',
   'spans_for_traces',

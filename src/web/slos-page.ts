@@ -3,31 +3,10 @@
  * budget left over the window (per hour, from the window's start). No traffic shows as "no data", never 100 %.
  */
 import uPlot from 'uplot';
+import type { SloStatus, SloWindowFigures as Figures } from '../slo/slo-status.js';
 import { api } from './api-client.js';
 import { h } from './dom.js';
 import { fmtPct, fmtUtc } from './format.js';
-
-interface Figures {
-  total: number;
-  sli: number | null;
-  burnRate: number | null;
-}
-
-interface SloStatus {
-  name: string;
-  service: string;
-  operation?: string;
-  environment?: string;
-  objective: number;
-  sli: { type: 'availability' } | { type: 'latency'; thresholdMs: number };
-  window: string;
-  noData: boolean;
-  current: Figures;
-  errorBudgetRemaining: number | null;
-  burnRates: Record<string, Figures>;
-  series?: { at: string; budgetRemaining: number; sli: number }[];
-  end: string;
-}
 
 const BURN_SHOWN = ['5m', '1h', '6h', '3d'];
 const fmtBurn = (f: Figures | undefined): string =>

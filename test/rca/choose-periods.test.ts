@@ -38,6 +38,18 @@ describe('choosePeriods', () => {
     expect(p.notes.join(' ')).toMatch(/Only 1 min of healthy history before the onset/);
   });
 
+  it('a page seconds into the fault on a young install: the onset is the minute after, the history before is the baseline', () => {
+    // Two healthy minutes (the first a partial one), failures from 2 s before the alert, which fires at 1:59.
+    const p = choosePeriods({
+      ...base,
+      series: [...minutes(0, 2, 40), ...minutes(2, 4, 40, 0.33)],
+      alertStartsAtMs: T0 + MIN + 59_000,
+      windowEndMs: T0 + 4 * MIN,
+    });
+    expect(p.windowStartMs).toBe(T0 + MIN);
+    expect([p.baselineStartMs, p.baselineEndMs]).toEqual([T0, T0 + MIN]);
+  });
+
   it('a second fault 30 s after the first incident ended: the window stays out of the first incident', () => {
     const series = [...minutes(0, 2, 40), ...minutes(2, 5, 400), ...minutes(5, 6, 60), ...minutes(6, 8, 300)];
     const p = choosePeriods({

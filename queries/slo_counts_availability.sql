@@ -1,7 +1,9 @@
--- One SLO's requests and good requests (good = spans that are not errors) per hour over its window, from the per-minute rollup: the
--- SLI over the whole window and the per-hour series (budget chart). {start} and {end} are whole minutes.
+-- One SLO's requests and good requests (good = spans that are not errors) per step
+-- ({stepMinutes}: 1 for the burn-rate windows, 60 for the SLI over the window and its per-hour series), from the
+-- per-minute rollup, in [{start}, {end}) (whole minutes). The SLO's requests: its operation's spans, else the
+-- service's server and consumer spans.
 SELECT
-    toUnixTimestamp(toStartOfHour(Minute)) * 1000 AS atMs,
+    toUnixTimestamp(toStartOfInterval(Minute, toIntervalMinute({stepMinutes:UInt32}))) * 1000 AS atMs,
     sum(Calls) AS total,
     sum(Calls) - sum(Errors) AS good
 FROM span_rollup_1m

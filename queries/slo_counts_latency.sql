@@ -1,7 +1,9 @@
--- One SLO's requests and good requests (good = spans no slower than the threshold: the exact counts of the grid buckets up to it (latency-grid.ts)) per minute, from the per-minute rollup, for the burn-rate windows
--- (5m to 3d) ending at {end}. The SLO's requests: its operation's spans, else the service's server and consumer spans.
+-- One SLO's requests and good requests (good = spans no slower than the threshold: the exact counts of the grid buckets up to it (latency-grid.ts)) per step
+-- ({stepMinutes}: 1 for the burn-rate windows, 60 for the SLI over the window and its per-hour series), from the
+-- per-minute rollup, in [{start}, {end}) (whole minutes). The SLO's requests: its operation's spans, else the
+-- service's server and consumer spans.
 SELECT
-    toUnixTimestamp(Minute) * 1000 AS atMs,
+    toUnixTimestamp(toStartOfInterval(Minute, toIntervalMinute({stepMinutes:UInt32}))) * 1000 AS atMs,
     sum(arraySum(mapValues(LatencyBuckets))) AS total,
     sum(arraySum(mapValues(mapFilter((id, n) -> id <= {bucketId:UInt16}, LatencyBuckets)))) AS good
 FROM span_rollup_1m
@@ -13,6 +15,6 @@ WHERE ServiceName = {service:String}
      OR ({operation:String} != '' AND SpanName = {operation:String})
   )
   AND ({environment:String} = '' OR Environment = {environment:String})
-GROUP BY Minute
+GROUP BY atMs
 HAVING total > 0
-ORDER BY Minute
+ORDER BY atMs
