@@ -25,3 +25,9 @@ export class AnalysisClaims {
     return owner?.instance === this.instance;
   }
 }
+
+/** What a claim is on: `first`, `resolve`, or a scheduled round named by the incident's minute it falls in (the same
+ * on every instance that planned it). */
+export function claimKey(kind: 'first' | 'resolve' | 'scheduled', startsAtMs: number, nowMs = Date.now()): string {
+  return kind === 'scheduled' ? `scheduled:${Math.floor((nowMs - startsAtMs) / 60_000)}` : kind;
+}

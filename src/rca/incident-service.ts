@@ -11,7 +11,7 @@ import type { Store } from '../store/clickhouse-store.js';
 import { AnalysisQueue, moreUrgent, type AnalysisKind } from './analysis-queue.js';
 import { BaselineCache } from './baseline-cache.js';
 import { AlertFloods } from './alert-flood.js';
-import { AnalysisClaims } from './analysis-claims.js';
+import { AnalysisClaims, claimKey } from './analysis-claims.js';
 import { periodsFromData, withPeriods } from './data-periods.js';
 import type { ParsedAlert } from './alertmanager-payload.js';
 import { analyze, type AnalysisOptions, type AnalysisRequest } from './analyze.js';
@@ -309,14 +309,15 @@ export class IncidentService {
   /** Reads the newest version of the incident, analyses it, and saves the result with its history. */
   private async run(id: string, kind: AnalysisKind): Promise<void> {
     // With several instances over one store, one of them runs each analysis (a person's `manual` runs where asked).
-    if (kind !== 'manual' && !(await this.claims.claim(id, await this.claimKey(id, kind)).catch(() => true))) {
-      this.log.info('incident analysed by another instance', { id, kind });
-      // Still take part in the planned rounds: if the owner dies, the next round's claim falls to a survivor.
-      if (kind !== 'resolve') {
-        const stored = await this.repo.get(id).catch(() => undefined);
-        if (stored && stored.alertStatus !== 'resolved') this.schedule.plan(id, Date.parse(stored.alert?.startsAt ?? stored.createdAt));
+    if (kind !== 'manual') {
+      const current = await this.repo.get(id).catch(() => undefined);
+      const startsAt = Date.parse(current?.alert?.startsAt ?? current?.createdAt ?? '') || 0;
+      if (!(await this.claims.claim(id, claimKey(kind, startsAt)).catch(() => true))) {
+        this.log.info('incident analysed by another instance', { id, kind });
+        // Still take part in the planned rounds: if the owner dies, the next round's claim falls to a survivor.
+        if (kind !== 'resolve' && current && current.alertStatus !== 'resolved') this.schedule.plan(id, startsAt);
+        return;
       }
-      return;
     }
     this.metrics.analyses.inc({ kind });
     const started = performance.now();
@@ -405,14 +406,6 @@ export class IncidentService {
     }
     if (report.alertStatus !== 'resolved' && retry) this.schedule.plan(id, startsAt);
     if (report.alertStatus === 'resolved') this.baselines.forget(id);
-  }
-
-  /** A scheduled round is named by the minute of the incident it falls in, the same on every instance that planned it. */
-  private async claimKey(id: string, kind: AnalysisKind): Promise<string> {
-    if (kind !== 'scheduled') return kind;
-    const stored = await this.repo.get(id);
-    const startsAt = Date.parse(stored?.alert?.startsAt ?? stored?.createdAt ?? '') || 0;
-    return `scheduled:${Math.floor((Date.now() - startsAt) / 60_000)}`;
   }
 
   private async settledUntil(arrivedBy: number): Promise<number> {
