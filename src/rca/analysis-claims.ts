@@ -13,13 +13,18 @@ export class AnalysisClaims {
 
   constructor(private readonly store: Store) {}
 
+  /** The embedded store belongs to this process alone: every analysis is its own, no claim is needed. */
+  get exclusive(): boolean {
+    return this.store.kind === 'chdb';
+  }
+
   /**
    * True when this instance is to run this analysis: `first` (a new page), `resolve`, or a scheduled round
    * (`scheduled:<minute>`, the same key on every instance that planned it). A claim older than the lease no longer
    * counts, so the survivors take over from an instance that died.
    */
   async claim(incidentId: string, kind: string, leaseSeconds = 300): Promise<boolean> {
-    if (this.store.kind === 'chdb') return true;
+    if (this.exclusive) return true;
     await this.store.command(loadQuery('analysis_claim'), { incidentId, kind, instance: this.instance });
     const [owner] = await this.store.query('analysis_claim_owner', { incidentId, kind, leaseSeconds });
     return owner?.instance === this.instance;

@@ -152,7 +152,11 @@ export class IncidentService {
         continue;
       }
       const own = newIncidentReport({ ...a, service: a.service }, dedupKey, periods, now);
-      const slo = await this.opts.slos?.atOpen(a.info.labels, a.info.annotations, now);
+      // The SLO's figures are context: an incident opens without them rather than not at all.
+      const slo = await this.opts.slos?.atOpen(a.info.labels, a.info.annotations, now).catch((err: unknown) => {
+        this.log.warn('SLO figures not recorded on the incident', { id: own.id, error: (err as Error).message });
+        return undefined;
+      });
       if (slo) own.slo = slo;
       const leader = await this.floods.leaderFor(
         { ...a, service: a.service },
@@ -280,7 +284,8 @@ export class IncidentService {
       durationSeconds: Math.max(0, Math.round((endsAt - startsAt) / 1000)),
       updatedAt: isoTime(now),
     };
-    if (existing.slo && this.opts.slos) updated.slo = await this.opts.slos.atResolve(existing.slo, startsAt, endsAt);
+    if (existing.slo && this.opts.slos)
+      updated.slo = await this.opts.slos.atResolve(existing.slo, startsAt, endsAt).catch(() => existing.slo);
     this.metrics.incidentDuration.observe({ service: existing.service }, updated.durationSeconds!);
     await this.repo.save(updated, dedupKeyOf(existing));
     this.opts.onReport?.(updated);
@@ -309,7 +314,7 @@ export class IncidentService {
   /** Reads the newest version of the incident, analyses it, and saves the result with its history. */
   private async run(id: string, kind: AnalysisKind): Promise<void> {
     // With several instances over one store, one of them runs each analysis (a person's `manual` runs where asked).
-    if (kind !== 'manual') {
+    if (kind !== 'manual' && !this.claims.exclusive) {
       const current = await this.repo.get(id).catch(() => undefined);
       const startsAt = Date.parse(current?.alert?.startsAt ?? current?.createdAt ?? '') || 0;
       if (!(await this.claims.claim(id, claimKey(kind, startsAt)).catch(() => true))) {
