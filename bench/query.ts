@@ -76,9 +76,11 @@ async function load(store: Store): Promise<{ spans: number; seconds: number; end
     process.stderr.write(`\rloaded hour ${h + 1}/${HOURS}: ${total.toLocaleString('en-US')} spans`);
   }
   // The calibration sample undershoots a little (calls are probabilistic): top up across the same 24 h.
+  // Hour by hour, so a week's top-up (millions of spans) never sits in memory at once.
   for (let topUp = 0; total < TARGET_SPANS; topUp++) {
-    const requests = Math.ceil(((TARGET_SPANS - total) / perRequest) * 1.02);
-    await ingest(simulate(topo, { seed: 900 + topUp, startMs: start, durationMs: HOURS * HOUR, requests }).spans);
+    const perHour = Math.ceil(((TARGET_SPANS - total) / perRequest / HOURS) * 1.02);
+    for (let h = 0; h < HOURS && total < TARGET_SPANS; h++)
+      await ingest(simulate(topo, { seed: 900 + topUp * HOURS + h, startMs: start + h * HOUR, durationMs: HOUR, requests: perHour }).spans);
   }
   process.stderr.write(`\rloaded ${total.toLocaleString('en-US')} spans\n`);
   return { spans: total, seconds: (performance.now() - t0) / 1000, end };
@@ -132,8 +134,7 @@ async function main(): Promise<void> {
     await time(`(c) one edge P99, 24 h (rollup) ${e.source}->${e.target}`.slice(0, 44), () =>
       edgeLatency(store, e.source, e.target, end - 24 * HOUR, end),
     );
-    if (DAYS >= 7)
-      await time('(d) one service, 7-day series (rollup)', () => serviceSeries(store, 'svc-12', end - 7 * 24 * HOUR, end));
+    if (DAYS >= 7) await time('(d) one service, 7-day series (rollup)', () => serviceSeries(store, 'svc-12', end - 7 * 24 * HOUR, end));
     await time("(a') one service P50/P99, 24 h (rollup)", () =>
       serviceLatency(store, { service: 'svc-12', operation: '', startMs: end - 24 * HOUR, endMs: end, quantiles: [0.5, 0.99] }, raw),
     );
@@ -144,7 +145,9 @@ async function main(): Promise<void> {
     });
     await store.close();
     await webhookToDone(dir, end);
-    console.log(`peak RSS of this process (load, queries, faultline for the webhook): ${(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `peak RSS of this process (load, queries, faultline for the webhook): ${(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0)} MiB`,
+    );
   } finally {
     await store.close().catch(() => undefined);
     if (!keep) rmSync(dir, { recursive: true, force: true });
