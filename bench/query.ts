@@ -9,11 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFaultline } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { SpanPairer } from '../src/graph/pairing/index.js';
+import { derivedLoad } from './derived-load.js';
 import { silentLogger } from '../src/log.js';
-import { createSelfMetrics } from '../src/self-metrics.js';
 import { openStore, type Store } from '../src/store/clickhouse-store.js';
-import { DerivedRowWriter } from '../src/store/derived-row-writer.js';
 import { edgeLatency, listServices, serviceLatency } from '../src/store/latency-queries.js';
 import { runMigrations } from '../src/store/migrations.js';
 import { loadTrace } from '../src/store/trace-lookup.js';
@@ -35,24 +33,7 @@ const HOUR = 3600_000;
 
 async function load(store: Store): Promise<{ spans: number; seconds: number; end: number }> {
   const topo = generateTopology(42, 50, 10);
-  const metrics = createSelfMetrics();
-  const derived = new DerivedRowWriter(
-    store,
-    { flushIntervalMs: 1_000_000, flushRows: 200_000, maxBuffered: 10_000_000 },
-    metrics.registry,
-    silentLogger,
-  );
-  let clock = 0;
-  const pairer = new SpanPairer(
-    { waitMs: 0, maxPending: 5_000_000 },
-    {
-      onEdge: (c) => derived.addEdge(c),
-      onSpanTiming: (t) => derived.addSpanTiming(t),
-      onUnpaired: () => undefined,
-      onEvicted: () => undefined,
-    },
-    () => clock,
-  );
+  const derived = derivedLoad(store);
   // Calibrate requests per hour on a sample so the total lands near TARGET_SPANS.
   const sample = simulate(topo, { seed: 1, startMs: 0, durationMs: 1000, requests: 200 });
   const perRequest = sample.spans.length / 200;
@@ -65,10 +46,7 @@ async function load(store: Store): Promise<{ spans: number; seconds: number; end
   // Raw spans as the batch writer stores them, then everything the pairer derives from them.
   const ingest = async (spans: Span[]): Promise<void> => {
     for (let i = 0; i < spans.length; i += 50_000) await store.insertNative('otel_traces', spansToNative(spans.slice(i, i + 50_000)));
-    pairer.add(spans);
-    clock++;
-    pairer.settleExpired();
-    await derived.flush();
+    await derived.add(spans);
     total += spans.length;
   };
   for (let h = 0; h < HOURS; h++) {

@@ -8,14 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpanPairer } from '../src/graph/pairing/index.js';
+import { derivedLoad } from './derived-load.js';
 import { silentLogger } from '../src/log.js';
-import { createSelfMetrics } from '../src/self-metrics.js';
 import { evaluateSlo } from '../src/slo/evaluate-slo.js';
 import { parseSloFile } from '../src/slo/slo-file.js';
 import { SpanKind, StatusCode, type Span } from '../src/span.js';
 import { openStore } from '../src/store/clickhouse-store.js';
-import { DerivedRowWriter } from '../src/store/derived-row-writer.js';
 import { runMigrations } from '../src/store/migrations.js';
 import { spansToNative } from '../test/helpers/spans-to-native.js';
 import { generateTopology } from '../test/sim/generated-topology.js';
@@ -33,23 +31,7 @@ async function main(): Promise<void> {
     await runMigrations(store, { cluster: undefined, retentionDays: 60 }, silentLogger);
     const topo = generateTopology(42, 50, 10);
     const entry = [...topo.entries].sort((a, b) => b.weight - a.weight)[0]!.service;
-    const derived = new DerivedRowWriter(
-      store,
-      { flushIntervalMs: 1_000_000, flushRows: 200_000, maxBuffered: 10_000_000 },
-      createSelfMetrics().registry,
-      silentLogger,
-    );
-    let clock = 0;
-    const pairer = new SpanPairer(
-      { waitMs: 0, maxPending: 5_000_000 },
-      {
-        onEdge: (c) => derived.addEdge(c),
-        onSpanTiming: (t) => derived.addSpanTiming(t),
-        onUnpaired: () => undefined,
-        onEvicted: () => undefined,
-      },
-      () => clock,
-    );
+    const derived = derivedLoad(store);
     // Calls are probabilistic and the sample undershoots: aim 8% high so the load ends above SPANS.
     const sample = simulate(topo, { seed: 1, startMs: 0, durationMs: 1000, requests: 2000 });
     const requestsPerHour = Math.round((1.08 * TARGET_SPANS) / (DAYS * 24) / (sample.spans.length / 2000));
@@ -83,15 +65,11 @@ async function main(): Promise<void> {
         }
       if (process.env.RAW === '1')
         for (let i = 0; i < batch.length; i += 50_000) await store.insertNative('otel_traces', spansToNative(batch.slice(i, i + 50_000)));
-      pairer.add(batch);
-      clock++;
-      pairer.settleExpired();
-      await derived.flush();
+      await derived.add(batch);
       spans += batch.length;
       if (h % 24 === 23) process.stderr.write(`\rloaded day ${(h + 1) / 24}/${DAYS}: ${spans.toLocaleString('en-US')} spans`);
     }
-    pairer.settleAll();
-    await derived.flush();
+    await derived.finish();
     const loadSeconds = (performance.now() - t0) / 1000;
     process.stderr.write('\n');
     const [rows] = await store.query('table_rows', { table: 'span_rollup_1m' });

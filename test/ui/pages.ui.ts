@@ -7,10 +7,9 @@
  * and an axe-core scan (no serious or critical violation) of every page in the light and the dark theme.
  * Screenshots of each page are saved (UI_SCREENSHOT_DIR, default artifacts/ui).
  */
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser, screenshot } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/rca/report.js';
 import { fmtMs } from '../../src/web/format.js';
@@ -40,7 +39,6 @@ declare const window: unknown;
 declare function getComputedStyle(e: unknown): { backgroundColor: string };
 
 const TOKEN = 'ui-test-token';
-const shots = process.env.UI_SCREENSHOT_DIR ?? join(import.meta.dirname, '..', '..', 'artifacts', 'ui');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let h: Harness;
 let browser: Browser;
@@ -49,7 +47,6 @@ let report: Report;
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
   h = await startHarness({ FAULTLINE_API_TOKEN: TOKEN, FAULTLINE_PAIR_WAIT_MS: '500' });
   const now = Date.now();
   const start = now - 20 * 60_000;
@@ -92,20 +89,14 @@ beforeAll(async () => {
   }
   expect(report.status).toBe('done');
   expect(report.candidates[0]!.service).toBe('storage-s3');
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-  // bypassCSP: the pages' CSP refuses inline scripts, and the axe scan is injected as one (the test's, not the page's).
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true })).newPage();
+  ({ browser, page } = await openBrowser(1400));
 });
 afterAll(async () => {
   await browser?.close();
   await h?.stop();
 });
 
-const shot = async (name: string): Promise<void> => {
-  const path = join(shots, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  console.log(`screenshot: ${path}`);
-};
+const shot = (name: string): Promise<void> => screenshot(page, name);
 
 const pages = () => [
   `/`,

@@ -3,10 +3,11 @@
  * per SLO (no traffic reads "no data"), and an incident raised by a burn-rate alert showing the SLO it burns.
  * Screenshots go to artifacts/ui (UI_SCREENSHOT_DIR) like the other pages'.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser, screenshot } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/rca/report.js';
 import type { SloStatus } from '../../src/slo/evaluate-slo.js';
@@ -18,14 +19,12 @@ import { waitDone } from '../helpers/wait-done.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 
-const shots = process.env.UI_SCREENSHOT_DIR ?? join(import.meta.dirname, '..', '..', 'artifacts', 'ui');
 let h: Harness;
 let browser: Browser;
 let page: Page;
 let report: Report;
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'faultline-ui-slo-'));
   writeFileSync(
     join(dir, 'slos.yaml'),
@@ -75,19 +74,14 @@ beforeAll(async () => {
     ),
   });
   report = await waitDone(h.api, ((await res.json()) as { incidents: { id: string }[] }).incidents[0]!.id);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  ({ browser, page } = await openBrowser(1200));
 });
 afterAll(async () => {
   await browser?.close();
   await h?.stop();
 });
 
-const shot = async (name: string): Promise<void> => {
-  const path = join(shots, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  console.log(`screenshot: ${path}`);
-};
+const shot = (name: string): Promise<void> => screenshot(page, name);
 
 describe('SLO pages', () => {
   it('the SLO list shows objective, SLI, budget left and burn rates as the API has them, and a budget chart each', async () => {
