@@ -50,7 +50,12 @@ export class IncidentSlos {
     const burnMs = parseDuration(labels.long_window ?? '') ?? 3600_000;
     const parsed = Number(annotations.burn_rate_observed);
     const observed = annotations.burn_rate_observed && Number.isFinite(parsed) ? parsed : undefined;
-    const [status, burn] = await Promise.all([evaluateSlo(this.store, slo, atMs), sloCountsBetween(this.store, slo, atMs - burnMs, atMs)]);
+    // The store's minutes may trail the alert by the pairing wait: what paged is the better figure when it is given,
+    // and then the store's burn rate is not read at all.
+    const [status, burn] = await Promise.all([
+      evaluateSlo(this.store, slo, atMs),
+      observed === undefined ? sloCountsBetween(this.store, slo, atMs - burnMs, atMs) : undefined,
+    ]);
     return {
       name: slo.name,
       objective: slo.objective,
@@ -58,8 +63,7 @@ export class IncidentSlos {
       ...(slo.sli.type === 'latency' ? { thresholdMs: slo.sli.thresholdMs } : {}),
       window: sloWindowName(slo.windowMs),
       burnWindow: sloWindowName(burnMs),
-      // The store's minutes may trail the alert by the pairing wait; what paged is the better figure when it is given.
-      burnRate: observed ?? (burn.total === 0 ? null : (1 - burn.good / burn.total) / (1 - slo.objective / 100)),
+      burnRate: observed ?? (!burn || burn.total === 0 ? null : (1 - burn.good / burn.total) / (1 - slo.objective / 100)),
       budgetRemaining: status.errorBudgetRemaining,
       budgetSpentDuring: null,
     };
