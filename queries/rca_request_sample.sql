@@ -1,8 +1,11 @@
 -- A uniform sample of the alerting service's requests (its server/consumer spans, or one operation's) in
--- [start, end): ordered by a hash of the span id, so the same window gives the same sample.
+-- [start, end): ordered by a hash of the span id, so the same window gives the same sample. With each request's
+-- start and end (ms), which bound the read of its trace (rca_trace_spans).
 SELECT
     TraceId AS traceId,
-    SpanId AS spanId
+    SpanId AS spanId,
+    toUnixTimestamp64Milli(Timestamp) AS startMs,
+    toUnixTimestamp64Milli(Timestamp) + intDiv(Duration, 1000000) + 1 AS endMs
 FROM otel_traces
 WHERE ServiceName = {service:String}
   AND Timestamp >= fromUnixTimestamp64Milli({start:Int64})

@@ -1,12 +1,10 @@
--- The spans of sampled traces, whole: the trace-id lookup table (0009) gives the traces' first and last span start,
--- so a long build is read to its end and only those minutes are scanned; traces without lookup rows (stored on a
--- cluster before 0009) fall back to the period give or take the margin. Ordered, so the span budget cuts the same
+-- The spans of sampled traces between {from} and {to} (ms): the sampled requests' own extent give or take a margin
+-- (request-traces.ts), which holds their whole subtrees, a long build's to its end. Not through the trace-id lookup
+-- table: hundreds of random trace ids touch nearly every granule of it, which costs a scan of a week's lookup rows
+-- (~0.5 s at 100M spans), while the requests' extent is known already. Ordered, so the span budget cuts the same
 -- spans every time (same window, same answer). Only the attributes that name an uninstrumented peer or a messaging
 -- operation, the replica of the service that emitted it, and its links (a consumer that starts its own trace links
 -- to the publish span). Times are ns since the epoch, as strings (exact).
-WITH
-    (SELECT min(Start) FROM otel_traces_trace_id_ts WHERE TraceId IN {traceIds:Array(String)}) AS tracesStart,
-    (SELECT max(End) + 1 FROM otel_traces_trace_id_ts WHERE TraceId IN {traceIds:Array(String)}) AS tracesEnd
 SELECT
     TraceId AS traceId,
     SpanId AS spanId,
@@ -28,9 +26,7 @@ SELECT
     Links.SpanId AS linkSpanIds
 FROM otel_traces
 WHERE TraceId IN {traceIds:Array(String)}
-  AND (tracesStart = toDateTime(0)
-         AND Timestamp >= fromUnixTimestamp64Milli({start:Int64} - {marginMs:Int64})
-         AND Timestamp < fromUnixTimestamp64Milli({end:Int64} + {marginMs:Int64})
-    OR tracesStart != toDateTime(0) AND Timestamp >= tracesStart AND Timestamp <= tracesEnd)
+  AND Timestamp >= fromUnixTimestamp64Milli({from:Int64})
+  AND Timestamp < fromUnixTimestamp64Milli({to:Int64})
 ORDER BY TraceId, Timestamp, SpanId
 LIMIT {maxSpans:UInt32}

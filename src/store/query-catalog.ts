@@ -65,7 +65,7 @@ export interface QueryRows {
   incident_unfinished: Report;
   migration_lock_holder: { holder: string; atMs: number };
   rca_linked_traces: { traceId: string };
-  rca_request_sample: { traceId: string; spanId: string };
+  rca_request_sample: { traceId: string; spanId: string; startMs: number; endMs: number };
   rca_trace_spans: StoredTraceSpan;
   schema_migrations_applied: { version: number };
   service_has_spans: { found: number };

@@ -40,37 +40,50 @@ export interface StoredTraceSpan {
 export interface RequestSample {
   /** The sampled requests: the alerting service's server/consumer spans. */
   entries: { traceId: string; spanId: string }[];
-  /** Every stored span of their traces, and of the traces that link to them (queue consumers). */
+  /**
+   * The stored spans of their traces, and of the traces that link to them (queue consumers), from the earliest
+   * request's start to the latest one's end, give or take a margin.
+   */
   spans: StoredTraceSpan[];
   /** The span budget was reached: some traces were read in part (the same part every time). */
   truncated?: boolean;
 }
 
-/** Without lookup rows: how far a trace's spans may start from its sampled request's period and still be read. */
+/**
+ * How far a sampled trace's spans may lie outside its request's own start and end and still be read: clock skew
+ * between hosts, a caller's client span before it, work a queue hands on after the request returned.
+ */
 const TRACE_MARGIN_MS = 10 * 60_000;
 
 export async function loadRequestSample(store: Store, q: RequestSampleQuery): Promise<RequestSample> {
   const range = { start: q.startMs, end: q.endMs };
-  const entries = await store.query('rca_request_sample', {
+  const sampled = await store.query('rca_request_sample', {
     ...range,
     service: q.service,
     operation: q.operation ?? '',
     environment: q.environment ?? '',
     limit: q.limit,
   });
+  const entries = sampled.map((e) => ({ traceId: e.traceId, spanId: e.spanId }));
   if (entries.length === 0) return { entries, spans: [], truncated: false };
   const traceIds = [...new Set(entries.map((e) => e.traceId))];
-  const spans = await store.query('rca_trace_spans', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, maxSpans: q.maxSpans });
-  // Work handed to a queue may continue in a trace of its own, linked to the publish span: read those traces too,
-  // within what is left of the span budget. Only when something was published (most systems publish nothing).
+  // The requests' extent: a request's subtree starts and ends inside it (give or take the margin).
+  let from = Infinity;
+  let to = -Infinity;
+  for (const e of sampled) {
+    from = Math.min(from, e.startMs);
+    to = Math.max(to, e.endMs);
+  }
+  const extent = { from: from - TRACE_MARGIN_MS, to: to + TRACE_MARGIN_MS };
+  const spans = await store.query('rca_trace_spans', { traceIds, ...extent, maxSpans: q.maxSpans });
   let truncated = spans.length >= q.maxSpans;
   const left = q.maxSpans - spans.length;
   if (left > 0 && spans.some((s) => s.kind === 'Producer')) {
     const linked = await store.query('rca_linked_traces', { ...range, traceIds, marginMs: TRACE_MARGIN_MS, limit: traceIds.length * 4 });
-    const sampled = new Set(traceIds);
-    const fresh = linked.map((l) => l.traceId).filter((id) => !sampled.has(id));
+    const known = new Set(traceIds);
+    const fresh = linked.map((l) => l.traceId).filter((id) => !known.has(id));
     if (fresh.length > 0) {
-      const more = await store.query('rca_trace_spans', { ...range, traceIds: fresh, marginMs: TRACE_MARGIN_MS, maxSpans: left });
+      const more = await store.query('rca_trace_spans', { traceIds: fresh, ...extent, maxSpans: left });
       truncated ||= more.length >= left;
       for (const s of more) spans.push(s);
     }
