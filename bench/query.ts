@@ -151,7 +151,8 @@ async function webhookToDone(dir: string, dataEnd: number): Promise<void> {
   const run = Date.now().toString(36);
   try {
     for (let i = 0; i < 20; i++) {
-      const service = `svc-0${i % 10}`;
+      // Twenty different services: each page is a first analysis (no baseline cached from an earlier page).
+      const service = `svc-${String(i).padStart(2, '0')}`;
       const startsAt = new Date(Math.min(Date.now(), dataEnd) - 5 * 60_000).toISOString();
       const body = {
         version: '4',
