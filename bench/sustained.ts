@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   let lastReport = started;
   let cpuBefore = procStats(fl.pid).cpuSeconds;
+  // The sender shares the machine: its own CPU is printed too (a Collector would run elsewhere).
+  let senderCpuBefore = process.cpuUsage();
   const rows: string[] = [];
   const parts = async (): Promise<number> => {
     const text = await (await fetch(`http://127.0.0.1:${fl.apiPort}/metrics`)).text();
@@ -91,15 +93,18 @@ async function main(): Promise<void> {
     const l = minute.latencies.sort((a, b) => a - b);
     const q = (p: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(p * l.length))]!.toFixed(0) : '-');
     const stats = procStats(fl.pid);
+    const used = process.cpuUsage(senderCpuBefore);
+    const senderCpu = used.user + used.system;
     const row =
       `min ${String(rows.length + 1).padStart(2)} | ${Math.round(minute.acked / seconds)
         .toLocaleString('en-US')
         .padStart(7)} spans/s acked | ` +
       `ack p50 ${q(0.5).padStart(4)} ms p99 ${q(0.99).padStart(5)} ms | refused ${minute.refused} failed ${minute.failed} not sent ${minute.skipped} | ` +
-      `RSS ${(stats.rssBytes / 2 ** 20).toFixed(0)} MiB | CPU ${((stats.cpuSeconds - cpuBefore) / seconds).toFixed(2)} cores | parts ${await parts()}`;
+      `RSS ${(stats.rssBytes / 2 ** 20).toFixed(0)} MiB | CPU ${((stats.cpuSeconds - cpuBefore) / seconds).toFixed(2)} cores | parts ${await parts()} | sender CPU ${(senderCpu / 1e6 / seconds).toFixed(2)} cores`;
     console.log(row);
     rows.push(row);
     cpuBefore = stats.cpuSeconds;
+    senderCpuBefore = process.cpuUsage();
     lastReport = now;
     Object.assign(minute, { acked: 0, refused: 0, failed: 0, latencies: [], skipped: 0 });
   };
