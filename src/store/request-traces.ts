@@ -76,6 +76,8 @@ export async function loadRequestSample(store: Store, q: RequestSampleQuery): Pr
   }
   const extent = { from: from - TRACE_MARGIN_MS, to: to + TRACE_MARGIN_MS };
   const spans = await store.query('rca_trace_spans', { traceIds, ...extent, maxSpans: q.maxSpans });
+  // Work handed to a queue may continue in a trace of its own, linked to the publish span: read those traces too,
+  // within what is left of the span budget. Only when something was published (most systems publish nothing).
   let truncated = spans.length >= q.maxSpans;
   const left = q.maxSpans - spans.length;
   if (left > 0 && spans.some((s) => s.kind === 'Producer')) {
