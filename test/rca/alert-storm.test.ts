@@ -59,7 +59,7 @@ describe('alert storm', () => {
         status: string;
         analysisMs?: number;
       }[];
-      console.log(JSON.stringify(full.map((r) => [r.status, r.analysisMs])));
+      console.log(JSON.stringify(full.filter((r) => r.status !== 'done')));
     }
     expect(done.map((r) => r.id).sort()).toEqual([...ids].sort());
     expect(Math.max(...apiLatencies)).toBeLessThan(2000);
