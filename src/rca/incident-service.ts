@@ -62,6 +62,11 @@ export class IncidentService {
   private readonly schedule: ReanalysisSchedule;
   /** Incidents asked to analyse again while an analysis of theirs ran: one more of that kind runs after it. */
   private readonly again = new Map<string, AnalysisKind>();
+  /**
+   * Leaders that gained followers while their analysis ran: its own share may have been written before a follower's
+   * first save (which would then stay `pending`), so the result is shared once more when the run ends.
+   */
+  private readonly shareAfterRun = new Set<string>();
   /** Baseline profiles of firing incidents: the baseline does not change while an incident fires. */
   private readonly baselines = new BaselineCache(512);
   private readonly floods: AlertFloods;
@@ -189,7 +194,11 @@ export class IncidentService {
     // A leader read from the store may have finished since (or be analysed by another replica): catch up now.
     const leaders = new Set(opened.map((o) => o.report.sharesAnalysisOf).filter((l): l is string => l !== undefined));
     for (const leaderId of leaders) {
-      if (this.queue.isQueued(leaderId) || opened.some((o) => o.report.id === leaderId)) continue;
+      if (opened.some((o) => o.report.id === leaderId)) continue;
+      if (this.queue.isQueued(leaderId)) {
+        this.shareAfterRun.add(leaderId);
+        continue;
+      }
       const leader = await this.repo.get(leaderId);
       if (leader && (leader.status === 'done' || leader.status === 'failed')) await this.floods.share(leader);
       else
@@ -298,16 +307,27 @@ export class IncidentService {
 
   private enqueue(id: string, kind: AnalysisKind): void {
     const queued = this.queue.push(id, kind, (k) =>
-      this.run(id, k).finally(() => {
+      this.run(id, k).finally(async () => {
         const again = this.again.get(id);
         this.again.delete(id);
         if (again) this.enqueue(id, again);
+        if (this.shareAfterRun.delete(id)) await this.shareFinished(id);
       }),
     );
     if (!queued) {
       // Running now: one more after it, of the most urgent kind asked for (a scheduled one is not worth a rerun).
       const prev = this.again.get(id);
       if (kind !== 'scheduled' && (!prev || moreUrgent(kind, prev))) this.again.set(id, kind);
+    }
+  }
+
+  /** Shares a leader's stored result with its followers again, if its analysis has one. */
+  private async shareFinished(leaderId: string): Promise<void> {
+    try {
+      const leader = await this.repo.get(leaderId);
+      if (leader && (leader.status === 'done' || leader.status === 'failed')) await this.floods.share(leader);
+    } catch (err) {
+      this.log.warn('could not share a finished analysis with its followers', { id: leaderId, err });
     }
   }
 
