@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs Prometheus and Alertmanager from Debian's packages when they are missing (for npm run test:e2e).
+# Installs Prometheus and Alertmanager from Debian's packages when they are missing (promtool for npm test, both
+# servers for npm run test:e2e).
 set -euo pipefail
 if command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/null; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "test:e2e needs prometheus and prometheus-alertmanager: sudo apt-get install -y prometheus prometheus-alertmanager" >&2
+  echo "npm test needs promtool (prometheus), test:e2e also prometheus-alertmanager: sudo apt-get install -y prometheus prometheus-alertmanager" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

@@ -31,6 +31,9 @@ describe('faultline slo rules', () => {
     expect(out.status).toBe(0);
     const file = join(mkdtempSync(join(tmpdir(), 'faultline-rules-')), 'slo-rules.yml');
     writeFileSync(file, out.stdout);
+    // Needs Debian's prometheus package (scripts/ensure-prometheus.sh installs it, as .ci/run does).
+    if (spawnSync('promtool', ['--version']).error)
+      throw new Error('promtool not found: apt-get install prometheus (or bash scripts/ensure-prometheus.sh as root)');
     const check = execFileSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
     expect(check).toMatch(/SUCCESS: 24 rules found/);
   });
