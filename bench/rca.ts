@@ -78,6 +78,7 @@ async function main(): Promise<void> {
         environment: s.environment,
         anchorMs,
         ...(s.versions ? { versions: s.versions.baseline } : {}),
+        ...s.sdk,
       }).spans,
       ...simulate(s.windowTopology ?? s.topology, {
         seed: 2000 + k,
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
         environment: s.environment,
         anchorMs,
         ...(s.versions ? { versions: s.versions.window } : {}),
+        ...s.sdk,
       }).spans,
     ];
     const batch = [

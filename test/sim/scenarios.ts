@@ -75,6 +75,11 @@ export interface Scenario {
   versions?: { baseline: Record<string, string>; window: Record<string, string> };
   /** A second independent cause ('two-causes'): both must rank in the top 3. */
   alsoTruth?: string;
+  /**
+   * How the system's SDK stamps spans (every other scenario: a Node.js shop, whose span starts have millisecond
+   * resolution, with handlers that return what their last call gave): absent, exact times.
+   */
+  sdk?: { clockResolutionMs: number; returnAfterLastCall: boolean };
   /** The system as it runs in the window, when it differs ('no-baseline': a service deployed since). */
   windowTopology?: Topology;
   /** Tail sampling: only traces with an error are kept (and 5% of the others, as a probabilistic policy does). */
@@ -668,6 +673,7 @@ export function buildScenarios(count: number, seed = 2026): Scenario[] {
         ...(dr.windowTopology ? { windowTopology: dr.windowTopology } : {}),
         ...(dr.sampling ? { sampling: dr.sampling } : {}),
         ...(dr.shared ? { neighbourAlert: n.alert } : {}),
+        ...(out.length % 2 === 1 ? { sdk: { clockResolutionMs: 1, returnAfterLastCall: true } } : {}),
       };
     }
     if (scenario) {

@@ -42,6 +42,14 @@ export interface SimulationOptions {
   versions?: Record<string, string>;
   /** What fault schedules are relative to (ms since epoch; default `startMs`). */
   anchorMs?: number;
+  /**
+   * An SDK's clock: each span's start is stamped at this resolution and its duration kept, as the OTel JS SDK does
+   * (its start from Date.now(), its end from the monotonic clock), so a child that ended first can be stamped after
+   * its parent. Absent: exact times.
+   */
+  clockResolutionMs?: number;
+  /** Handlers that return what their last call gave: all self time before the calls (default: half after). */
+  returnAfterLastCall?: boolean;
 }
 
 export interface EdgeTruth {
@@ -71,6 +79,8 @@ interface Ctx {
   environment: string | undefined;
   versions: Record<string, string>;
   anchorMs: number;
+  clockResolutionMs: number;
+  returnAfterLastCall: boolean;
 }
 
 /** How much of a fault's factor applies at `ms` (0: none, 1: all). */
@@ -101,6 +111,8 @@ export function simulate(topo: Topology, opts: SimulationOptions): SimulationRes
     environment: opts.environment,
     versions: opts.versions ?? {},
     anchorMs: opts.anchorMs ?? opts.startMs,
+    clockResolutionMs: opts.clockResolutionMs ?? 0,
+    returnAfterLastCall: opts.returnAfterLastCall ?? false,
   };
   const totalWeight = topo.entries.reduce((s, e) => s + e.weight, 0);
   for (let i = 0; i < opts.requests; i++) {
@@ -143,8 +155,9 @@ function serve(
     1,
   );
   const self = ctx.rnd.logNormal(op.selfMs, spec.sigma ?? 0.25) * factor;
-  // Half the self time before the calls, half after.
-  let t = startMs + self / 2;
+  // Half the self time before the calls, half after (or all before, for a handler that returns its last call's answer).
+  const before = ctx.returnAfterLastCall && op.calls.length > 0 ? self : self / 2;
+  let t = startMs + before;
   let childFailed = false;
   // Cache dependencies whose read missed in this execution (their cache-aside fallbacks run).
   const missed = new Set<string>();
@@ -165,7 +178,7 @@ function serve(
     }
     t = groupEnd;
   }
-  const end = t + self / 2;
+  const end = t + self - before;
   const extraErrors = ctx.faults.reduce((p, x) => (x.kind === 'errors' && x.service === service ? p + x.rate : p), 0);
   const failed = ctx.rnd.chance((spec.errorRate ?? 0) + extraErrors) || (childFailed && ctx.rnd.chance(ctx.propagation));
   if (!silent) {
@@ -371,8 +384,9 @@ function makeSpan(
     };
     ctx.resources.set(resourceKey, resource);
   }
-  const startNs = BigInt(Math.round(startMs * 1000)) * 1000n;
-  const endNs = BigInt(Math.round(endMs * 1000)) * 1000n;
+  const stampedStart = ctx.clockResolutionMs > 0 ? Math.floor(startMs / ctx.clockResolutionMs) * ctx.clockResolutionMs : startMs;
+  const startNs = BigInt(Math.round(stampedStart * 1000)) * 1000n;
+  const endNs = BigInt(Math.round((endMs - (startMs - stampedStart)) * 1000)) * 1000n;
   return {
     traceId: ctx.traceId,
     spanId,
