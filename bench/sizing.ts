@@ -35,6 +35,8 @@ async function runRate(rate: number): Promise<string> {
     const latencies: number[] = [];
     let acked = 0;
     let failed = 0;
+    /** Failed exports by gRPC status: a refusal is retryable (RESOURCE_EXHAUSTED, UNAVAILABLE), anything else a bug. */
+    const refusals = new Map<string, number>();
     const before = procStats(pid);
     let peakRss = before.rssBytes;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, procStats(pid).rssBytes)), 250);
@@ -53,8 +55,11 @@ async function runRate(rate: number): Promise<string> {
             (x: Buffer) => x,
             requests[i]!,
             (err) => {
-              if (err) failed++;
-              else {
+              if (err) {
+                failed++;
+                const code = grpc.status[err.code] ?? String(err.code);
+                refusals.set(code, (refusals.get(code) ?? 0) + 1);
+              } else {
                 acked += perRequest;
                 latencies.push(performance.now() - sentAt);
               }
@@ -72,6 +77,8 @@ async function runRate(rate: number): Promise<string> {
     latencies.sort((a, b) => a - b);
     const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
     const dataMb = Number(execFileSync('du', ['-sm', fl.dataDir]).toString().split('\t')[0]);
+    if (refusals.size > 0)
+      process.stderr.write(`  ${rate} spans/s: failed exports by status: ${[...refusals].map(([c, n]) => `${c} ${n}`).join(', ')}\n`);
     return [
       String(rate).padStart(7),
       (acked / seconds).toFixed(0).padStart(9),
