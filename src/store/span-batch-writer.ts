@@ -14,6 +14,11 @@ import type { Store } from './clickhouse-store.js';
 import { encodeSpanColumns, joinSpanColumns, type SpanColumns } from './span-columns.js';
 
 const MAX_CONCURRENT_WRITES = 2;
+/** Gaps between exports remembered to tell a stream (linger for more) from a closed loop (all sent, now waiting). */
+const GAP_SAMPLES = 32;
+/** An idle writer stops lingering after this many typical gaps without an export (and never sooner than 2 ms). */
+const QUIET_GAPS = 4;
+const MIN_QUIET_MS = 2;
 
 export interface SpanBatchWriterOptions<D> {
   batchMaxSpans: number;
@@ -67,6 +72,7 @@ export class SpanBatchWriter<D = never> {
     const now = Date.now();
     const rows = spans.length;
     this.typicalRows = 0.9 * this.typicalRows + 0.1 * rows;
+    this.noteArrival(performance.now());
     const columns = encodeSpanColumns(spans);
     const digest = this.opts.digest?.(spans);
     return new Promise<void>((resolve, reject) => {
@@ -116,6 +122,28 @@ export class SpanBatchWriter<D = never> {
     return this.commitRate > 0 ? (this.queuedSpans + extra) / this.commitRate : 0;
   }
 
+  /** The last gaps between exports (ms, a ring) and when the last one came. */
+  private readonly gaps = new Float64Array(GAP_SAMPLES);
+  private gapCount = 0;
+  private lastArrival = 0;
+
+  private noteArrival(at: number): void {
+    if (this.lastArrival > 0) this.gaps[this.gapCount++ % GAP_SAMPLES] = at - this.lastArrival;
+    this.lastArrival = at;
+  }
+
+  /**
+   * How long an idle writer waits for the next export before it writes what it has: a few typical (median) gaps.
+   * Exports that stream in (open loop) keep coming within that, so the batch fills for up to batchMaxDelayMs; clients
+   * that send a few exports and wait for their acks (a closed loop: the Collector's exporter, an SDK) go quiet at
+   * once, and lingering would only add the delay to every round trip. Without enough history: the full delay.
+   */
+  private quietMs(): number {
+    if (this.gapCount < GAP_SAMPLES / 2) return Infinity;
+    const recent = Array.from(this.gaps.subarray(0, Math.min(this.gapCount, GAP_SAMPLES))).sort((a, b) => a - b);
+    return Math.max(MIN_QUIET_MS, QUIET_GAPS * recent[recent.length >> 1]!);
+  }
+
   /** When the oldest request not yet committed (queued or being written) was accepted; undefined when none is. */
   oldestUncommittedAt(): number | undefined {
     let oldest = this.queue[0]?.acceptedAt;
@@ -142,17 +170,14 @@ export class SpanBatchWriter<D = never> {
 
   /**
    * Starts a write when a batch is full, when a write slot frees up (the previous insert's duration was the batching
-   * delay), or when the oldest waiting request has waited batchMaxDelayMs. Two writes may overlap, so the next
-   * batch is serialised while the store parses the previous one.
+   * delay), when the oldest waiting request has waited batchMaxDelayMs, or when exports stopped coming (quietMs).
+   * Two writes may overlap, so the next batch is serialised while the store parses the previous one.
    */
   private schedule(): void {
     while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) {
       const full = this.waitingSpans >= this.opts.batchMaxSpans;
       if (!full && this.writes.size === 0 && this.opts.batchMaxDelayMs > 0) {
-        this.timer ??= setTimeout(() => {
-          this.timer = undefined;
-          if (this.writes.size < MAX_CONCURRENT_WRITES) this.startWrite();
-        }, this.opts.batchMaxDelayMs);
+        if (!this.timer) this.linger(this.queue[0]!.acceptedAt + this.opts.batchMaxDelayMs);
         return;
       }
       if (!full && this.writes.size > 0) return; // the running write's end will pick these up
@@ -160,6 +185,20 @@ export class SpanBatchWriter<D = never> {
       this.timer = undefined;
       this.startWrite();
     }
+  }
+
+  /** Waits for the batch to fill until `deadline` (ms since the epoch), or less while no exports come. */
+  private linger(deadline: number): void {
+    const quiet = this.quietMs();
+    const untilQuiet = this.lastArrival + quiet - performance.now();
+    const wait = Math.max(0, Math.min(deadline - Date.now(), untilQuiet));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.writes.size >= MAX_CONCURRENT_WRITES || this.queue.length === 0) return;
+      const quietFor = performance.now() - this.lastArrival;
+      if (Date.now() >= deadline || quietFor >= this.quietMs()) this.startWrite();
+      else this.linger(deadline);
+    }, wait);
   }
 
   /** Takes a request (already out of the queue) off the books and refuses it; it was never written. */

@@ -80,6 +80,36 @@ describe('SpanBatchWriter', () => {
     expect(await count(batches.flat().map((s) => s.traceId))).toBe(batches.flat().length);
   });
 
+  it('lingers for a stream of exports, but not for clients that wait for their acks (a closed loop)', async () => {
+    let inserts = 0;
+    const counting: Store = { ...store, insertNative: (t, b) => (inserts++, store.insertNative(t, b)) };
+    const w = new SpanBatchWriter(
+      counting,
+      { batchMaxSpans: 1_000_000, batchMaxDelayMs: 1000, queueMaxSpans: 1_000_000 },
+      createSelfMetrics(),
+      silentLogger,
+    );
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // A stream: an export every 5 ms keeps the idle writer waiting for more, so they share few inserts.
+    const streamed: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) {
+      streamed.push(w.accept(spans(100 + i, 2)));
+      await sleep(5);
+    }
+    await Promise.all(streamed);
+    expect(inserts).toBeLessThanOrEqual(3);
+    // A closed loop: 8 clients send, wait for the ack, send again. Once the writer has seen them go quiet after
+    // each round, a round takes an insert, not the 1 s delay.
+    const rounds: number[] = [];
+    for (let r = 0; r < 8; r++) {
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: 8 }, (_, c) => w.accept(spans(1000 + r * 8 + c, 2))));
+      rounds.push(performance.now() - t0);
+    }
+    expect(Math.max(...rounds.slice(-4)), `rounds took ${rounds.map(Math.round).join(', ')} ms`).toBeLessThan(500);
+    await w.close();
+  });
+
   it('refuses with OverloadedError when the queue is full, and keeps what it accepted', async () => {
     const g = gated(store);
     const w = new SpanBatchWriter(
