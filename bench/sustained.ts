@@ -1,10 +1,12 @@
 /**
  * npm run bench:sustained — steady OTLP load for DURATION seconds (default 600) at RATE spans/s (default 100000)
  * against faultline as its own process on a fresh embedded store: open loop over OTLP/gRPC, 1000-span requests, up
- * to MAX_IN_FLIGHT at once (a Collector's sending queue and consumers). Per minute it prints the spans/s acknowledged,
- * ack latency P50/P99, refusals (RESOURCE_EXHAUSTED, UNAVAILABLE), faultline's RSS and CPU and the store's active
- * parts (faultline_store_active_parts): what a steady state looks like is a flat RSS and a parts count that does not
- * grow. The spans come from a pool of POOL distinct shop requests (default 1000 x 1000 spans), sent round and round;
+ * to MAX_IN_FLIGHT at once, as a Collector's exporter sends: a request due while all are in flight waits in the sending
+ * queue (at most QUEUE requests, the Collector's default 1000; past that it is dropped and counted) and goes out when
+ * one is acknowledged. Per minute it prints the spans/s acknowledged, ack latency P50/P99 (from the send), the delay
+ * from due to acknowledged P99 (queueing included), the queue's length, refusals (RESOURCE_EXHAUSTED, UNAVAILABLE),
+ * faultline's RSS and CPU and the store's active parts (faultline_store_active_parts): what a steady state looks like
+ * is a queue that does not grow, a flat RSS and a parts count that does not grow. The spans come from a pool of POOL distinct shop requests (default 1000 x 1000 spans), sent round and round;
  * each send patches the round number into the first two bytes of every trace and span id in the encoded request (the
  * offsets are found once), so no two rounds send the same span and the sender stays cheap.
  */
@@ -19,6 +21,7 @@ const RATE = Number(process.env.RATE ?? 100_000);
 const DURATION = Number(process.env.DURATION ?? 600);
 const POOL = Number(process.env.POOL ?? 1000);
 const MAX_IN_FLIGHT = Number(process.env.MAX_IN_FLIGHT ?? 64);
+const QUEUE = Number(process.env.QUEUE ?? 1000);
 const PER_REQUEST = 1000;
 
 /**
@@ -73,7 +76,10 @@ async function main(): Promise<void> {
   }
   let round = 0;
   const intervalMs = (PER_REQUEST / RATE) * 1000;
-  const minute = { acked: 0, refused: 0, failed: 0, latencies: [] as number[], skipped: 0 };
+  const minute = { acked: 0, refused: 0, failed: 0, latencies: [] as number[], delays: [] as number[], dropped: 0 };
+  // The sending queue: requests that were due while MAX_IN_FLIGHT were out, with when they were due.
+  const queue: { body: Buffer; dueAt: number }[] = [];
+  const run = { acked: 0, dropped: 0, refused: 0, failed: 0 };
   let inFlight = 0;
   const started = performance.now();
   let lastReport = started;
@@ -90,8 +96,9 @@ async function main(): Promise<void> {
   };
   const report = async (now: number): Promise<void> => {
     const seconds = (now - lastReport) / 1000;
+    const q = (l: number[], p: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(p * l.length))]!.toFixed(0) : '-');
     const l = minute.latencies.sort((a, b) => a - b);
-    const q = (p: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(p * l.length))]!.toFixed(0) : '-');
+    const d = minute.delays.sort((a, b) => a - b);
     const stats = procStats(fl.pid);
     const used = process.cpuUsage(senderCpuBefore);
     const senderCpu = used.user + used.system;
@@ -99,18 +106,46 @@ async function main(): Promise<void> {
       `min ${String(rows.length + 1).padStart(2)} | ${Math.round(minute.acked / seconds)
         .toLocaleString('en-US')
         .padStart(7)} spans/s acked | ` +
-      `ack p50 ${q(0.5).padStart(4)} ms p99 ${q(0.99).padStart(5)} ms | refused ${minute.refused} failed ${minute.failed} not sent ${minute.skipped} | ` +
+      `ack p50 ${q(l, 0.5).padStart(4)} ms p99 ${q(l, 0.99).padStart(5)} ms | due->ack p99 ${q(d, 0.99).padStart(5)} ms | ` +
+      `queued ${queue.length} | refused ${minute.refused} failed ${minute.failed} dropped ${minute.dropped} | ` +
       `RSS ${(stats.rssBytes / 2 ** 20).toFixed(0)} MiB | CPU ${((stats.cpuSeconds - cpuBefore) / seconds).toFixed(2)} cores | parts ${await parts()} | sender CPU ${(senderCpu / 1e6 / seconds).toFixed(2)} cores`;
     console.log(row);
     rows.push(row);
     cpuBefore = stats.cpuSeconds;
     senderCpuBefore = process.cpuUsage();
     lastReport = now;
-    Object.assign(minute, { acked: 0, refused: 0, failed: 0, latencies: [], skipped: 0 });
+    run.acked += minute.acked;
+    run.dropped += minute.dropped;
+    run.refused += minute.refused;
+    run.failed += minute.failed;
+    Object.assign(minute, { acked: 0, refused: 0, failed: 0, latencies: [], delays: [], dropped: 0 });
   };
   console.log(
-    `bench:sustained: ${RATE.toLocaleString('en-US')} spans/s for ${DURATION} s, ${PER_REQUEST}-span requests, at most ${MAX_IN_FLIGHT} in flight`,
+    `bench:sustained: ${RATE.toLocaleString('en-US')} spans/s for ${DURATION} s, ${PER_REQUEST}-span requests, at most ${MAX_IN_FLIGHT} in flight, a sending queue of ${QUEUE}`,
   );
+  const send = (body: Buffer, dueAt: number): void => {
+    inFlight++;
+    const sentAt = performance.now();
+    client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      (x: Buffer) => x,
+      (x: Buffer) => x,
+      body,
+      (err) => {
+        inFlight--;
+        const now = performance.now();
+        if (!err) {
+          minute.acked += PER_REQUEST;
+          minute.latencies.push(now - sentAt);
+          minute.delays.push(now - dueAt);
+        } else if (err.code === grpc.status.RESOURCE_EXHAUSTED || err.code === grpc.status.UNAVAILABLE) minute.refused += PER_REQUEST;
+        else minute.failed += PER_REQUEST;
+        // A free slot takes the oldest queued request first, as the Collector's queue consumers do.
+        const next = queue.shift();
+        if (next) send(next.body, next.dueAt);
+      },
+    );
+  };
   const total = Math.floor((DURATION * RATE) / PER_REQUEST);
   for (let i = 0; i < total; i++) {
     const due = started + i * intervalMs;
@@ -119,30 +154,19 @@ async function main(): Promise<void> {
     if (performance.now() - lastReport >= 60_000) await report(performance.now());
     const k = i % requests.length;
     if (k === 0 && i > 0) round++;
-    // A full queue in the sender is data a Collector would hold and retry: counted, not sent now.
-    if (inFlight >= MAX_IN_FLIGHT) {
-      minute.skipped += PER_REQUEST;
-      continue;
-    }
-    inFlight++;
-    const sentAt = performance.now();
-    client.makeUnaryRequest(
-      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      (x: Buffer) => x,
-      (x: Buffer) => x,
-      forRound(requests[k]!, round),
-      (err) => {
-        inFlight--;
-        if (!err) {
-          minute.acked += PER_REQUEST;
-          minute.latencies.push(performance.now() - sentAt);
-        } else if (err.code === grpc.status.RESOURCE_EXHAUSTED || err.code === grpc.status.UNAVAILABLE) minute.refused += PER_REQUEST;
-        else minute.failed += PER_REQUEST;
-      },
-    );
+    const body = forRound(requests[k]!, round);
+    if (inFlight < MAX_IN_FLIGHT && queue.length === 0) send(body, due);
+    // A full sending queue drops, as the Collector's does: counted, never acknowledged.
+    else if (queue.length >= QUEUE) minute.dropped += PER_REQUEST;
+    else queue.push({ body, dueAt: due });
   }
-  while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
+  while (inFlight > 0 || queue.length > 0) await new Promise((r) => setTimeout(r, 50));
   await report(performance.now());
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `run: offered ${(total * PER_REQUEST).toLocaleString('en-US')} spans, acknowledged ${run.acked.toLocaleString('en-US')} ` +
+      `(${Math.round(run.acked / seconds).toLocaleString('en-US')} spans/s over ${seconds.toFixed(0)} s), dropped by the sending queue ${run.dropped}, refused ${run.refused}, failed ${run.failed}`,
+  );
   client.close();
   await fl.stop();
 }

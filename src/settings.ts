@@ -154,7 +154,14 @@ export const SETTINGS = {
     duration(1000),
     'how often the graph writes its per-minute rows (edges, span timings) to the store',
   ),
-  derivedFlushRows: s('FAULTLINE_DERIVED_FLUSH_ROWS', int(50_000, 1, 10_000_000), '...or sooner, once this many are buffered'),
+  // High enough that a busy instance flushes on the interval: the rows are grouped per minute and key, so a flush
+  // costs two inserts whatever it holds, and chDB runs one statement at a time, so at 50k a flush every ~0.4 s
+  // (100k spans/s) queued six inserts a second ahead of the exports' (docs/scaling.md). ~16 bytes per buffered row.
+  derivedFlushRows: s(
+    'FAULTLINE_DERIVED_FLUSH_ROWS',
+    int(500_000, 1, 10_000_000),
+    '...or sooner, once this many span timings and edge calls are buffered',
+  ),
   derivedMaxBufferedRows: s(
     'FAULTLINE_DERIVED_MAX_BUFFERED_ROWS',
     int(2_000_000, 1000, 100_000_000),
