@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { StoreRefusedError, StoreUnavailableError } from '../errors.js';
 import { engineStartCause } from './engine-start-error.js';
+import { inlineParams } from './inline-params.js';
 import { loadQuery } from './query-files.js';
 import type { QueryName, QueryRows } from './query-catalog.js';
 
@@ -80,11 +81,17 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const staging = join(path, 'staged-inserts');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
+  // The span inserts get connections of their own: chDB runs one statement at a time per connection, so on the one
+  // connection every insert waited behind the other write's insert, the rollup inserts and the API's reads.
+  const inserters = Array.from({ length: SPAN_INSERT_CONNECTIONS }, () => ({
+    client: createClient({ connection: createChdbConnection({ path }) } as never),
+    running: 0,
+  }));
   return wrap(
     createClient({ connection } as never),
     'chdb',
     path,
-    { raw: connection.chdb as unknown as RawInserter, staging },
+    { raw: connection.chdb as unknown as RawInserter, staging, inserters },
     limits,
     tables,
   );
@@ -94,9 +101,19 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 const INSERT_SETTINGS = { date_time_input_format: 'best_effort', input_format_parallel_parsing: 0 } as const;
 const RAW_INSERT_SETTINGS = Object.fromEntries(Object.entries(INSERT_SETTINGS).map(([k, v]) => [k, String(v)]));
 
+/** As many as the span writer runs inserts at once (span-batch-writer.ts), so two inserts never share one. */
+const SPAN_INSERT_CONNECTIONS = 2;
+
+interface InsertConnection {
+  client: ClickHouseClient;
+  /** Inserts running on it now. */
+  running: number;
+}
+
 interface Embedded {
   raw: RawInserter;
   staging: string;
+  inserters: InsertConnection[];
 }
 
 function wrap(
@@ -165,7 +182,13 @@ function wrap(
         // The write itself is inside the try: a half-written file (disk full) is removed too.
         try {
           await writeFile(path, block);
-          await client.command({ query: loadQuery('insert_native_file'), query_params: { table, path }, clickhouse_settings: limits });
+          const on = embedded.inserters.reduce((a, b) => (b.running < a.running ? b : a));
+          on.running++;
+          try {
+            await on.client.command({ query: inlineParams(loadQuery('insert_native_file'), { table, path }), clickhouse_settings: limits });
+          } finally {
+            on.running--;
+          }
         } finally {
           await unlink(path).catch(() => undefined);
         }
@@ -174,6 +197,7 @@ function wrap(
       }
     },
     async close(): Promise<void> {
+      for (const c of embedded?.inserters ?? []) await c.client.close();
       await client.close();
     },
   };
