@@ -1,7 +1,7 @@
 /**
  * zstd decompression off the main thread. fzstd is pure JS (Node 20's zlib has no zstd), so a 2 KB bomb that expands
  * to the 16 MB limit costs ~100-200 ms of CPU; on the event loop that time is taken from every other request, even
- * when sliced. Here two worker threads do it (gzip's inflate runs on libuv's pool the same way), one body each at a
+ * when sliced. Here a worker thread does it (gzip's inflate runs on libuv's pool the same way), one body at a
  * time, the rest wait their turn; the worker stops at the limit. The worker's code is a string so the same module
  * works from the TypeScript sources (tests) and from dist/.
  */

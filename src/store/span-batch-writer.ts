@@ -171,7 +171,7 @@ export class SpanBatchWriter<D = never> {
   /**
    * Starts a write when a batch is full, when a write slot frees up (the previous insert's duration was the batching
    * delay), when the oldest waiting request has waited batchMaxDelayMs, or when exports stopped coming (quietMs).
-   * Two writes may overlap, so the next batch is serialised while the store parses the previous one.
+   * Two writes may overlap (on chDB each on a connection of its own), so one batch is staged while the other inserts.
    */
   private schedule(): void {
     while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) {
