@@ -155,8 +155,9 @@ export const SETTINGS = {
     'how often the graph writes its per-minute rows (edges, span timings) to the store',
   ),
   // High enough that a busy instance flushes on the interval: the rows are grouped per minute and key, so a flush
-  // costs two inserts whatever it holds, and chDB runs one statement at a time, so at 50k a flush every ~0.3 s
-  // (100k spans/s) queued ~6 inserts a second ahead of the exports' (docs/scaling.md). ~16 bytes per buffered row.
+  // costs two inserts whatever it holds, and chDB runs one statement at a time per connection, so at 50k a flush
+  // every ~0.3 s (100k spans/s) queued ~6 inserts a second beside the exports' (docs/scaling.md). ~16 bytes per
+  // buffered row.
   derivedFlushRows: s(
     'FAULTLINE_DERIVED_FLUSH_ROWS',
     int(500_000, 1, 10_000_000),

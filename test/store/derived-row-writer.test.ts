@@ -102,8 +102,8 @@ describe('DerivedRowWriter', () => {
   });
 
   it('with the default settings, a second of a busy instance (100k spans, 40k calls) is one insert per table', async () => {
-    // Each flush is two inserts whatever it holds, and the embedded engine runs one statement at a time: flushing on
-    // a row count every fraction of a second queued these ahead of the exports' own inserts.
+    // Each flush is two inserts whatever it holds, and the embedded engine runs one statement at a time per
+    // connection: flushing on a row count every fraction of a second queued these beside the exports' own inserts.
     const tables: string[] = [];
     const counting: Store = { ...store, insertNative: (t, b) => (tables.push(t), store.insertNative(t, b)) };
     const w = new DerivedRowWriter(counting, loadConfig({}).graph.derived, new Registry(), silentLogger);
