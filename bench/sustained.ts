@@ -6,7 +6,8 @@
  * one is acknowledged. Per minute it prints the spans/s acknowledged, ack latency P50/P99 (from the send), the delay
  * from due to acknowledged P99 (queueing included), the queue's length, refusals (RESOURCE_EXHAUSTED, UNAVAILABLE),
  * faultline's RSS and CPU and the store's active parts (faultline_store_active_parts): what a steady state looks like
- * is a queue that does not grow, a flat RSS and a parts count that does not grow. The spans come from a pool of POOL
+ * is a queue that does not grow, a flat RSS and a parts count that does not grow; `limit` is the admission limit on
+ * exports in flight (faultline_ingest_admission_limit). REPORT_S (default 60) prints a row every so many seconds instead. The spans come from a pool of POOL
  * distinct shop requests (default 1000 x 1000 spans), sent round and round; each send patches the round number into
  * the first two bytes of every trace and span id in the encoded request (the offsets are found once), so no two
  * rounds send the same span and the sender stays cheap.
@@ -23,6 +24,8 @@ const DURATION = Number(process.env.DURATION ?? 600);
 const POOL = Number(process.env.POOL ?? 1000);
 const MAX_IN_FLIGHT = Number(process.env.MAX_IN_FLIGHT ?? 64);
 const QUEUE = Number(process.env.QUEUE ?? 1000);
+/** Seconds per printed row (60: a row per minute, what the targets are stated in; 5 shows a cold start's first seconds). */
+const REPORT_S = Number(process.env.REPORT_S ?? 60);
 const PER_REQUEST = 1000;
 
 /**
@@ -88,38 +91,46 @@ async function main(): Promise<void> {
   // The sender shares the machine: its own CPU is printed too (a Collector would run elsewhere).
   let senderCpuBefore = process.cpuUsage();
   const rows: string[] = [];
-  const parts = async (): Promise<number> => {
-    const text = await (await fetch(`http://127.0.0.1:${fl.apiPort}/metrics`)).text();
-    return text
-      .split('\n')
-      .filter((l) => l.startsWith('faultline_store_active_parts{'))
-      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+  /** The engine's active parts (all tables) and the admission limit on exports in flight, from /metrics. */
+  const scrape = async (): Promise<{ parts: number; limit: string }> => {
+    const lines = (await (await fetch(`http://127.0.0.1:${fl.apiPort}/metrics`)).text()).split('\n');
+    const value = (l: string) => Number(l.split(' ').at(-1));
+    const parts = lines.filter((l) => l.startsWith('faultline_store_active_parts{')).reduce((n, l) => n + value(l), 0);
+    const limit = lines.find((l) => l.startsWith('faultline_ingest_admission_limit '));
+    return { parts, limit: limit ? String(value(limit)) : '-' };
   };
   const report = async (now: number): Promise<void> => {
+    // Take this interval's figures and start the next one before awaiting the scrape: acks landing meanwhile count
+    // in the next interval, not half in a sorted list.
+    const m = { ...minute };
+    Object.assign(minute, { acked: 0, refused: 0, failed: 0, latencies: [], delays: [], dropped: 0 });
+    run.acked += m.acked;
+    run.dropped += m.dropped;
+    run.refused += m.refused;
+    run.failed += m.failed;
     const seconds = (now - lastReport) / 1000;
-    const q = (l: number[], p: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(p * l.length))]!.toFixed(0) : '-');
-    const l = minute.latencies.sort((a, b) => a - b);
-    const d = minute.delays.sort((a, b) => a - b);
+    lastReport = now;
     const stats = procStats(fl.pid);
     const used = process.cpuUsage(senderCpuBefore);
-    const senderCpu = used.user + used.system;
+    senderCpuBefore = process.cpuUsage();
+    const cpu = (stats.cpuSeconds - cpuBefore) / seconds;
+    cpuBefore = stats.cpuSeconds;
+    const q = (l: number[], p: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(p * l.length))]!.toFixed(0) : '-');
+    const l = m.latencies.sort((a, b) => a - b);
+    const d = m.delays.sort((a, b) => a - b);
+    const { parts, limit } = await scrape();
+    const n = rows.length + 1;
+    const label = REPORT_S === 60 ? `min ${String(n).padStart(2)}` : `${String(n * REPORT_S).padStart(4)} s`;
     const row =
-      `min ${String(rows.length + 1).padStart(2)} | ${Math.round(minute.acked / seconds)
+      `${label} | ${Math.round(m.acked / seconds)
         .toLocaleString('en-US')
         .padStart(7)} spans/s acked | ` +
       `ack p50 ${q(l, 0.5).padStart(4)} ms p99 ${q(l, 0.99).padStart(5)} ms | due->ack p99 ${q(d, 0.99).padStart(5)} ms | ` +
-      `queued ${queue.length} | refused ${minute.refused} failed ${minute.failed} dropped ${minute.dropped} | ` +
-      `RSS ${(stats.rssBytes / 2 ** 20).toFixed(0)} MiB | CPU ${((stats.cpuSeconds - cpuBefore) / seconds).toFixed(2)} cores | parts ${await parts()} | sender CPU ${(senderCpu / 1e6 / seconds).toFixed(2)} cores`;
+      `queued ${queue.length} | refused ${m.refused} failed ${m.failed} dropped ${m.dropped} | ` +
+      `RSS ${(stats.rssBytes / 2 ** 20).toFixed(0)} MiB | CPU ${cpu.toFixed(2)} cores | parts ${parts} | limit ${limit} | ` +
+      `sender CPU ${((used.user + used.system) / 1e6 / seconds).toFixed(2)} cores`;
     console.log(row);
     rows.push(row);
-    cpuBefore = stats.cpuSeconds;
-    senderCpuBefore = process.cpuUsage();
-    lastReport = now;
-    run.acked += minute.acked;
-    run.dropped += minute.dropped;
-    run.refused += minute.refused;
-    run.failed += minute.failed;
-    Object.assign(minute, { acked: 0, refused: 0, failed: 0, latencies: [], delays: [], dropped: 0 });
   };
   console.log(
     `bench:sustained: ${RATE.toLocaleString('en-US')} spans/s for ${DURATION} s, ${PER_REQUEST}-span requests, at most ${MAX_IN_FLIGHT} in flight, a sending queue of ${QUEUE}`,
@@ -152,7 +163,7 @@ async function main(): Promise<void> {
     const due = started + i * intervalMs;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    if (performance.now() - lastReport >= 60_000) await report(performance.now());
+    if (performance.now() - lastReport >= REPORT_S * 1000) await report(performance.now());
     const k = i % requests.length;
     if (k === 0 && i > 0) round++;
     if (inFlight < MAX_IN_FLIGHT && queue.length === 0) send(forRound(requests[k]!, round), due);

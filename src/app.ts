@@ -170,6 +170,14 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     const timePolicy = { maxAgeMs: config.retentionDays * 86_400_000, maxFutureMs: 24 * 3_600_000 };
     // Half the wait bound: admitted calls then answer well within it, and the writer's own bound stays the backstop.
     const admission = config.ingest.queueMaxWaitMs > 0 ? new AdmissionLimit({ targetMs: config.ingest.queueMaxWaitMs / 2 }) : undefined;
+    if (admission) {
+      gaugeOf(metrics.registry, SELF_METRICS.admissionLimit, function (this: Gauge) {
+        this.set(admission.limit);
+      });
+      gaugeOf(metrics.registry, SELF_METRICS.exportsInFlight, function (this: Gauge) {
+        this.set(admission.inFlight);
+      });
+    }
     const receiving = {
       maxMessageBytes: config.ingest.maxMessageBytes,
       requestTimeoutMs: config.ingest.requestTimeoutMs,
@@ -182,7 +190,11 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       timePolicy,
       admission,
     };
-    const grpc: GrpcReceiver = await startGrpcReceiver({ address: config.otlpGrpcAddr, ...receiving });
+    const grpc: GrpcReceiver = await startGrpcReceiver({
+      address: config.otlpGrpcAddr,
+      receiveWindowBytes: config.ingest.grpcReceiveWindowBytes,
+      ...receiving,
+    });
     started.push(grpc);
     const http: HttpReceiver = await startHttpReceiver({ address: config.otlpHttpAddr, ...receiving });
     started.push(http);

@@ -40,6 +40,8 @@ export interface Config {
   ingest: {
     /** Largest accepted OTLP request, compressed or not. */
     maxMessageBytes: number;
+    /** HTTP/2 receive window of the OTLP/gRPC server, per connection and per export. */
+    grpcReceiveWindowBytes: number;
     /** Longest a client may take to send a whole request (HTTP) or an export's body after its headers (gRPC). */
     requestTimeoutMs: number;
     /** On shutdown, how long unfinished exports may go on before their connections are closed. */
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: get('logLevel'),
     ingest: {
       maxMessageBytes: get('maxMessageBytes'),
+      grpcReceiveWindowBytes: get('grpcReceiveWindowBytes'),
       requestTimeoutMs: get('requestTimeoutMs'),
       shutdownGraceMs: get('shutdownGraceMs'),
       batchMaxSpans: get('batchMaxSpans'),

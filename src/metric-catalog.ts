@@ -47,6 +47,13 @@ export const SELF_METRICS = {
   }),
   storeWriteSeconds: m('faultline_store_write_seconds', 'histogram', ['table'], 'Latency of store inserts.', { buckets: LATENCY_S }),
   queueSpans: m('faultline_ingest_queue_spans', 'gauge', [], 'Spans accepted for writing but not yet committed.'),
+  admissionLimit: m(
+    'faultline_ingest_admission_limit',
+    'gauge',
+    [],
+    'OTLP exports that may be in flight at once now (the adaptive limit; exports beyond it are refused as retryable). Absent when FAULTLINE_QUEUE_MAX_WAIT is 0s.',
+  ),
+  exportsInFlight: m('faultline_ingest_exports_in_flight', 'gauge', [], 'OTLP exports admitted and not yet answered.'),
   detachedParts: m(
     'faultline_store_detached_parts',
     'gauge',

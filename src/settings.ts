@@ -119,6 +119,11 @@ export const SETTINGS = {
     int(16 * MiB, 1024, 1024 * MiB),
     'largest OTLP request, compressed or not (gRPC `RESOURCE_EXHAUSTED`, HTTP 413 beyond)',
   ),
+  grpcReceiveWindowBytes: s(
+    'FAULTLINE_OTLP_GRPC_WINDOW',
+    int(4 * MiB, 65_535, 2 ** 31 - 1),
+    "bytes an OTLP/gRPC client may send on a connection (and on one export) before faultline has read them; grpc-js's default, 64 KiB, held export bodies up to 0.7 s at 100k spans/s",
+  ),
   requestTimeoutMs: s(
     'FAULTLINE_REQUEST_TIMEOUT',
     duration(30_000),

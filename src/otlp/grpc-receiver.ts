@@ -10,6 +10,7 @@ import { handleDecodedExport } from './export-handler.js';
 import { encodeExportResponseProto } from './export-response.js';
 import { encodeRpcStatus } from './proto-writer.js';
 import { refusalOnArrival, refusalOnBody } from './admission-limit.js';
+import { setConnectionReceiveWindow, setStreamReceiveWindow } from './grpc-receive-window.js';
 import type { Receiver, ReceiverOptions } from './receiver-options.js';
 
 const identity = (b: Buffer): Buffer => b;
@@ -26,7 +27,10 @@ const TRACE_SERVICE: grpc.ServiceDefinition = {
   },
 };
 
-export type GrpcReceiverOptions = ReceiverOptions;
+export interface GrpcReceiverOptions extends ReceiverOptions {
+  /** HTTP/2 receive window per connection and per export (grpc-receive-window.ts); Node's 64 KiB when unset. */
+  receiveWindowBytes?: number;
+}
 export type GrpcReceiver = Receiver;
 
 export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<GrpcReceiver> {
@@ -48,6 +52,8 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
       );
     },
   });
+  const window = opts.receiveWindowBytes;
+  const streamWindowSet = window !== undefined && setStreamReceiveWindow(server, window);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(
       formatAddress(opts.address),
@@ -61,6 +67,9 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Grpc
       },
     );
   });
+  if (window !== undefined && !(streamWindowSet && setConnectionReceiveWindow(server, window))) {
+    opts.log.warn("cannot widen the OTLP/gRPC receive window in this grpc-js version; Node's 64 KiB default stays", { wanted: window });
+  }
   return {
     port,
     close: () =>

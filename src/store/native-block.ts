@@ -12,13 +12,18 @@ export class NativeBlockWriter {
   private buf: Buffer;
   private pos = 0;
 
-  /** `columns` undefined: no block header, for column data written apart and joined later (span-columns.ts). */
+  /**
+   * `columns` undefined: no block header, for column data written apart and joined later (span-columns.ts).
+   * `scratch`: a buffer to write into while it is large enough (see `buffer`), instead of a new one.
+   */
   constructor(
     columns: number | undefined,
     private readonly rows: number,
     bytesPerRow = 256,
+    scratch?: Buffer,
   ) {
-    this.buf = Buffer.allocUnsafe(Math.max(1024, rows * bytesPerRow));
+    const size = Math.max(1024, rows * bytesPerRow);
+    this.buf = scratch && scratch.length >= size ? scratch : Buffer.allocUnsafe(size);
     if (columns === undefined) return;
     this.varint(columns);
     this.varint(rows);
@@ -27,6 +32,11 @@ export class NativeBlockWriter {
   /** Bytes written so far. */
   get length(): number {
     return this.pos;
+  }
+
+  /** The buffer written into: the scratch buffer given, or a larger one when the data outgrew it. */
+  get buffer(): Buffer {
+    return this.buf;
   }
 
   /** Raw bytes, copied as they are. */

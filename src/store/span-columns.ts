@@ -177,12 +177,24 @@ export interface SpanColumns {
   ends: number[];
 }
 
+/**
+ * Every request is encoded into this one buffer and only its bytes are copied out. A fresh buffer per request (sized
+ * by guess, then doubled when the guess was short: the shop's spans take ~290 bytes) cost ~1 MB of short-lived
+ * memory per 1000 spans, fresh pages the kernel zeroes and the GC frees: decoding and encoding 1000-span requests
+ * took 3.5-3.9 us per span, 2.5 with this buffer (in the whole server the gain is within run-to-run noise).
+ */
+let scratch: Buffer = Buffer.allocUnsafe(0);
+/** A scratch buffer grown past this (one huge request) is let go after use rather than held for good. */
+const MAX_SCRATCH_BYTES = 16 << 20;
+
 export function encodeSpanColumns(spans: Spans): SpanColumns {
-  const w = new NativeBlockWriter(undefined, spans.length, 256);
+  const w = new NativeBlockWriter(undefined, spans.length, 320, scratch);
   const ends: number[] = [];
   const end = () => ends.push(w.length);
   for (const col of COLUMNS) col.write(w, spans, end);
-  return { rows: spans.length, data: Buffer.from(w.finish()), ends };
+  const data = Buffer.from(w.finish());
+  scratch = w.buffer.length <= MAX_SCRATCH_BYTES ? w.buffer : Buffer.allocUnsafe(0);
+  return { rows: spans.length, data, ends };
 }
 
 function writeMaps(w: Writer, maps: readonly Attributes[], end: () => void): void {

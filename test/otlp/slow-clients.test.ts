@@ -57,6 +57,10 @@ describe('slow and stalled clients', () => {
     expect(r.accepted).toBe(true);
     // Stalled streams hold no admission slot (it is taken once a body is complete): accepted at the first try.
     expect(r.tries).toBe(1);
+    // /metrics says so too: no export in flight while the 100 streams stall, and the limit where it starts (64).
+    const text = await (await fetch(`${h.api}/metrics`)).text();
+    expect(/^faultline_ingest_exports_in_flight (\d+)$/m.exec(text)?.[1]).toBe('0');
+    expect(Number(/^faultline_ingest_admission_limit (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(64);
     // Every stalled stream was ended, retryably: UNAVAILABLE (14) once its body was late, or RESOURCE_EXHAUSTED (8)
     // on its headers while the others held every admission slot.
     await new Promise((res) => setTimeout(res, 2500));
