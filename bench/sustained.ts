@@ -7,10 +7,10 @@
  * from due to acknowledged P99 (queueing included), the queue's length, refusals (RESOURCE_EXHAUSTED, UNAVAILABLE),
  * faultline's RSS and CPU and the store's active parts (faultline_store_active_parts): what a steady state looks like
  * is a queue that does not grow, a flat RSS and a parts count that does not grow; `limit` is the admission limit on
- * exports in flight (faultline_ingest_admission_limit). REPORT_S (default 60) prints a row every so many seconds instead. The spans come from a pool of POOL
- * distinct shop requests (default 1000 x 1000 spans), sent round and round; each send patches the round number into
- * the first two bytes of every trace and span id in the encoded request (the offsets are found once), so no two
- * rounds send the same span and the sender stays cheap.
+ * exports in flight (faultline_ingest_admission_limit). REPORT_S (default 60) prints a row every so many seconds
+ * instead. The spans come from a pool of POOL distinct shop requests (default 1000 x 1000 spans), sent round and
+ * round; each send patches the round number into the first two bytes of every trace and span id in the encoded
+ * request (the offsets are found once), so no two rounds send the same span and the sender stays cheap.
  */
 import * as grpc from '@grpc/grpc-js';
 import { encodeProto } from '../test/sim/otlp-encode.js';
