@@ -80,7 +80,8 @@ async function main(): Promise<void> {
   }
   let round = 0;
   const intervalMs = (PER_REQUEST / RATE) * 1000;
-  const minute = { acked: 0, refused: 0, failed: 0, latencies: [] as number[], delays: [] as number[], dropped: 0 };
+  // `atLimit`: refusals by the admission limit on exports in flight (the rest: the commit would take too long).
+  const minute = { acked: 0, refused: 0, atLimit: 0, failed: 0, latencies: [] as number[], delays: [] as number[], dropped: 0 };
   // The sending queue: requests that were due while MAX_IN_FLIGHT were out, with when they were due.
   const queue: { body: Buffer; dueAt: number }[] = [];
   const run = { acked: 0, dropped: 0, refused: 0, failed: 0 };
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     // Take this interval's figures and start the next one before awaiting the scrape: acks landing meanwhile count
     // in the next interval, not half in a sorted list.
     const m = { ...minute };
-    Object.assign(minute, { acked: 0, refused: 0, failed: 0, latencies: [], delays: [], dropped: 0 });
+    Object.assign(minute, { acked: 0, refused: 0, atLimit: 0, failed: 0, latencies: [], delays: [], dropped: 0 });
     run.acked += m.acked;
     run.dropped += m.dropped;
     run.refused += m.refused;
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
         .toLocaleString('en-US')
         .padStart(7)} spans/s acked | ` +
       `ack p50 ${q(l, 0.5).padStart(4)} ms p99 ${q(l, 0.99).padStart(5)} ms | due->ack p99 ${q(d, 0.99).padStart(5)} ms | ` +
-      `queued ${queue.length} | refused ${m.refused} failed ${m.failed} dropped ${m.dropped} | ` +
+      `queued ${queue.length} | refused ${m.refused} (${m.atLimit} at the limit) failed ${m.failed} dropped ${m.dropped} | ` +
       `RSS ${(stats.rssBytes / 2 ** 20).toFixed(0)} MiB | CPU ${cpu.toFixed(2)} cores | parts ${parts} | limit ${limit} | ` +
       `sender CPU ${((used.user + used.system) / 1e6 / seconds).toFixed(2)} cores`;
     console.log(row);
@@ -150,8 +151,10 @@ async function main(): Promise<void> {
           minute.acked += PER_REQUEST;
           minute.latencies.push(now - sentAt);
           minute.delays.push(now - dueAt);
-        } else if (err.code === grpc.status.RESOURCE_EXHAUSTED || err.code === grpc.status.UNAVAILABLE) minute.refused += PER_REQUEST;
-        else minute.failed += PER_REQUEST;
+        } else if (err.code === grpc.status.RESOURCE_EXHAUSTED || err.code === grpc.status.UNAVAILABLE) {
+          minute.refused += PER_REQUEST;
+          if (err.details.startsWith('ingest is at capacity')) minute.atLimit += PER_REQUEST;
+        } else minute.failed += PER_REQUEST;
         // A free slot takes the oldest queued request first, as the Collector's queue consumers do.
         const next = queue.shift();
         if (next) send(next.body, next.dueAt);
