@@ -1,14 +1,9 @@
 /**
  * How many export calls may be in flight (admitted, not yet answered) at once: an AIMD limit steered by the latency
  * admitted calls see. While answers come back within the target the limit grows by up to one per round of calls;
- * when more than a tenth of the answers in a target interval were slower than the target, it shrinks by 10%. Calls
- * beyond the limit are refused when their headers arrive, so overload reaches clients as a retryable signal instead
- * of as every call, admitted or not, slowing down together until deadlines pass.
- *
- * Why a share and not every slow answer: at a steady 100k spans/s the P99 sat near the target, so the one answer in
- * a hundred beyond it cut the limit by 10% about once a second while it grew back by one per round; it fell below
- * the client's concurrency and refused exports the store could take (2.2M of 60M spans in 10 minutes; 162k, all in
- * the cold start, with this rule). Overload moves the bulk of the answers, not the tail.
+ * each answer slower than the target shrinks it by 10% (at most once per target interval). Calls beyond the limit
+ * are refused when their headers arrive, so overload reaches clients as a retryable signal instead of as every
+ * call, admitted or not, slowing down together until deadlines pass.
  *
  * Why not a rate: the bottleneck moves (decoding on the event loop, the store's inserts, merges competing for the
  * same cores), and a concurrency limit finds it from latency alone, whichever it is.
@@ -24,16 +19,10 @@ export interface AdmissionLimitOptions {
   initial?: number;
 }
 
-/** Shrink when more than this share of an interval's answers were slower than the target. */
-const SLOW_SHARE = 0.1;
-
 export class AdmissionLimit {
   private limitValue: number;
   private inFlightCount = 0;
-  /** The current target interval: when it began, its answers, and how many were slow. */
-  private intervalStart = 0;
-  private answers = 0;
-  private slowAnswers = 0;
+  private lastDecreaseAt = 0;
   private readonly min: number;
   private readonly max: number;
 
@@ -66,16 +55,12 @@ export class AdmissionLimit {
   /** A call admitted at `admittedAt` (performance.now()) was answered or abandoned now. */
   release(admittedAt: number, now = performance.now()): void {
     this.inFlightCount--;
-    if (now - this.intervalStart >= this.opts.targetMs) {
-      // An interval ended (this answer is the first after it): judge it, then start the next one.
-      if (this.slowAnswers > SLOW_SHARE * this.answers) this.limitValue = Math.max(this.min, this.limitValue * 0.9);
-      this.intervalStart = now;
-      this.answers = 0;
-      this.slowAnswers = 0;
-    }
-    this.answers++;
-    if (now - admittedAt > this.opts.targetMs) this.slowAnswers++;
-    else if (this.inFlightCount + 1 >= Math.floor(this.limitValue) / 2) {
+    const latencyMs = now - admittedAt;
+    if (latencyMs > this.opts.targetMs) {
+      if (now - this.lastDecreaseAt < this.opts.targetMs) return;
+      this.lastDecreaseAt = now;
+      this.limitValue = Math.max(this.min, this.limitValue * 0.9);
+    } else if (this.inFlightCount + 1 >= Math.floor(this.limitValue) / 2) {
       // Grow only while the limit is in use, so a quiet hour does not leave it at the maximum.
       this.limitValue = Math.min(this.max, this.limitValue + 1 / this.limitValue);
     }
