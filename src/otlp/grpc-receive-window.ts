@@ -3,7 +3,7 @@
  * 64 KiB per connection (grpc-node#3058 proposes an option; none exists in 1.14), so a client with several exports
  * in flight on one connection — the Collector's exporter, or an SDK — sends 64 KiB, then waits for faultline's event
  * loop to read it and answer with a WINDOW_UPDATE, and again, every 64 KiB. At 100k spans/s over one connection the
- * export bodies took p50 14-310 ms, p99 230-710 ms just to arrive; with 4 MiB windows p50 0-56 ms, p99 5-165 ms.
+ * export bodies took p50 14-430 ms, p99 230-1085 ms just to arrive; with 4 MiB windows p50 0-105 ms, p99 5-430 ms.
  *
  * A wider window holds no more memory than the default does: grpc-js reads every body as it arrives (the window
  * bounds only bytes sent and not yet read), and the largest request and the admission limit bound the rest.
