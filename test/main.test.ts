@@ -8,7 +8,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { connect as connectHttp2 } from 'node:http2';
 import { freePort } from './helpers/free-port.js';
 import { runServe } from './helpers/serve-process.js';
-import { rawGrpcExport } from './helpers/raw-grpc-export.js';
+import { openExportStream, rawGrpcExport } from './helpers/raw-grpc-export.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../src/log.js';
@@ -126,12 +126,7 @@ describe('faultline serve', () => {
     const session = connectHttp2(`http://127.0.0.1:${grpcPort}`);
     session.on('error', () => undefined);
     for (let i = 0; i < 20; i++) {
-      const stream = session.request({
-        ':method': 'POST',
-        ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        'content-type': 'application/grpc',
-        te: 'trailers',
-      });
+      const stream = openExportStream(session);
       stream.on('error', () => undefined);
       const frame = Buffer.alloc(15);
       frame.writeUInt32BE(1000, 1);

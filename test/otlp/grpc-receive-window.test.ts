@@ -4,9 +4,10 @@
  * WINDOW_UPDATE, and a large export on that connection is acknowledged. It sets grpc-js internals, so this fails
  * when an upgrade of grpc-js moves them (the windows would silently fall back to 64 KiB).
  */
-import { connect, constants, type ClientHttp2Session, type Settings } from 'node:http2';
+import { connect, type ClientHttp2Session, type Settings } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { openExportStream } from '../helpers/raw-grpc-export.js';
 import { encodeProto } from '../sim/otlp-encode.js';
 import { simulate } from '../sim/simulate.js';
 import { shop } from '../sim/topology.js';
@@ -29,12 +30,7 @@ async function connectToGrpc(): Promise<{ session: ClientHttp2Session; settings:
 
 /** One gRPC unary Export over `session`; resolves with its grpc-status. */
 function exportOver(session: ClientHttp2Session, body: Buffer): Promise<string> {
-  const stream = session.request({
-    [constants.HTTP2_HEADER_METHOD]: 'POST',
-    [constants.HTTP2_HEADER_PATH]: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-    'content-type': 'application/grpc',
-    te: 'trailers',
-  });
+  const stream = openExportStream(session);
   const frame = Buffer.alloc(5);
   frame.writeUInt32BE(body.length, 1);
   stream.end(Buffer.concat([frame, body]));

@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as http2 from 'node:http2';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { onServer, sharedFront } from '../helpers/test-store.js';
-import { rawGrpcExport } from '../helpers/raw-grpc-export.js';
+import { openExportStream, rawGrpcExport } from '../helpers/raw-grpc-export.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
 import { encodeProto } from '../sim/otlp-encode.js';
@@ -52,15 +52,7 @@ describe('overload decided on the headers', () => {
     // A raw HTTP/2 client sends the call's headers and holds the body back: a server that decides only once the
     // message has arrived would never answer.
     const session = http2.connect(`http://127.0.0.1:${h.app.ports.grpc}`);
-    const stream = session.request(
-      {
-        ':method': 'POST',
-        ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        'content-type': 'application/grpc',
-        te: 'trailers',
-      },
-      { endStream: false },
-    );
+    const stream = openExportStream(session, { endStream: false });
     const headers = await new Promise<http2.IncomingHttpHeaders>((resolve) => stream.on('response', resolve));
     const closedWith = await new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode ?? -1)));
     session.close();

@@ -3,11 +3,11 @@
  * bytes of body, then nothing, and 80 HTTP connections trickling a body byte by byte, while a well-behaved exporter
  * keeps exporting (accepted at its first try: an admission slot is taken only once a body is complete). Real servers and sockets; FAULTLINE_REQUEST_TIMEOUT is 2 s here.
  */
-import { connect as connectHttp2, constants } from 'node:http2';
+import { connect as connectHttp2 } from 'node:http2';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { rawGrpcExport } from '../helpers/raw-grpc-export.js';
+import { openExportStream, rawGrpcExport } from '../helpers/raw-grpc-export.js';
 import { encodeProto } from '../sim/otlp-encode.js';
 import { simulate } from '../sim/simulate.js';
 import { ciPipeline } from '../sim/topology.js';
@@ -39,12 +39,7 @@ describe('slow and stalled clients', () => {
     const session = connectHttp2(`http://127.0.0.1:${port}`);
     const statuses: string[] = [];
     for (let i = 0; i < 100; i++) {
-      const stream = session.request({
-        [constants.HTTP2_HEADER_METHOD]: 'POST',
-        [constants.HTTP2_HEADER_PATH]: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        'content-type': 'application/grpc',
-        te: 'trailers',
-      });
+      const stream = openExportStream(session);
       stream.on('trailers', (t) => statuses.push(String(t['grpc-status'])));
       stream.on('response', (hd) => hd['grpc-status'] !== undefined && statuses.push(String(hd['grpc-status'])));
       stream.on('error', () => undefined);
