@@ -122,7 +122,7 @@ export const SETTINGS = {
   grpcReceiveWindowBytes: s(
     'FAULTLINE_OTLP_GRPC_WINDOW',
     int(4 * MiB, 65_535, 2 ** 31 - 1),
-    "bytes an OTLP/gRPC client may send on a connection (and on one export) before faultline has read them; grpc-js's default, 64 KiB, held export bodies up to 0.7 s at 100k spans/s",
+    "bytes an OTLP/gRPC client may send on a connection (and on one export) before faultline has read them; grpc-js's default, 64 KiB, held export bodies up to ~1 s at 100k spans/s",
   ),
   requestTimeoutMs: s(
     'FAULTLINE_REQUEST_TIMEOUT',
