@@ -8,13 +8,15 @@
  * faultline's RSS and CPU and the store's active parts (faultline_store_active_parts): what a steady state looks like
  * is a queue that does not grow, a flat RSS and a parts count that does not grow; `limit` is the admission limit on
  * exports in flight (faultline_ingest_admission_limit). REPORT_S (default 60) prints a row every so many seconds
- * instead. The spans come from a pool of POOL distinct shop requests (default 1000 x 1000 spans), sent round and
+ * instead. SHAPE=sdk sends spans with the attributes an SDK records (test/sim/sdk-attributes.ts) instead of the
+ * simulator's few. The spans come from a pool of POOL distinct shop requests (default 1000 x 1000 spans), sent round and
  * round; each send patches the round number into the first two bytes of every trace and span id in the encoded
  * request (the offsets are found once), so no two rounds send the same span and the sender stays cheap.
  */
 import * as grpc from '@grpc/grpc-js';
 import { encodeProto } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
+import { withSdkAttributes } from '../test/sim/sdk-attributes.js';
 import { shop } from '../test/sim/topology.js';
 import type { Span } from '../src/span.js';
 import { procStats, startFaultlineProcess } from './faultline-process.js';
@@ -26,6 +28,8 @@ const MAX_IN_FLIGHT = Number(process.env.MAX_IN_FLIGHT ?? 64);
 const QUEUE = Number(process.env.QUEUE ?? 1000);
 /** Seconds per printed row (60: a row per minute, what the targets are stated in; 5 shows a cold start's first seconds). */
 const REPORT_S = Number(process.env.REPORT_S ?? 60);
+/** sdk: spans with the attributes an SDK in Kubernetes records (~25 on the resource, 2-10 per span); sim: the simulator's few. */
+const SHAPE = process.env.SHAPE ?? 'sim';
 const PER_REQUEST = 1000;
 
 /**
@@ -66,12 +70,13 @@ function forRound(req: { buf: Buffer; offsets: number[] }, round: number): Buffe
 async function main(): Promise<void> {
   const fl = await startFaultlineProcess('sustained');
   const client = new grpc.Client(`127.0.0.1:${fl.grpcPort}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
-  const base = simulate(shop, {
+  const simulated = simulate(shop, {
     seed: 5,
     startMs: Date.now() - 10 * 60_000,
     durationMs: 9 * 60_000,
     requests: Math.ceil((POOL * PER_REQUEST) / 12),
   }).spans;
+  const base = SHAPE === 'sdk' ? withSdkAttributes(simulated) : simulated;
   const requests: { buf: Buffer; offsets: number[] }[] = [];
   for (let i = 0; i + PER_REQUEST <= base.length && requests.length < POOL; i += PER_REQUEST) {
     const spans = base.slice(i, i + PER_REQUEST);
@@ -134,7 +139,7 @@ async function main(): Promise<void> {
     rows.push(row);
   };
   console.log(
-    `bench:sustained: ${RATE.toLocaleString('en-US')} spans/s for ${DURATION} s, ${PER_REQUEST}-span requests, at most ${MAX_IN_FLIGHT} in flight, a sending queue of ${QUEUE}`,
+    `bench:sustained: ${RATE.toLocaleString('en-US')} spans/s for ${DURATION} s, ${PER_REQUEST}-span requests (${SHAPE}-shaped spans), at most ${MAX_IN_FLIGHT} in flight, a sending queue of ${QUEUE}`,
   );
   const send = (body: Buffer, dueAt: number): void => {
     inFlight++;

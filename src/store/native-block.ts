@@ -45,6 +45,14 @@ export class NativeBlockWriter {
     this.pos += b.copy(this.buf, this.pos);
   }
 
+  /** Writes again the bytes written at [from, to): a value repeated row after row is encoded once, then copied. */
+  repeat(from: number, to: number): void {
+    const n = to - from;
+    this.ensure(n);
+    this.buf.copyWithin(this.pos, from, to);
+    this.pos += n;
+  }
+
   /** Starts the next column. Its values must follow, exactly one per row. */
   column(name: string, type: string): this {
     this.string(name);

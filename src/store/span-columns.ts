@@ -197,17 +197,48 @@ export function encodeSpanColumns(spans: Spans): SpanColumns {
   return { rows: spans.length, data, ends };
 }
 
+/**
+ * Map(String, String) for every span. The spans of one resource share its attributes object (and SDKs put 15-30
+ * attributes on a resource: ~850 bytes a span), so a map that is the same object as the previous span's is encoded
+ * once and its bytes copied. With SDK-shaped spans (test/sim/sdk-attributes.ts) that took the encode microbench from
+ * 4.7 to 1.1-2.0 us per span, and faultline's JS thread at 20k spans/s from 0.44 to 0.32 cores.
+ */
 function writeMaps(w: Writer, maps: readonly Attributes[], end: () => void): void {
   let offset = 0;
+  let prev: Attributes | undefined;
+  let size = 0;
   for (const m of maps) {
-    for (const k in m) if (k !== undefined) offset++;
+    if (m !== prev) {
+      size = 0;
+      for (const k in m) if (k !== undefined) size++;
+      prev = m;
+    }
+    offset += size;
     w.uint64(offset);
   }
   end();
-  for (const m of maps) for (const k in m) w.string(k);
+  writeMapParts(w, maps, false);
   end();
-  for (const m of maps) for (const k in m) w.string(m[k]!);
+  writeMapParts(w, maps, true);
   end();
+}
+
+/** Every map's keys, or every map's values, in order. */
+function writeMapParts(w: Writer, maps: readonly Attributes[], values: boolean): void {
+  let prev: Attributes | undefined;
+  let from = 0;
+  let to = 0;
+  for (const m of maps) {
+    if (m === prev) {
+      w.repeat(from, to);
+      continue;
+    }
+    from = w.length;
+    if (values) for (const k in m) w.string(m[k]!);
+    else for (const k in m) w.string(k);
+    to = w.length;
+    prev = m;
+  }
 }
 
 /** One Native block for otel_traces holding every chunk's rows, in order. */

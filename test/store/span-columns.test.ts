@@ -9,6 +9,7 @@ import { openTestStore } from '../helpers/test-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { encodeSpanColumns, joinSpanColumns } from '../../src/store/span-columns.js';
 import { spansToNative } from '../helpers/spans-to-native.js';
+import { withSdkAttributes } from '../sim/sdk-attributes.js';
 import { simulate } from '../sim/simulate.js';
 import { shop } from '../sim/topology.js';
 
@@ -77,5 +78,17 @@ describe('joinSpanColumns', () => {
     const chunks = cuts.slice(1).map((end, i) => encodeSpanColumns(spans.slice(cuts[i], end)));
     expect(joinSpanColumns(chunks).equals(spansToNative(spans))).toBe(true);
     expect(joinSpanColumns([encodeSpanColumns([])]).equals(spansToNative([]))).toBe(true);
+  });
+
+  it('copies a resource map shared by consecutive spans byte for byte as if each span had its own', () => {
+    const shared = withSdkAttributes(simulate(shop, { seed: 6, startMs: Date.now(), durationMs: 60_000, requests: 100 }).spans);
+    expect(shared[0]!.resource).toBe(shared.find((s) => s.serviceName === shared[0]!.serviceName && s !== shared[0])!.resource);
+    expect(Object.keys(shared[0]!.resource).length).toBeGreaterThan(20);
+    // The same values in a fresh object per span: nothing to copy, every map encoded on its own.
+    const own = shared.map((s) => ({ ...s, resource: { ...s.resource }, attributes: { ...s.attributes } }));
+    const a = encodeSpanColumns(shared);
+    const b = encodeSpanColumns(own);
+    expect(a.ends).toEqual(b.ends);
+    expect(a.data.equals(b.data)).toBe(true);
   });
 });
