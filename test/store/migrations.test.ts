@@ -30,13 +30,15 @@ describe('store migrations', () => {
     const spans = simulate(ciPipeline, { seed: 5, startMs: Date.now() - 120_000, durationMs: 60_000, requests: 10 }).spans;
     let store = await openTestStore(dir);
     const first = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     expect(first.applied).toEqual([...first.applied].sort((a, b) => a - b));
     await store.insertNative('otel_traces', spansToNative(spans));
     const [ddl] = await store.query('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3\)/);
     expect(ddl!.statement).toMatch(/`TraceId` String CODEC\(ZSTD\(1\)\)/); // 0007
     expect(ddl!.statement).toMatch(/merge_selector_base = 12/); // 0014
+    expect(ddl!.statement).toContain('INDEX idx_span_attr_key mapKeys(SpanAttributes)');
+    expect(ddl!.statement).not.toContain('idx_res_attr'); // 0015
     const [rollupDdl] = await store.query('show_create_table', { table: 'span_rollup_1m' });
     expect(rollupDdl!.statement).toMatch(/TTL Minute \+ toIntervalDay\(3\)/);
     await store.close();
@@ -91,7 +93,7 @@ describe('store migrations', () => {
 
     store = await openTestStore(oldDir);
     const upgrade = await runMigrations(store, { cluster: undefined, retentionDays: 3 }, silentLogger);
-    expect(upgrade.applied).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(upgrade.applied).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     expect(await snapshot(store)).toEqual(before);
     const [ddl] = await store.query('show_create_table', { table: 'otel_traces' });
     expect(ddl!.statement).toContain('ORDER BY (ServiceName, toStartOfMinute(Timestamp), TraceId)');
