@@ -30,6 +30,7 @@ const QUEUE = Number(process.env.QUEUE ?? 1000);
 const REPORT_S = Number(process.env.REPORT_S ?? 60);
 /** sdk: spans with the attributes an SDK in Kubernetes records (~25 on the resource, 2-10 per span); sim: the simulator's few. */
 const SHAPE = process.env.SHAPE ?? 'sim';
+if (SHAPE !== 'sim' && SHAPE !== 'sdk') throw new Error(`SHAPE=${SHAPE}: use sim (the simulator's spans) or sdk (SDK-shaped spans)`);
 const PER_REQUEST = 1000;
 
 /**
