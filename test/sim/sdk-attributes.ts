@@ -4,7 +4,7 @@
  * carry 2-5 attributes, which makes per-span costs look smaller than they are with real applications; the benches
  * take SHAPE=sdk to use these.
  */
-import { SpanKind, type Attributes, type Span } from '../../src/span.js';
+import { SpanKind, StatusCode, UNKNOWN_SERVICE, type Attributes, type Span } from '../../src/span.js';
 
 export function withSdkAttributes(spans: readonly Span[]): Span[] {
   const resources = new Map<Attributes, Attributes>();
@@ -16,7 +16,7 @@ export function withSdkAttributes(spans: readonly Span[]): Span[] {
 }
 
 function sdkResource(r: Attributes): Attributes {
-  const service = r['service.name'] ?? 'unknown_service';
+  const service = r['service.name'] ?? UNKNOWN_SERVICE;
   const pod = `${service}-7d9f8c6b5-x2k4p`;
   return {
     ...r,
@@ -49,13 +49,14 @@ function sdkResource(r: Attributes): Attributes {
 
 /** What HTTP instrumentation records; the simulator's own attributes (db.*, peer.service, messaging.*) win. */
 function kindAttributes(s: Span): Attributes {
+  const status = s.statusCode === StatusCode.ERROR ? '500' : '200';
   if (s.kind === SpanKind.SERVER)
     return {
       'http.request.method': 'GET',
       'url.path': '/api/v1/items/12345',
       'url.scheme': 'http',
       'http.route': '/api/v1/items/:id',
-      'http.response.status_code': s.statusCode === 2 ? '500' : '200',
+      'http.response.status_code': status,
       'network.protocol.version': '1.1',
       'client.address': '10.12.3.45',
       'user_agent.original': 'Go-http-client/1.1',
@@ -64,7 +65,7 @@ function kindAttributes(s: Span): Attributes {
     return {
       'http.request.method': 'GET',
       'url.full': 'http://backend:8080/api/v1/items/12345',
-      'http.response.status_code': s.statusCode === 2 ? '500' : '200',
+      'http.response.status_code': status,
       'network.peer.address': '10.12.3.46',
     };
   return { 'thread.id': '1', 'code.function': 'handle' };
