@@ -12,6 +12,7 @@ import { parseSloFile, SloFileError } from './slo/slo-file.js';
 import { burnRateRules, SloRulesError } from './slo/burn-rate-rules.js';
 import { metricsFlavor } from './graph/metrics-flavor.js';
 import { readFile } from 'node:fs/promises';
+import { applyV8Flags } from './v8-flags.js';
 
 const USAGE = `usage: faultline serve | faultline config [--docs] | faultline slo rules [--file PATH] [--windows-scale X]
 
@@ -84,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  applyV8Flags();
   let app;
   try {
     app = await startFaultline(config, log);
