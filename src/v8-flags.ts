@@ -6,8 +6,8 @@
  * tenured. A burst at start-up is enough for the array that collects an export's decoded spans: from then on every
  * such array was born old, the old generation pointed at each young span, and every span of every export survived
  * two young collections and was copied twice before a full collection freed it. Measured at 100k spans/s
- * (docs/scaling.md): 2.5 MB promoted per young collection and 5.6 s of their pauses per 42 s, against 0.5 MB and
- * 1.8 s with the flag.
+ * (docs/scaling.md): 2.5 MB promoted per young collection and 5.6 s of their pauses in 41 s, against 0.5 MB and
+ * 1.8 s in 45 s with the flag.
  */
 import { setFlagsFromString } from 'node:v8';
 
