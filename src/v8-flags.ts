@@ -11,7 +11,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-export const V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
+const V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
 
 export function applyV8Flags(): void {
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
