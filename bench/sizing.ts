@@ -15,6 +15,20 @@ import { procStats, startFaultlineProcess } from './faultline-process.js';
 const RATES = (process.env.RATES ?? '100,1000,10000,100000').split(',').map(Number);
 const DURATION = Number(process.env.DURATION ?? 60);
 
+/** The requests to send, encoded up front; the simulated span objects are garbage once this returns (see sustained.ts). */
+function encodedRequests(rate: number, perRequest: number, total: number): Buffer[] {
+  const spans = simulate(shop, {
+    seed: rate,
+    startMs: Date.now() - 5 * 60_000,
+    durationMs: 4 * 60_000,
+    requests: Math.ceil(total / 12) + 10,
+  }).spans;
+  const requests: Buffer[] = [];
+  for (let i = 0; i + perRequest <= spans.length && requests.length * perRequest < total; i += perRequest)
+    requests.push(encodeProto(spans.slice(i, i + perRequest)));
+  return requests;
+}
+
 async function runRate(rate: number): Promise<string> {
   const fl = await startFaultlineProcess('sizing');
   const { grpcPort, pid } = fl;
@@ -22,15 +36,7 @@ async function runRate(rate: number): Promise<string> {
     const perRequest = Math.max(1, Math.min(1000, Math.round(rate / 10)));
     const intervalMs = (perRequest / rate) * 1000;
     const total = Math.round(rate * DURATION);
-    const spans = simulate(shop, {
-      seed: rate,
-      startMs: Date.now() - 5 * 60_000,
-      durationMs: 4 * 60_000,
-      requests: Math.ceil(total / 12) + 10,
-    }).spans;
-    const requests: Buffer[] = [];
-    for (let i = 0; i + perRequest <= spans.length && requests.length * perRequest < total; i += perRequest)
-      requests.push(encodeProto(spans.slice(i, i + perRequest)));
+    const requests = encodedRequests(rate, perRequest, total);
     const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
     const latencies: number[] = [];
     let acked = 0;
