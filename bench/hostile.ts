@@ -13,7 +13,7 @@
  */
 import { connect as connectHttp2, constants, type ClientHttp2Session } from 'node:http2';
 import { connect, type Socket } from 'node:net';
-import { encodeProto } from '../test/sim/otlp-encode.js';
+import { encodeInRequests } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
 import { zstdFrame } from '../test/helpers/zstd-frame.js';
@@ -30,9 +30,7 @@ interface Sample {
 
 const bodies = (() => {
   const spans = simulate(shop, { seed: 9, startMs: Date.now() - 20 * 60_000, durationMs: 10 * 60_000, requests: 2000 }).spans;
-  const out: Buffer[] = [];
-  for (let i = 0; i + 200 <= spans.length && out.length < 100; i += 200) out.push(encodeProto(spans.slice(i, i + 200)));
-  return out;
+  return encodeInRequests(spans, 200, 100);
 })();
 
 const quantile = (xs: number[], q: number): number => {

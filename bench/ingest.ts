@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeExportRequestProto } from '../src/otlp/decode-protobuf.js';
 import { freePort } from '../test/helpers/free-port.js';
-import { encodeProto } from '../test/sim/otlp-encode.js';
+import { encodeInRequests } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
 
@@ -26,10 +26,7 @@ function makeRequests(): Buffer[] {
     durationMs: 20 * 60_000,
     requests: Math.ceil((REQUESTS * SPANS_PER_REQUEST) / 12),
   }).spans;
-  const out: Buffer[] = [];
-  for (let i = 0; i + SPANS_PER_REQUEST <= spans.length && out.length < REQUESTS; i += SPANS_PER_REQUEST)
-    out.push(encodeProto(spans.slice(i, i + SPANS_PER_REQUEST)));
-  return out;
+  return encodeInRequests(spans, SPANS_PER_REQUEST, REQUESTS);
 }
 
 async function waitReady(child: ChildProcess, probe: () => Promise<boolean>): Promise<void> {

@@ -7,7 +7,7 @@
  * Targets (issue 14): accepted within 20% of capacity, P99 ack <= 2 s, RSS < 1.5 GiB.
  */
 import * as grpc from '@grpc/grpc-js';
-import { encodeProto } from '../test/sim/otlp-encode.js';
+import { encodeInRequests } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
 import { procStats, startFaultlineProcess } from './faultline-process.js';
@@ -27,9 +27,7 @@ function makeRequests(n: number): Buffer[] {
     durationMs: 20 * 60_000,
     requests: Math.ceil((Math.min(n, 400) * SPANS_PER_REQUEST) / 12) + 10,
   }).spans;
-  const distinct: Buffer[] = [];
-  for (let i = 0; i + SPANS_PER_REQUEST <= spans.length && distinct.length < 400; i += SPANS_PER_REQUEST)
-    distinct.push(encodeProto(spans.slice(i, i + SPANS_PER_REQUEST)));
+  const distinct = encodeInRequests(spans, SPANS_PER_REQUEST, 400);
   // Re-sent bodies are duplicates the store keeps (it does not dedupe), which is fine for a load test.
   return Array.from({ length: n }, (_, i) => distinct[i % distinct.length]!);
 }

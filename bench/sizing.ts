@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
-import { encodeProto } from '../test/sim/otlp-encode.js';
+import { encodeInRequests } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
 import { procStats, startFaultlineProcess } from './faultline-process.js';
@@ -23,10 +23,7 @@ function encodedRequests(rate: number, perRequest: number, total: number): Buffe
     durationMs: 4 * 60_000,
     requests: Math.ceil(total / 12) + 10,
   }).spans;
-  const requests: Buffer[] = [];
-  for (let i = 0; i + perRequest <= spans.length && requests.length * perRequest < total; i += perRequest)
-    requests.push(encodeProto(spans.slice(i, i + perRequest)));
-  return requests;
+  return encodeInRequests(spans, perRequest, Math.ceil(total / perRequest));
 }
 
 async function runRate(rate: number): Promise<string> {

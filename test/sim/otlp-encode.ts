@@ -50,6 +50,22 @@ export function encodeProto(spans: Span[]): Buffer {
   return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans.map(toReadableSpan))!);
 }
 
+/**
+ * Cuts spans into consecutive requests of `perRequest` spans (a partial last one is left out), at most `max` of them,
+ * each encoded by `encode` (protobuf unless said). Benches encode their requests up front through this, inside a
+ * function of their own, so the span objects are garbage by the time they send (docs/scaling.md, session 18).
+ */
+export function encodeInRequests<T = Buffer>(
+  spans: Span[],
+  perRequest: number,
+  max: number,
+  encode: (chunk: Span[]) => T = encodeProto as (chunk: Span[]) => T,
+): T[] {
+  const out: T[] = [];
+  for (let i = 0; i + perRequest <= spans.length && out.length < max; i += perRequest) out.push(encode(spans.slice(i, i + perRequest)));
+  return out;
+}
+
 export function encodeJson(spans: Span[]): Buffer {
   return Buffer.from(JsonTraceSerializer.serializeRequest(spans.map(toReadableSpan))!);
 }
