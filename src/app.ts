@@ -17,6 +17,7 @@ import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { startHttpReceiver, type HttpReceiver } from './otlp/http-receiver.js';
 import { openStore, type Store } from './store/clickhouse-store.js';
 import { runMigrations } from './store/migrations.js';
+import { maySetNice } from './store/merge-priority.js';
 import { reportDetachedParts } from './store/detached-parts.js';
 import { applyRetention } from './store/retention.js';
 import { SpanBatchWriter } from './store/span-batch-writer.js';
@@ -57,11 +58,18 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
     clickhouseUrl: config.clickhouseUrl,
     maxMemoryBytes: config.storeMaxMemoryBytes,
     tracesTable: config.tracesTable,
+    mergeNice: config.storeMergeNice,
   });
   const started: { close(): Promise<void> }[] = [];
   try {
     const ddl = { cluster: config.clickhouseCluster, retentionDays: config.retentionDays };
     const storeLog = log.child('store');
+    // Info, not a warning: an unprivileged container (the Docker image runs as `node`) cannot grant it, and nothing is
+    // wrong; the merges just compete with ingest at the same priority.
+    if (store.kind === 'chdb' && config.storeMergeNice !== 0 && !maySetNice())
+      storeLog.info('merges run at normal priority: FAULTLINE_STORE_MERGE_NICE takes effect only with CAP_SYS_NICE', {
+        mergeNice: config.storeMergeNice,
+      });
     const migrated = await runMigrations(store, ddl, storeLog);
     await applyRetention(store, ddl, storeLog);
     gaugeOf(metrics.registry, SELF_METRICS.activeParts, async function (this: Gauge) {

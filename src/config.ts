@@ -13,6 +13,7 @@ export interface Config {
   clickhouseUrl: string | undefined;
   /** Memory one store operation (read or insert) may use (the engine's max_memory_usage). */
   storeMaxMemoryBytes: number;
+  storeMergeNice: number;
   clickhouseCluster: string | undefined;
   /** The raw-span table's name (default otel_traces). */
   tracesTable: string;
@@ -104,6 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: get('dataDir'),
     clickhouseUrl: get('clickhouseUrl'),
     storeMaxMemoryBytes: get('storeMaxMemoryBytes'),
+    storeMergeNice: get('storeMergeNice'),
     clickhouseCluster: get('clickhouseCluster'),
     tracesTable: get('tracesTable')!,
     otlpGrpcAddr: get('otlpGrpcAddr'),

@@ -57,6 +57,11 @@ export const SETTINGS = {
     int(2 * 1024 * MiB, 0, 1024 ** 4),
     'memory one store operation (a read or an insert) may use in the engine (`max_memory_usage`); over it the operation fails as retryable (503 / `UNAVAILABLE`). `0`: no bound',
   ),
+  storeMergeNice: s(
+    'FAULTLINE_STORE_MERGE_NICE',
+    int(5, -20, 19),
+    "Linux nice value of the embedded engine's merge threads, so merges yield the CPU to ingest and queries and catch up between bursts; applied only with CAP_SYS_NICE (root has it; a container needs `cap_add: [SYS_NICE]`; faultline says so at start without it). `0`: the engine's default. A ClickHouse server takes its own `os_threads_nice_value_merge_mutate`",
+  ),
   clickhouseCluster: s(
     'FAULTLINE_CLICKHOUSE_CLUSTER',
     identifier(undefined, /^[A-Za-z_][A-Za-z0-9_-]*$/, 'is not a valid cluster name'),

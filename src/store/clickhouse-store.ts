@@ -11,6 +11,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { StoreRefusedError, StoreUnavailableError } from '../errors.js';
 import { engineStartCause } from './engine-start-error.js';
 import { inlineParams } from './inline-params.js';
+import { mergeNiceArgs } from './merge-priority.js';
 import { loadQuery } from './query-files.js';
 import type { QueryName, QueryRows } from './query-catalog.js';
 
@@ -34,6 +35,8 @@ export interface StoreOptions {
    * and the tables named after it (`otel_traces_trace_id_ts`, `otel_traces_local`), in every statement it runs.
    */
   tracesTable?: string;
+  /** Nice value of the embedded engine's merge threads (merge-priority.ts); 0 or unset: the engine's default. */
+  mergeNice?: number;
 }
 
 export interface Store {
@@ -73,7 +76,15 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const { createChdbConnection } = await import('chdb/connection');
   let connection: ReturnType<typeof createChdbConnection>;
   try {
-    connection = createChdbConnection({ path });
+    // The engine takes its server settings when it starts, with the first connection to the directory: one opened
+    // with them holds it until the client's connection does, then closes.
+    const args = mergeNiceArgs(opts.mergeNice ?? 0);
+    const starter = args.length ? new (await import('chdb')).Session(path, { connectionArgs: args }) : undefined;
+    try {
+      connection = createChdbConnection({ path });
+    } finally {
+      starter?.close();
+    }
   } catch (err) {
     throw new Error(`cannot open the embedded store at ${path}: ${engineStartCause(path)}`, { cause: err });
   }

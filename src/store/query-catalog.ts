@@ -54,6 +54,7 @@ export interface QueryRows {
   deployment_values: DeploymentValueRow;
   detached_parts: { table: string; reason: string; parts: number };
   edge_latency_rollup: EdgeLatency;
+  engine_merge_nice: { nice: number };
   graph_edges: EdgeRow;
   graph_nodes: NodeRow;
   incident_actions: StoredAction;
@@ -125,6 +126,7 @@ export const QUERY_NAMES = [
   'deployment_values',
   'detached_parts',
   'edge_latency_rollup',
+  'engine_merge_nice',
   'graph_edges',
   'graph_nodes',
   'incident_actions',
