@@ -3,7 +3,8 @@
  * measures its capacity (closed loop, 16 concurrent 1000-span gRPC exports, CAPACITY_SECONDS), then offers twice that
  * in an open loop for DURATION seconds (default 60) with a 5 s client deadline per export, as the Collector sends
  * them. Prints accepted and refused spans/s, ack latency P50/P99 of the accepted, deadline misses, peak RSS and how
- * long after the overload the queue is empty and a probe export is acknowledged again.
+ * long after the overload the queue is empty and a probe export is acknowledged again. OFFER (spans/s) offers that
+ * instead of twice the capacity (A/B runs at equal load).
  * Targets (issue 14): accepted within 20% of capacity, P99 ack <= 2 s, RSS < 1.5 GiB.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -14,6 +15,8 @@ import { procStats, startFaultlineProcess } from './faultline-process.js';
 
 const DURATION = Number(process.env.DURATION ?? 60);
 const CAPACITY_SECONDS = Number(process.env.CAPACITY_SECONDS ?? 15);
+/** OFFER (spans/s) fixes the open loop's rate instead of twice the measured capacity: for A/B runs at equal load. */
+const OFFER = process.env.OFFER ? Number(process.env.OFFER) : undefined;
 const SPANS_PER_REQUEST = 1000;
 const DEADLINE_MS = 5000;
 const EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -67,11 +70,12 @@ async function main(): Promise<void> {
       }),
     );
     const capacity = done / ((performance.now() - capStart) / 1000);
-    process.stderr.write(`capacity ${Math.round(capacity)} spans/s; offering ${Math.round(2 * capacity)} spans/s for ${DURATION} s\n`);
+    const offer = OFFER ?? 2 * capacity;
+    process.stderr.write(`capacity ${Math.round(capacity)} spans/s; offering ${Math.round(offer)} spans/s for ${DURATION} s\n`);
     await new Promise((r) => setTimeout(r, 3000));
 
     // 2. Twice that, open loop.
-    const intervalMs = (SPANS_PER_REQUEST / (2 * capacity)) * 1000;
+    const intervalMs = (SPANS_PER_REQUEST / offer) * 1000;
     const total = Math.floor((DURATION * 1000) / intervalMs);
     let peakRss = rssOf(pid);
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(pid))), 250);
@@ -111,7 +115,7 @@ async function main(): Promise<void> {
     const ackSeconds = (Math.max(offeredEnd, ...ok.map((r) => r.at)) - started) / 1000;
     const accepted = (ok.length * SPANS_PER_REQUEST) / ackSeconds;
     console.log(
-      `\noverload at 2x capacity (${DURATION} s, open loop, ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`,
+      `\noverload at ${(offer / capacity).toFixed(1)}x capacity (${DURATION} s, open loop, ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`,
     );
     console.log(`capacity (closed loop)     ${Math.round(capacity)} spans/s`);
     console.log(`offered                    ${Math.round((total * SPANS_PER_REQUEST) / seconds)} spans/s`);

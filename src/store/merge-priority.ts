@@ -1,8 +1,9 @@
 /**
- * The embedded engine's merges at a lower CPU priority than the rest of the process. At 100k spans/s on two cores,
- * merges take ~0.7 cores in bursts (one of ~400 MB of parts takes a core for ~20 s); at the same priority they delay
- * the event loop and the inserts an export's acknowledgement waits for. A positive nice value lets them yield and
- * catch up between bursts (docs/scaling.md, session 19).
+ * The embedded engine's merges at a lower CPU priority than the rest of the process (FAULTLINE_STORE_MERGE_NICE, off
+ * by default). At 100k spans/s on two cores, merges take ~0.7 cores in bursts (one of ~400 MB of parts takes a core
+ * for ~20 s); at the same priority they delay the event loop and the inserts an export's acknowledgement waits for. A
+ * positive nice value lets them yield and catch up between bursts: steadier acks under steady load near capacity, but
+ * under overload the deferred merges come due while exports queue, and the ack tail grows (docs/scaling.md, session 19).
  *
  * The engine sets the value on a merge thread for the length of each merge step (`os_threads_nice_value_merge_mutate`,
  * a server setting: given at start-up, with the first connection to the data directory). It does so only when the
