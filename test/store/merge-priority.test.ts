@@ -69,7 +69,7 @@ describe('merge priority', () => {
           await new Promise((r) => setTimeout(r, 5));
         }
       }
-      // Without CAP_SYS_NICE the engine ignores the value (and faultline warns at start): no merge thread is reniced.
+      // Without CAP_SYS_NICE the engine ignores the value (and faultline says so at start): no merge thread is reniced.
       expect(seen.has(7)).toBe(maySetNice());
     });
   });
