@@ -56,6 +56,11 @@ function idOffsets(buf: Buffer, spans: Span[]): number[] {
   return out;
 }
 
+/** The value at quantile `p` of an ascending list (undefined when it is empty). */
+function percentileOf(sorted: number[], p: number): number | undefined {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
 /** A copy of a pooled request with the round number in the first two bytes of every id. */
 function forRound(req: { buf: Buffer; offsets: number[] }, round: number): Buffer {
   const copy = Buffer.from(req.buf);
@@ -100,7 +105,7 @@ async function main(): Promise<void> {
   const queue: { body: Buffer; dueAt: number }[] = [];
   const run = { acked: 0, dropped: 0, refused: 0, failed: 0 };
   // With REPORT_S below 60 the rows are shorter than the minutes the targets are stated in: each minute's acks are
-  // kept too and summed up at the end (the drain after the last send counts in the last minute).
+  // kept too and summed up at the end (the drain after the last send counts in the last minute, which may be short).
   const minutes: { acked: number; latencies: number[] }[] = [];
   let inFlight = 0;
   const started = performance.now();
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
     senderCpuBefore = process.cpuUsage();
     const cpu = (stats.cpuSeconds - cpuBefore) / seconds;
     cpuBefore = stats.cpuSeconds;
-    const q = (l: number[], p: number) => (l.length ? l[Math.min(l.length - 1, Math.floor(p * l.length))]!.toFixed(0) : '-');
+    const q = (l: number[], p: number) => percentileOf(l, p)?.toFixed(0) ?? '-';
     const l = m.latencies.sort((a, b) => a - b);
     const d = m.delays.sort((a, b) => a - b);
     const { parts, limit } = await scrape();
@@ -167,9 +172,14 @@ async function main(): Promise<void> {
         if (!err) {
           minute.acked += PER_REQUEST;
           minute.latencies.push(now - sentAt);
-          const m = (minutes[Math.min(Math.floor((now - started) / 60_000), Math.ceil(DURATION / 60) - 1)] ??= { acked: 0, latencies: [] });
-          m.acked += PER_REQUEST;
-          m.latencies.push(now - sentAt);
+          if (REPORT_S !== 60) {
+            const m = (minutes[Math.min(Math.floor((now - started) / 60_000), Math.ceil(DURATION / 60) - 1)] ??= {
+              acked: 0,
+              latencies: [],
+            });
+            m.acked += PER_REQUEST;
+            m.latencies.push(now - sentAt);
+          }
           minute.delays.push(now - dueAt);
         } else if (err.code === grpc.status.RESOURCE_EXHAUSTED || err.code === grpc.status.UNAVAILABLE) {
           minute.refused += PER_REQUEST;
@@ -201,16 +211,16 @@ async function main(): Promise<void> {
     `run: offered ${(total * PER_REQUEST).toLocaleString('en-US')} spans, acknowledged ${run.acked.toLocaleString('en-US')} ` +
       `(${Math.round(run.acked / seconds).toLocaleString('en-US')} spans/s over ${seconds.toFixed(0)} s), dropped by the sending queue ${run.dropped}, refused ${run.refused}, failed ${run.failed}`,
   );
-  if (REPORT_S !== 60) {
-    for (const [i, m] of minutes.entries()) {
-      const l = m.latencies.sort((a, b) => a - b);
-      const p99 = l[Math.min(l.length - 1, Math.floor(0.99 * l.length))] ?? 0;
-      console.log(
-        `minute ${String(i + 1).padStart(2)}: ${Math.round(m.acked / 60)
-          .toLocaleString('en-US')
-          .padStart(7)} spans/s acked, ack p99 ${p99.toFixed(0)} ms`,
-      );
-    }
+  for (const [i, m] of minutes.entries()) {
+    const p99 = percentileOf(
+      m.latencies.sort((a, b) => a - b),
+      0.99,
+    );
+    console.log(
+      `minute ${String(i + 1).padStart(2)}: ${Math.round(m.acked / Math.min(60, DURATION - i * 60))
+        .toLocaleString('en-US')
+        .padStart(7)} spans/s acked, ack p99 ${p99?.toFixed(0) ?? '-'} ms`,
+    );
   }
   client.close();
   await fl.stop();
