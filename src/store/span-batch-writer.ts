@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Span } from '../span.js';
 import type { Store } from './clickhouse-store.js';
-import { encodeSpanColumns, joinSpanColumnsYielding, type SpanColumns } from './span-columns.js';
+import { encodeSpanColumns, joinSpanColumns, type SpanColumns } from './span-columns.js';
 
 const MAX_CONCURRENT_WRITES = 2;
 /** Gaps between exports remembered to tell a stream (linger for more) from a closed loop (all sent, now waiting). */
@@ -19,8 +19,6 @@ const GAP_SAMPLES = 32;
 /** An idle writer stops lingering after this many typical gaps without an export (and never sooner than 2 ms). */
 const QUIET_GAPS = 4;
 const MIN_QUIET_MS = 2;
-/** The post-commit hook runs in slices of about this long (ms) before letting the event loop run. */
-const COMMIT_HOOK_SLICE_MS = 4;
 
 export interface SpanBatchWriterOptions<D> {
   batchMaxSpans: number;
@@ -33,10 +31,7 @@ export interface SpanBatchWriterOptions<D> {
   queueMaxWaitMs?: number;
   /** What the post-commit hook needs of a request's spans (the graph's SpanDigest), taken when it is accepted. */
   digest?: (spans: readonly Span[]) => D;
-  /**
-   * Called after the acks with the digests of committed requests (a batch's in one or more calls, in order): feeds the
-   * graph and span metrics.
-   */
+  /** Called with the digests of each committed batch's requests, after the acks: feeds the graph and span metrics. */
   onCommitted?: (digests: D[]) => void;
 }
 
@@ -250,7 +245,7 @@ export class SpanBatchWriter<D = never> {
   private async write(batch: Pending<D>[], n: number): Promise<void> {
     const started = performance.now();
     try {
-      await this.store.insertNative(this.table, await joinSpanColumnsYielding(batch.map((p) => p.columns)));
+      await this.store.insertNative(this.table, joinSpanColumns(batch.map((p) => p.columns)));
     } catch (err) {
       if (!(err instanceof StoreRefusedError)) {
         this.log.warn('span insert failed; exporters will retry', { spans: n, err });
@@ -276,28 +271,10 @@ export class SpanBatchWriter<D = never> {
     this.metrics.storeWriteSeconds.observe({ table: this.table }, tookMs / 1000);
     this.metrics.batchSpans.observe(n);
     for (const p of batch) p.resolve();
-    await this.runCommitHook(batch);
-  }
-
-  /**
-   * The post-commit hook, a few requests at a time with the event loop let run between (a 50k-span batch's digests
-   * in one call held it 16 ms on average and up to 138 ms under overload). The batch stays among the ones being
-   * written until its digests are all in, so settlement (oldestUncommittedAt) does not see it done before.
-   */
-  private async runCommitHook(batch: Pending<D>[]): Promise<void> {
-    const hook = this.opts.onCommitted;
-    if (!hook) return;
-    let from = 0;
-    while (from < batch.length) {
-      const sliceStart = performance.now();
-      let to = from;
-      try {
-        while (to < batch.length && performance.now() - sliceStart < COMMIT_HOOK_SLICE_MS) hook([batch[to++]!.digest!]);
-      } catch (err) {
-        this.log.error('post-commit hook failed', { err });
-      }
-      from = Math.max(to, from + 1);
-      if (from < batch.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      if (this.opts.onCommitted) this.opts.onCommitted(batch.map((p) => p.digest!));
+    } catch (err) {
+      this.log.error('post-commit hook failed', { err });
     }
   }
 }

@@ -243,33 +243,6 @@ function writeMapParts(w: Writer, maps: readonly Attributes[], values: boolean):
 
 /** One Native block for otel_traces holding every chunk's rows, in order. */
 export function joinSpanColumns(chunks: readonly SpanColumns[]): Buffer {
-  const steps = joinColumnSteps(chunks);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * joinSpanColumns that lets the event loop run every `yieldBytes` copied. A 50k-span batch is ~15 MB; joined in one
- * go it held the loop 28 ms on average and up to 84 ms (bench:overload), time in which no socket is read: one
- * connection's exports then queued in the client faster than the loop drained them.
- */
-export async function joinSpanColumnsYielding(chunks: readonly SpanColumns[], yieldBytes = 1 << 20): Promise<Buffer> {
-  const steps = joinColumnSteps(chunks);
-  let sinceYield = 0;
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (step.value - sinceYield >= yieldBytes) {
-      sinceYield = step.value;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-}
-
-/** The join, one column at a time: yields the bytes written so far after each column, returns the block. */
-function* joinColumnSteps(chunks: readonly SpanColumns[]): Generator<number, Buffer, void> {
   let rows = 0;
   let bytes = 0;
   for (const c of chunks) {
@@ -291,7 +264,6 @@ function* joinColumnSteps(chunks: readonly SpanColumns[]): Generator<number, Buf
       }
       section++;
     }
-    yield w.length;
   }
   return w.finish();
 }

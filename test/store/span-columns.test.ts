@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/log.js';
 import type { Span } from '../../src/span.js';
 import { openTestStore } from '../helpers/test-store.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import { encodeSpanColumns, joinSpanColumns, joinSpanColumnsYielding } from '../../src/store/span-columns.js';
+import { encodeSpanColumns, joinSpanColumns } from '../../src/store/span-columns.js';
 import { spansToNative } from '../helpers/spans-to-native.js';
 import { withSdkAttributes } from '../sim/sdk-attributes.js';
 import { simulate } from '../sim/simulate.js';
@@ -78,24 +78,6 @@ describe('joinSpanColumns', () => {
     const chunks = cuts.slice(1).map((end, i) => encodeSpanColumns(spans.slice(cuts[i], end)));
     expect(joinSpanColumns(chunks).equals(spansToNative(spans))).toBe(true);
     expect(joinSpanColumns([encodeSpanColumns([])]).equals(spansToNative([]))).toBe(true);
-  });
-
-  it('joins the same bytes when it lets the event loop run between columns', async () => {
-    const spans = simulate(shop, { seed: 4, startMs: Date.now(), durationMs: 60_000, requests: 300 }).spans;
-    const chunks = [0, 500, 1200, spans.length]
-      .slice(1)
-      .map((end, i, ends) => encodeSpanColumns(spans.slice(i === 0 ? 0 : ends[i - 1], end)));
-    let ticks = 0;
-    let ticking = true;
-    const tick = (): void => {
-      ticks++;
-      if (ticking) setImmediate(tick);
-    };
-    tick();
-    const joined = await joinSpanColumnsYielding(chunks, 16 * 1024);
-    ticking = false;
-    expect(joined.equals(joinSpanColumns(chunks))).toBe(true);
-    expect(ticks).toBeGreaterThan(3);
   });
 
   it('copies a resource map shared by consecutive spans byte for byte as if each span had its own', () => {
