@@ -4,7 +4,10 @@
  * in an open loop for DURATION seconds (default 60) with a 5 s client deadline per export, as the Collector sends
  * them. Prints accepted and refused spans/s, ack latency P50/P99 of the accepted, deadline misses, peak RSS and how
  * long after the overload the queue is empty and a probe export is acknowledged again. OFFER (spans/s) offers that
- * instead of twice the capacity (A/B runs at equal load).
+ * instead of twice the capacity (A/B runs at equal load). CONNS (default 4) spreads the exports over that many gRPC
+ * connections, as a fleet of SDKs or Collectors would: over one, the bench's own HTTP/2 client became the queue (its
+ * calls reached faultline's socket up to 4.7 s after they were sent while faultline's receive buffer stood empty,
+ * its connection window open and its event loop answering within 0.3 s; docs/scaling.md).
  * Targets (issue 14): accepted within 20% of capacity, P99 ack <= 2 s, RSS < 1.5 GiB.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -17,6 +20,7 @@ const DURATION = Number(process.env.DURATION ?? 60);
 const CAPACITY_SECONDS = Number(process.env.CAPACITY_SECONDS ?? 15);
 /** OFFER (spans/s) fixes the open loop's rate instead of twice the measured capacity: for A/B runs at equal load. */
 const OFFER = process.env.OFFER ? Number(process.env.OFFER) : undefined;
+const CONNS = Math.max(1, Number(process.env.CONNS ?? 4));
 const SPANS_PER_REQUEST = 1000;
 const DEADLINE_MS = 5000;
 const EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -54,7 +58,16 @@ function send(client: grpc.Client, body: Buffer, deadlineMs: number): Promise<Ou
 async function main(): Promise<void> {
   const fl = await startFaultlineProcess('overload');
   const { grpcPort, apiPort, pid } = fl;
-  const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+  // A distinct channel option per client keeps grpc-js from sharing one connection between them.
+  const clients = Array.from(
+    { length: CONNS },
+    (_, i) =>
+      new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure(), {
+        'grpc.max_send_message_length': -1,
+        'faultline.bench_connection': i,
+      }),
+  );
+  const client = clients[0]!;
   try {
     const requests = makeRequests(4000);
 
@@ -84,7 +97,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < total; i++) {
       const wait = started + i * intervalMs - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      outcomes.push(send(client, requests[i % requests.length]!, DEADLINE_MS));
+      outcomes.push(send(clients[i % CONNS]!, requests[i % requests.length]!, DEADLINE_MS));
     }
     const offeredEnd = performance.now();
     const results = await Promise.all(outcomes);
@@ -115,7 +128,7 @@ async function main(): Promise<void> {
     const ackSeconds = (Math.max(offeredEnd, ...ok.map((r) => r.at)) - started) / 1000;
     const accepted = (ok.length * SPANS_PER_REQUEST) / ackSeconds;
     console.log(
-      `\noverload at ${(offer / capacity).toFixed(1)}x capacity (${DURATION} s, open loop, ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`,
+      `\noverload at ${(offer / capacity).toFixed(1)}x capacity (${DURATION} s, open loop over ${CONNS} connection(s), ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`,
     );
     console.log(`capacity (closed loop)     ${Math.round(capacity)} spans/s`);
     console.log(`offered                    ${Math.round((total * SPANS_PER_REQUEST) / seconds)} spans/s`);
@@ -129,7 +142,7 @@ async function main(): Promise<void> {
       `recovery                   ${Number.isNaN(recoveredMs) ? 'not within 120 s' : `${(recoveredMs / 1000).toFixed(1)} s`} until the queue is empty and a probe is acked in < 500 ms`,
     );
   } finally {
-    client.close();
+    for (const c of clients) c.close();
     await fl.stop();
   }
 }

@@ -13,7 +13,7 @@ export interface Config {
   clickhouseUrl: string | undefined;
   /** Memory one store operation (read or insert) may use (the engine's max_memory_usage). */
   storeMaxMemoryBytes: number;
-  /** Nice value of the embedded engine's merge threads (0: the engine's default; src/store/merge-priority.ts). */
+  /** Nice value of the embedded engine's merge threads (default 5; 0: the engine's own; src/store/merge-priority.ts). */
   storeMergeNice: number;
   clickhouseCluster: string | undefined;
   /** The raw-span table's name (default otel_traces). */

@@ -59,8 +59,8 @@ export const SETTINGS = {
   ),
   storeMergeNice: s(
     'FAULTLINE_STORE_MERGE_NICE',
-    int(0, -20, 19),
-    "Linux nice value of the embedded engine's merge threads. `5` lets merges yield the CPU to ingest and catch up between bursts: steadier acks under steady load near capacity, longer ack tails under overload (docs/scaling.md, session 19). Applied only with CAP_SYS_NICE (root has it; a container needs `cap_add: [SYS_NICE]`; faultline says so at start without it). `0`: the engine's default. A ClickHouse server takes its own `os_threads_nice_value_merge_mutate`",
+    int(5, -20, 19),
+    "Linux nice value of the embedded engine's merge threads. `5` lets merges yield the CPU to ingest and catch up between bursts: steadier acks near capacity, and overload held as well as at `0` when exports come over several connections (docs/scaling.md, sessions 19-20). Applied only with CAP_SYS_NICE (root has it; a container needs `cap_add: [SYS_NICE]`; faultline says so at start without it). `0`: the engine's own priority. A ClickHouse server takes its own `os_threads_nice_value_merge_mutate`",
   ),
   clickhouseCluster: s(
     'FAULTLINE_CLICKHOUSE_CLUSTER',

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
     expect(c.rca.lookbackMs).toBe(15 * 60_000);
     expect(c.rca.serviceLabels).toEqual(['service', 'service_name', 'service.name', 'job']);
     expect(c.ingest.maxMessageBytes).toBe(16 * 1024 * 1024);
+    expect(c.storeMergeNice).toBe(5); // docs/scaling.md, session 20
+    expect(loadConfig({ FAULTLINE_STORE_MERGE_NICE: '0' }).storeMergeNice).toBe(0);
   });
 
   it.each([
