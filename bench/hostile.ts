@@ -18,6 +18,7 @@ import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
 import { zstdFrame } from '../test/helpers/zstd-frame.js';
 import { startFaultlineProcess, type FaultlineProcess } from './faultline-process.js';
+import { percentileOf } from './percentile.js';
 
 const PHASE_MS = Number(process.env.PHASE ?? 40) * 1000;
 const CONCURRENCY = 4;
@@ -33,11 +34,11 @@ const bodies = (() => {
   return encodeInRequests(spans, 200, 100);
 })();
 
-const quantile = (xs: number[], q: number): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
+const quantile = (xs: number[], q: number): number =>
+  percentileOf(
+    [...xs].sort((a, b) => a - b),
+    q,
+  ) ?? NaN;
 
 /** The well-behaved exporter: CONCURRENCY loops of OTLP/HTTP exports, each with a 10 s client timeout. */
 function exporter(fl: FaultlineProcess, samples: Sample[], running: { on: boolean }): Promise<void>[] {

@@ -15,6 +15,7 @@ import { encodeInRequests } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
 import { procStats, startFaultlineProcess } from './faultline-process.js';
+import { percentileOf } from './percentile.js';
 
 const DURATION = Number(process.env.DURATION ?? 60);
 const CAPACITY_SECONDS = Number(process.env.CAPACITY_SECONDS ?? 15);
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
 
     const ok = results.filter((r) => r.ok);
     const lat = ok.map((r) => r.ms).sort((a, b) => a - b);
-    const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+    const q = (p: number) => percentileOf(lat, p) ?? NaN;
     const byCode = new Map<string, number>();
     for (const r of results.filter((x) => !x.ok))
       byCode.set(grpc.status[r.code ?? 2] ?? String(r.code), (byCode.get(grpc.status[r.code ?? 2] ?? String(r.code)) ?? 0) + 1);

@@ -11,6 +11,7 @@ import { encodeInRequests } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
 import { procStats, startFaultlineProcess } from './faultline-process.js';
+import { percentileOf } from './percentile.js';
 
 const RATES = (process.env.RATES ?? '100,1000,10000,100000').split(',').map(Number);
 const DURATION = Number(process.env.DURATION ?? 60);
@@ -78,7 +79,7 @@ async function runRate(rate: number): Promise<string> {
     clearInterval(sampler);
     client.close();
     latencies.sort((a, b) => a - b);
-    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+    const q = (p: number) => percentileOf(latencies, p) ?? NaN;
     const dataMb = Number(execFileSync('du', ['-sm', fl.dataDir]).toString().split('\t')[0]);
     if (refusals.size > 0)
       process.stderr.write(`  ${rate} spans/s: failed exports by status: ${[...refusals].map(([c, n]) => `${c} ${n}`).join(', ')}\n`);

@@ -14,6 +14,7 @@ import { simulate } from '../test/sim/simulate.js';
 import { ciPipeline, marketplace, platform, shop, type Topology } from '../test/sim/topology.js';
 import { alertmanagerWebhook } from '../test/helpers/alertmanager-webhook.js';
 import { procStats, startFaultlineProcess } from './faultline-process.js';
+import { percentileOf } from './percentile.js';
 
 const INCIDENTS = Number(process.env.INCIDENTS ?? 60);
 const GAP_MS = Number(process.env.GAP_MS ?? 2000);
@@ -122,10 +123,11 @@ async function main(): Promise<void> {
     const metric = (kind: string, name: string) => Number(new RegExp(`^${name}\\{kind="${kind}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? 0);
     const { rssBytes } = procStats(fl.pid);
 
-    const q = (xs: number[], p: number) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-    };
+    const q = (xs: number[], p: number) =>
+      percentileOf(
+        [...xs].sort((a, b) => a - b),
+        p,
+      )!;
     const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log(`\nalert storm: ${INCIDENTS} incidents, one every ${GAP_MS} ms, live ingest of ~1000 spans/s`);
     console.log(

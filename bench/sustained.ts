@@ -20,6 +20,7 @@ import { withSdkAttributes } from '../test/sim/sdk-attributes.js';
 import { shop } from '../test/sim/topology.js';
 import type { Span } from '../src/span.js';
 import { procStats, startFaultlineProcess } from './faultline-process.js';
+import { percentileOf } from './percentile.js';
 
 const RATE = Number(process.env.RATE ?? 100_000);
 const DURATION = Number(process.env.DURATION ?? 600);
@@ -54,11 +55,6 @@ function idOffsets(buf: Buffer, spans: Span[]): number[] {
     }
   }
   return out;
-}
-
-/** The value at quantile `p` of an ascending list (undefined when it is empty). */
-function percentileOf(sorted: number[], p: number): number | undefined {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 /** A copy of a pooled request with the round number in the first two bytes of every id. */
