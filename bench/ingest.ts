@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeExportRequestProto } from '../src/otlp/decode-protobuf.js';
 import { freePort } from '../test/helpers/free-port.js';
+import { procStats } from './faultline-process.js';
 import { encodeInRequests } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
@@ -82,10 +83,16 @@ async function run(
   const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await waitReady(child, probe);
+    const cpuBefore = procStats(child.pid!).cpuSeconds;
+    const senderBefore = process.cpuUsage();
     const { seconds, failed } = await drive(port, requests);
+    // Cores used over the timed part (warm-up included, it is short): where the two cores went.
+    const cores = (procStats(child.pid!).cpuSeconds - cpuBefore) / seconds;
+    const sender = process.cpuUsage(senderBefore);
+    const senderCores = (sender.user + sender.system) / 1e6 / seconds;
     const rate = ((requests.length - failed) * SPANS_PER_REQUEST) / seconds;
     console.log(
-      `${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(10)} spans/s  (${requests.length} requests x ${SPANS_PER_REQUEST} spans in ${seconds.toFixed(2)} s, ${failed} failed)`,
+      `${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(10)} spans/s  (${requests.length} requests x ${SPANS_PER_REQUEST} spans in ${seconds.toFixed(2)} s, ${failed} failed; server ${cores.toFixed(2)} cores, sender ${senderCores.toFixed(2)})`,
     );
     return rate;
   } finally {

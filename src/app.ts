@@ -240,6 +240,7 @@ export async function startFaultline(config: Config, log: Logger): Promise<Fault
       ports: { grpc: grpc.port, http: http.port, api: api.port },
       evaluateSlos: (nowMs) => sloMonitor.evaluate(nowMs),
       async settleGraph() {
+        writer.flushHooks();
         pairer.settleAll();
         await derived.flush();
       },

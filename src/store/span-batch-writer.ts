@@ -11,14 +11,12 @@ import type { Logger } from '../log.js';
 import type { SelfMetrics } from '../self-metrics.js';
 import type { Span } from '../span.js';
 import type { Store } from './clickhouse-store.js';
+import { ExportGaps } from './export-gaps.js';
 import { encodeSpanColumns, joinSpanColumns, type SpanColumns } from './span-columns.js';
 
 const MAX_CONCURRENT_WRITES = 2;
-/** Gaps between exports remembered to tell a stream (linger for more) from a closed loop (all sent, now waiting). */
-const GAP_SAMPLES = 32;
-/** An idle writer stops lingering after this many typical gaps without an export (and never sooner than 2 ms). */
-const QUIET_GAPS = 4;
-const MIN_QUIET_MS = 2;
+/** The longest a committed batch's post-commit hook waits for the next write to start (see deferHook). */
+const HOOK_DEFER_MS = 200;
 
 export interface SpanBatchWriterOptions<D> {
   batchMaxSpans: number;
@@ -31,7 +29,10 @@ export interface SpanBatchWriterOptions<D> {
   queueMaxWaitMs?: number;
   /** What the post-commit hook needs of a request's spans (the graph's SpanDigest), taken when it is accepted. */
   digest?: (spans: readonly Span[]) => D;
-  /** Called with the digests of each committed batch's requests, after the acks: feeds the graph and span metrics. */
+  /**
+   * Called with the digests of committed batches' requests, after their acks and off their clients' round trip (at
+   * the next write's start or within HOOK_DEFER_MS): feeds the graph and span metrics.
+   */
   onCommitted?: (digests: D[]) => void;
 }
 
@@ -55,6 +56,9 @@ export class SpanBatchWriter<D = never> {
   private readonly writes = new Set<Promise<void>>();
   /** The batches being written, for oldestUncommittedAt(). */
   private readonly writing = new Set<Pending<D>[]>();
+  /** Committed batches whose post-commit hook has not run yet; uncommitted still for oldestUncommittedAt(). */
+  private hooksDue: Pending<D>[][] = [];
+  private hookTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -72,9 +76,10 @@ export class SpanBatchWriter<D = never> {
     const now = Date.now();
     const rows = spans.length;
     this.typicalRows = 0.9 * this.typicalRows + 0.1 * rows;
-    this.noteArrival(performance.now());
+    this.gaps.arrived(performance.now());
     const columns = encodeSpanColumns(spans);
     const digest = this.opts.digest?.(spans);
+    this.gaps.taken(performance.now());
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ rows, columns, digest, resolve, reject, acceptedAt: now, deadlineMs });
       this.queuedSpans += rows;
@@ -122,32 +127,13 @@ export class SpanBatchWriter<D = never> {
     return this.commitRate > 0 ? (this.queuedSpans + extra) / this.commitRate : 0;
   }
 
-  /** The last gaps between exports (ms, a ring) and when the last one came. */
-  private readonly gaps = new Float64Array(GAP_SAMPLES);
-  private gapCount = 0;
-  private lastArrival = 0;
-
-  private noteArrival(at: number): void {
-    if (this.lastArrival > 0) this.gaps[this.gapCount++ % GAP_SAMPLES] = at - this.lastArrival;
-    this.lastArrival = at;
-  }
-
-  /**
-   * How long an idle writer waits for the next export before it writes what it has: a few typical (median) gaps.
-   * Exports that stream in (open loop) keep coming within that, so the batch fills for up to batchMaxDelayMs; clients
-   * that send a few exports and wait for their acks (a closed loop: the Collector's exporter, an SDK) go quiet at
-   * once, and lingering would only add the delay to every round trip. Without enough history: the full delay.
-   */
-  private quietMs(): number {
-    if (this.gapCount < GAP_SAMPLES / 2) return Infinity;
-    const recent = Array.from(this.gaps.subarray(0, Math.min(this.gapCount, GAP_SAMPLES))).sort((a, b) => a - b);
-    return Math.max(MIN_QUIET_MS, QUIET_GAPS * recent[recent.length >> 1]!);
-  }
+  private readonly gaps = new ExportGaps();
 
   /** When the oldest request not yet committed (queued or being written) was accepted; undefined when none is. */
   oldestUncommittedAt(): number | undefined {
     let oldest = this.queue[0]?.acceptedAt;
     for (const b of this.writing) if (oldest === undefined || b[0]!.acceptedAt < oldest) oldest = b[0]!.acceptedAt;
+    for (const b of this.hooksDue) if (oldest === undefined || b[0]!.acceptedAt < oldest) oldest = b[0]!.acceptedAt;
     return oldest;
   }
 
@@ -166,12 +152,14 @@ export class SpanBatchWriter<D = never> {
       while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) this.startWrite();
       if (this.writes.size > 0) await Promise.race(this.writes);
     }
+    this.flushHooks();
   }
 
   /**
-   * Starts a write when a batch is full, when a write slot frees up (the previous insert's duration was the batching
-   * delay), when the oldest waiting request has waited batchMaxDelayMs, or when exports stopped coming (quietMs).
-   * Two writes may overlap (on chDB each on a connection of its own), so one batch is staged while the other inserts.
+   * Starts a write when a batch is full, when the oldest waiting request has waited batchMaxDelayMs, or when exports
+   * stopped coming (export-gaps.ts); also after a write, not at once: a write slot freeing up is no reason for a small
+   * insert (each is a part to write and merge again, and a faster insert would only mean more of them). Two writes
+   * may overlap (on chDB each on a connection of its own) when a batch fills while the other inserts.
    */
   private schedule(): void {
     while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) {
@@ -189,14 +177,13 @@ export class SpanBatchWriter<D = never> {
 
   /** Waits for the batch to fill until `deadline` (ms since the epoch), or less while no exports come. */
   private linger(deadline: number): void {
-    const quiet = this.quietMs();
-    const untilQuiet = this.lastArrival + quiet - performance.now();
+    const untilQuiet = this.gaps.lastTakenAt + this.gaps.quietMs() - performance.now();
     const wait = Math.max(0, Math.min(deadline - Date.now(), untilQuiet));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.writes.size >= MAX_CONCURRENT_WRITES || this.queue.length === 0) return;
-      const quietFor = performance.now() - this.lastArrival;
-      if (Date.now() >= deadline || quietFor >= this.quietMs()) this.startWrite();
+      const quietFor = performance.now() - this.gaps.lastTakenAt;
+      if (Date.now() >= deadline || quietFor >= this.gaps.quietMs()) this.startWrite();
       else this.linger(deadline);
     }, wait);
   }
@@ -233,14 +220,35 @@ export class SpanBatchWriter<D = never> {
       this.writing.delete(batch);
       this.queuedSpans -= n;
       this.metrics.queueSpans.set(this.queuedSpans);
-      if (this.queue.length > 0 && !this.closed) {
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = undefined;
-        this.startWrite();
-      }
+      if (this.queue.length > 0 && !this.closed) this.schedule();
     });
     this.writes.add(write);
+    // The JS thread now waits for the engine: the time to run the hooks of earlier batches.
+    if (this.hooksDue.length > 0) setImmediate(this.flushHooks);
   }
+
+  /**
+   * The post-commit hook (~1 us per span) runs after the acks have left, not before: a client that waits for its
+   * acks before sending more (an SDK, a Collector's exporter) would otherwise wait for it on every round trip, and
+   * its next exports would queue behind it. So it waits for the next write to start, or HOOK_DEFER_MS.
+   */
+  private deferHook(batch: Pending<D>[]): void {
+    this.hooksDue.push(batch);
+    this.hookTimer ??= setTimeout(this.flushHooks, HOOK_DEFER_MS);
+  }
+
+  /** Runs the post-commit hook of every committed batch now (close, and a caller that settles the graph). */
+  readonly flushHooks = (): void => {
+    if (this.hookTimer) clearTimeout(this.hookTimer);
+    this.hookTimer = undefined;
+    const due = this.hooksDue.splice(0);
+    if (due.length === 0 || !this.opts.onCommitted) return;
+    try {
+      this.opts.onCommitted(due.flatMap((batch) => batch.map((p) => p.digest!)));
+    } catch (err) {
+      this.log.error('post-commit hook failed', { err });
+    }
+  };
 
   private async write(batch: Pending<D>[], n: number): Promise<void> {
     const started = performance.now();
@@ -271,10 +279,6 @@ export class SpanBatchWriter<D = never> {
     this.metrics.storeWriteSeconds.observe({ table: this.table }, tookMs / 1000);
     this.metrics.batchSpans.observe(n);
     for (const p of batch) p.resolve();
-    try {
-      if (this.opts.onCommitted) this.opts.onCommitted(batch.map((p) => p.digest!));
-    } catch (err) {
-      this.log.error('post-commit hook failed', { err });
-    }
+    if (this.opts.onCommitted) this.deferHook(batch);
   }
 }

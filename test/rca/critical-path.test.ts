@@ -46,7 +46,10 @@ describe('attributeRequest: children a span waited for', () => {
       const server = tracer.startSpan('CheckStock', { kind: ApiSpanKind.SERVER });
       await sleep(1);
       const db = tracer.startSpan('SELECT stock', { kind: ApiSpanKind.CLIENT, attributes: DB }, trace.setSpan(ROOT_CONTEXT, server));
-      await sleep(8);
+      // At least 8 ms of real time: a timer counts from the event loop's cached time, so sleep(8) alone can end
+      // a millisecond or two early on a busy machine.
+      const dbStarted = performance.now();
+      while (performance.now() - dbStarted < 8) await sleep(1);
       db.end();
       server.end();
     };

@@ -76,8 +76,39 @@ describe('SpanBatchWriter', () => {
     g.open();
     await Promise.all(all);
     expect(acked).toBe(3);
-    expect(committed).toEqual([batches.flat().length]);
     expect(await count(batches.flat().map((s) => s.traceId))).toBe(batches.flat().length);
+    // The post-commit hook runs after the acks, off the clients' round trip: until it has, the batch still counts
+    // as uncommitted for an analysis that waits for everything received by now (pipeline-settlement.ts).
+    expect(committed).toEqual([]);
+    expect(w.oldestUncommittedAt()).toBeDefined();
+    await new Promise((r) => setTimeout(r, 300)); // no other write comes: the hook's deferral is bounded (200 ms)
+    expect(committed).toEqual([batches.flat().length]);
+    expect(w.oldestUncommittedAt()).toBeUndefined();
+  });
+
+  it("runs the previous batch's post-commit hook when the next write starts, and on close()", async () => {
+    const committed: number[] = [];
+    const w = new SpanBatchWriter(
+      store,
+      {
+        batchMaxSpans: 10_000,
+        batchMaxDelayMs: 0,
+        queueMaxSpans: 100_000,
+        digest: (s) => s.length,
+        onCommitted: (counts) => committed.push(...counts),
+      },
+      createSelfMetrics(),
+      silentLogger,
+    );
+    const [a, b, c] = [spans(61, 3), spans(62, 3), spans(63, 3)];
+    await w.accept(a);
+    expect(committed).toEqual([]);
+    await w.accept(b); // a few ms on this store: far from the 200 ms bound, so a's hook ran when b's write started
+    expect(committed).toEqual([a.length]);
+    await w.accept(c);
+    expect(committed).toEqual([a.length, b.length]);
+    await w.close();
+    expect(committed).toEqual([a.length, b.length, c.length]);
   });
 
   it('lingers for a stream of exports, but not for clients that wait for their acks (a closed loop)', async () => {

@@ -1,0 +1,41 @@
+/**
+ * The gaps between export requests, for the batch writer's decision to linger for more or to write what it has.
+ * A gap runs from when the writer had taken the previous export (encoded its columns) to the next export's arrival:
+ * the time the writer was left waiting, not the time it spent on the previous export, so exports that queued up
+ * behind each other (a burst a client sent at once) show as no gap at all.
+ */
+
+/** Gaps remembered to tell a stream (linger for more) from a closed loop (all sent, now waiting for acks). */
+const GAP_SAMPLES = 32;
+/** An idle writer stops lingering after this many typical gaps without an export (and never sooner than 2 ms). */
+const QUIET_GAPS = 4;
+const MIN_QUIET_MS = 2;
+
+export class ExportGaps {
+  private readonly gaps = new Float64Array(GAP_SAMPLES);
+  private count = 0;
+  /** performance.now() when the last export had been taken; 0 before the first. */
+  lastTakenAt = 0;
+
+  /** An export arrived at `at` (performance.now()). */
+  arrived(at: number): void {
+    if (this.lastTakenAt > 0) this.gaps[this.count++ % GAP_SAMPLES] = at - this.lastTakenAt;
+  }
+
+  /** The writer has taken the export that last arrived. */
+  taken(at: number): void {
+    this.lastTakenAt = at;
+  }
+
+  /**
+   * How long an idle writer waits for the next export before it writes what it has: a few typical (median) gaps.
+   * Exports that stream in (open loop) keep coming within that, so the batch fills for up to the batching delay;
+   * clients that send a few exports and wait for their acks (a closed loop: the Collector's exporter, an SDK) go
+   * quiet at once, and lingering would only add the delay to every round trip. Without enough history: Infinity.
+   */
+  quietMs(): number {
+    if (this.count < GAP_SAMPLES / 2) return Infinity;
+    const recent = Array.from(this.gaps.subarray(0, Math.min(this.count, GAP_SAMPLES))).sort((a, b) => a - b);
+    return Math.max(MIN_QUIET_MS, QUIET_GAPS * recent[recent.length >> 1]!);
+  }
+}
