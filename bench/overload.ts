@@ -4,10 +4,11 @@
  * in an open loop for DURATION seconds (default 60) with a 5 s client deadline per export, as the Collector sends
  * them. Prints accepted and refused spans/s, ack latency P50/P99 of the accepted, deadline misses, peak RSS and how
  * long after the overload the queue is empty and a probe export is acknowledged again. OFFER (spans/s) offers that
- * instead of twice the capacity (A/B runs at equal load). CONNS (default 4) spreads the exports over that many gRPC
- * connections, as a fleet of SDKs or Collectors would: over one, the bench's own HTTP/2 client became the queue (its
- * calls reached faultline's socket up to 4.7 s after they were sent while faultline's receive buffer stood empty,
- * its connection window open and its event loop answering within 0.3 s; docs/scaling.md).
+ * instead of twice the capacity (A/B runs at equal load). CONNS spreads the exports over that many gRPC connections
+ * (default: one per 50k spans/s offered, at least 4), as a fleet of SDKs or Collectors would: over one, the bench's
+ * own HTTP/2 client became the queue (its calls reached faultline's socket up to 4.7 s after they were sent while
+ * faultline's receive buffer stood empty, its connection window open and its event loop answering within 0.3 s), and
+ * at ~90 exports/s of 144 KB per connection it still did (docs/scaling.md).
  * Targets (issue 14): accepted within 20% of capacity, P99 ack <= 2 s, RSS < 1.5 GiB.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -21,7 +22,9 @@ const DURATION = Number(process.env.DURATION ?? 60);
 const CAPACITY_SECONDS = Number(process.env.CAPACITY_SECONDS ?? 15);
 /** OFFER (spans/s) fixes the open loop's rate instead of twice the measured capacity: for A/B runs at equal load. */
 const OFFER = process.env.OFFER ? Number(process.env.OFFER) : undefined;
-const CONNS = Math.max(1, Number(process.env.CONNS ?? 4));
+/** CONNS fixes the number of connections; by default one per SPANS_PER_CONNECTION offered, at least 4. */
+const CONNS = process.env.CONNS ? Math.max(1, Number(process.env.CONNS)) : undefined;
+const SPANS_PER_CONNECTION = 50_000;
 const SPANS_PER_REQUEST = 1000;
 const DEADLINE_MS = 5000;
 const EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -60,15 +63,13 @@ async function main(): Promise<void> {
   const fl = await startFaultlineProcess('overload');
   const { grpcPort, apiPort, pid } = fl;
   // A distinct channel option per client keeps grpc-js from sharing one connection between them.
-  const clients = Array.from(
-    { length: CONNS },
-    (_, i) =>
-      new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure(), {
-        'grpc.max_send_message_length': -1,
-        'faultline.bench_connection': i,
-      }),
-  );
-  const client = clients[0]!;
+  const connect = (i: number) =>
+    new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure(), {
+      'grpc.max_send_message_length': -1,
+      'faultline.bench_connection': i,
+    });
+  const client = connect(0);
+  const clients = [client];
   try {
     const requests = makeRequests(4000);
 
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
     );
     const capacity = done / ((performance.now() - capStart) / 1000);
     const offer = OFFER ?? 2 * capacity;
+    const conns = CONNS ?? Math.max(4, Math.ceil(offer / SPANS_PER_CONNECTION));
+    while (clients.length < conns) clients.push(connect(clients.length));
     process.stderr.write(`capacity ${Math.round(capacity)} spans/s; offering ${Math.round(offer)} spans/s for ${DURATION} s\n`);
     await new Promise((r) => setTimeout(r, 3000));
 
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < total; i++) {
       const wait = started + i * intervalMs - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      outcomes.push(send(clients[i % CONNS]!, requests[i % requests.length]!, DEADLINE_MS));
+      outcomes.push(send(clients[i % conns]!, requests[i % requests.length]!, DEADLINE_MS));
     }
     const offeredEnd = performance.now();
     const results = await Promise.all(outcomes);
@@ -129,7 +132,7 @@ async function main(): Promise<void> {
     const ackSeconds = (Math.max(offeredEnd, ...ok.map((r) => r.at)) - started) / 1000;
     const accepted = (ok.length * SPANS_PER_REQUEST) / ackSeconds;
     console.log(
-      `\noverload at ${(offer / capacity).toFixed(1)}x capacity (${DURATION} s, open loop over ${CONNS} connection(s), ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`,
+      `\noverload at ${(offer / capacity).toFixed(1)}x capacity (${DURATION} s, open loop over ${conns} connection(s), ${SPANS_PER_REQUEST}-span gRPC exports, ${DEADLINE_MS} ms client deadline):`,
     );
     console.log(`capacity (closed loop)     ${Math.round(capacity)} spans/s`);
     console.log(`offered                    ${Math.round((total * SPANS_PER_REQUEST) / seconds)} spans/s`);
