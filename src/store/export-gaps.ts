@@ -1,8 +1,8 @@
 /**
  * The gaps between export requests, for the batch writer's decision to linger for more or to write what it has.
- * A gap runs from when the writer had taken the previous export (encoded its columns) to the next export's arrival:
- * the time the writer was left waiting, not the time it spent on the previous export, so exports that queued up
- * behind each other (a burst a client sent at once) show as no gap at all.
+ * A gap runs from when the writer had taken the previous export (encoded its columns) to the next export's arrival
+ * (once decoded): the time the writer was left waiting, not the time it spent on the previous export, so exports that
+ * queued up behind each other (a burst a client sent at once) show as gaps of about one export's decoding.
  */
 
 /** Gaps remembered to tell a stream (linger for more) from a closed loop (all sent, now waiting for acks). */

@@ -26,7 +26,7 @@ describe('ExportGaps', () => {
     expect(gaps.quietMs()).toBe(20);
   });
 
-  it("a burst queued behind the writer's own work is no gap: the time spent encoding does not count", () => {
+  it("a burst queued behind the writer's own work: the time spent encoding does not count as a gap", () => {
     const gaps = new ExportGaps();
     // 16 exports sent at once, each taking 2 ms to encode, then a 100 ms wait for acks, twice over.
     let t = feed(gaps, 16, 0.1, 2);
