@@ -3,6 +3,9 @@
  *   1. decode only (our protobuf decoder, spans/s);
  *   2. end to end: gRPC, 1000-span requests, ack after commit, chDB, faultline as a separate process;
  *   3. the same load against a naive baseline (bench/naive-server.ts), and the ratio.
+ * Steps 2 and 3 alternate SAMPLES times (default 3), each on a fresh process and data directory: this machine's speed
+ * drifts by up to ~20% within minutes, so one sample of each, taken one after the other, compares the drift as much
+ * as the receivers. Every sample is printed; the ratio is of the medians.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +22,8 @@ import { shop } from '../test/sim/topology.js';
 const SPANS_PER_REQUEST = 1000;
 const REQUESTS = Number(process.env.REQUESTS ?? 600);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+const SAMPLES = Number(process.env.SAMPLES ?? 3);
+if (!Number.isInteger(SAMPLES) || SAMPLES < 1) throw new Error(`SAMPLES=${process.env.SAMPLES} must be a whole number of at least 1`);
 
 function makeRequests(): Buffer[] {
   const spans = simulate(shop, {
@@ -118,42 +123,62 @@ async function main(): Promise<void> {
   );
 
   const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-ingest-'));
+  const faultline: number[] = [];
+  const naive: number[] = [];
   try {
-    const [grpcPort, apiPort] = [await freePort(), await freePort()];
-    const faultline = await run(
-      'end to end, faultline',
-      [join(import.meta.dirname, '../src/main.js'), 'serve'],
-      {
-        FAULTLINE_DATA_DIR: join(dir, 'faultline'),
-        FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
-        FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
-        FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`,
-        FAULTLINE_LOG_LEVEL: 'warn',
-      },
-      grpcPort,
-      async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok,
-      requests,
-    );
-    const naivePort = await freePort();
-    let ready = false;
-    const naive = await run(
-      'end to end, naive baseline',
-      [join(import.meta.dirname, 'naive-server.js'), join(dir, 'naive'), String(naivePort)],
-      {},
-      naivePort,
-      async () => {
-        if (!ready)
-          ready = await new Promise<boolean>((r) =>
-            new grpc.Client(`127.0.0.1:${naivePort}`, grpc.credentials.createInsecure()).waitForReady(Date.now() + 200, (e) => r(!e)),
-          );
-        return ready;
-      },
-      requests,
-    );
-    console.log(`faultline / naive: ${(faultline / naive).toFixed(2)}x`);
+    for (let i = 1; i <= SAMPLES; i++) {
+      faultline.push(await runFaultline(join(dir, `faultline-${i}`), requests));
+      naive.push(await runNaive(join(dir, `naive-${i}`), requests));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const pairs = faultline.map((f, i) => (f / naive[i]!).toFixed(2)).join(', ');
+  console.log(
+    `faultline / naive: ${(median(faultline) / median(naive)).toFixed(2)}x (medians of ${SAMPLES}: ${Math.round(median(faultline)).toLocaleString('en-US')} / ${Math.round(median(naive)).toLocaleString('en-US')} spans/s; sample by sample ${pairs})`,
+  );
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function runFaultline(dataDir: string, requests: Buffer[]): Promise<number> {
+  const [grpcPort, apiPort] = [await freePort(), await freePort()];
+  return run(
+    'end to end, faultline',
+    [join(import.meta.dirname, '../src/main.js'), 'serve'],
+    {
+      FAULTLINE_DATA_DIR: dataDir,
+      FAULTLINE_OTLP_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      FAULTLINE_OTLP_HTTP_ADDR: '127.0.0.1:0',
+      FAULTLINE_API_ADDR: `127.0.0.1:${apiPort}`,
+      FAULTLINE_LOG_LEVEL: 'warn',
+    },
+    grpcPort,
+    async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok,
+    requests,
+  );
+}
+
+async function runNaive(dataDir: string, requests: Buffer[]): Promise<number> {
+  const port = await freePort();
+  let ready = false;
+  return run(
+    'end to end, naive baseline',
+    [join(import.meta.dirname, 'naive-server.js'), dataDir, String(port)],
+    {},
+    port,
+    async () => {
+      if (!ready)
+        ready = await new Promise<boolean>((r) =>
+          new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()).waitForReady(Date.now() + 200, (e) => r(!e)),
+        );
+      return ready;
+    },
+    requests,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -156,15 +156,15 @@ export class SpanBatchWriter<D = never> {
   }
 
   /**
-   * Starts a write when a batch is full, when the oldest waiting request has waited batchMaxDelayMs, or when exports
-   * stopped coming (export-gaps.ts); also after a write, not at once: a write slot freeing up is no reason for a small
+   * Starts a write when a batch is full, when the oldest waiting request has waited batchMaxDelayMs, when exports
+   * stopped coming, or when as many came as the last write acknowledged (export-gaps.ts); also after a write, not at once: a write slot freeing up is no reason for a small
    * insert (each is a part to write and merge again, and a faster insert would only mean more of them). Two writes
    * may overlap (on chDB each on a connection of its own) when a batch fills while the other inserts.
    */
   private schedule(): void {
     while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) {
       const full = this.waitingSpans >= this.opts.batchMaxSpans;
-      if (!full && this.writes.size === 0 && this.opts.batchMaxDelayMs > 0) {
+      if (!full && this.writes.size === 0 && this.opts.batchMaxDelayMs > 0 && !this.gaps.roundComplete()) {
         if (!this.timer) this.linger(this.queue[0]!.acceptedAt + this.opts.batchMaxDelayMs);
         return;
       }
@@ -278,6 +278,7 @@ export class SpanBatchWriter<D = never> {
     this.commitRate = this.commitRate === 0 ? rate * MAX_CONCURRENT_WRITES : 0.8 * this.commitRate + 0.2 * rate * MAX_CONCURRENT_WRITES;
     this.metrics.storeWriteSeconds.observe({ table: this.table }, tookMs / 1000);
     this.metrics.batchSpans.observe(n);
+    this.gaps.acknowledged(batch.length);
     for (const p of batch) p.resolve();
     if (this.opts.onCommitted) this.deferHook(batch);
   }

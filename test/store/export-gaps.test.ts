@@ -34,4 +34,19 @@ describe('ExportGaps', () => {
     feed(gaps, 15, 0.1, 2, t);
     expect(gaps.quietMs()).toBe(2); // four gaps of 0.1 ms, raised to the 2 ms floor
   });
+
+  it('a round is complete once as many exports arrived after the last acknowledgement as it acknowledged', () => {
+    const gaps = new ExportGaps();
+    feed(gaps, 5, 1, 1);
+    expect(gaps.roundComplete()).toBe(false); // nothing acknowledged yet: no round to compare with
+    gaps.acknowledged(3);
+    let t = feed(gaps, 2, 1, 1, 2000);
+    expect(gaps.roundComplete()).toBe(false);
+    t = feed(gaps, 1, 1, 1, t);
+    expect(gaps.roundComplete()).toBe(true);
+    gaps.acknowledged(4); // exports that came before this acknowledgement do not count towards the next round
+    expect(gaps.roundComplete()).toBe(false);
+    feed(gaps, 4, 1, 1, t);
+    expect(gaps.roundComplete()).toBe(true);
+  });
 });
