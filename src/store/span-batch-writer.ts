@@ -256,6 +256,8 @@ export class SpanBatchWriter<D = never> {
       await this.store.insertNative(this.table, joinSpanColumns(batch.map((p) => p.columns)));
     } catch (err) {
       if (!(err instanceof StoreRefusedError)) {
+        // Nothing acknowledged: no round to wait for, so a store outage is not retried at each export's arrival.
+        this.gaps.acknowledged(0);
         this.log.warn('span insert failed; exporters will retry', { spans: n, err });
         const e = err instanceof StoreUnavailableError ? err : new StoreUnavailableError('store write failed; retry later', { cause: err });
         for (const p of batch) p.reject(e);

@@ -46,7 +46,10 @@ describe('ExportGaps', () => {
     expect(gaps.roundComplete()).toBe(true);
     gaps.acknowledged(4); // exports that came before this acknowledgement do not count towards the next round
     expect(gaps.roundComplete()).toBe(false);
-    feed(gaps, 4, 1, 1, t);
+    t = feed(gaps, 4, 1, 1, t);
     expect(gaps.roundComplete()).toBe(true);
+    gaps.acknowledged(0); // a failed write acknowledged nothing: no round, however many exports come
+    feed(gaps, 10, 1, 1, t);
+    expect(gaps.roundComplete()).toBe(false);
   });
 });
