@@ -1,11 +1,9 @@
 /**
- * The arrival pattern of export requests, for the batch writer's decision to linger for more or to write what it has:
- * the gaps between them, and how many came since the last acknowledgement.
- *
- * The gaps between export requests.
- * A gap runs from when the writer had taken the previous export (encoded its columns) to the next export's arrival
- * (once decoded): the time the writer was left waiting, not the time it spent on the previous export, so exports that
- * queued up behind each other (a burst a client sent at once) show as gaps of about one export's decoding.
+ * How export requests arrive, for the batch writer's decision to linger for more or to write what it has: the gaps
+ * between them, and how many came since the last acknowledgement. A gap runs from when the writer had taken the
+ * previous export (encoded its columns) to the next export's arrival (once decoded): the time the writer was left
+ * waiting, not the time it spent on the previous export, so exports that queued up behind each other (a burst a client
+ * sent at once) show as gaps of about one export's decoding.
  */
 
 /** Gaps remembered to tell a stream (linger for more) from a closed loop (all sent, now waiting for acks). */
@@ -39,8 +37,8 @@ export class ExportGaps {
    * Whether as many exports have arrived since the last acknowledgement as it acknowledged. Clients that send again
    * only once acked (a closed loop) have then all sent, so an idle writer need not wait for quiet (measured: ~5 ms of
    * a ~90 ms round of bench:ingest's 16 exports in flight). In a stream, arrivals do not depend on acks, and a batch
-   * cut by this rule holds at least as many exports as the last one plus those that came while it was written, so
-   * batches do not shrink from one write to the next.
+   * cut by this rule holds at least as many exports as the last one plus those that came while it was written: the
+   * rule never makes a batch smaller than the one before.
    */
   roundComplete(): boolean {
     return this.acked > 0 && this.arrivedSinceAck >= this.acked;

@@ -157,9 +157,10 @@ export class SpanBatchWriter<D = never> {
 
   /**
    * Starts a write when a batch is full, when the oldest waiting request has waited batchMaxDelayMs, when exports
-   * stopped coming, or when as many came as the last write acknowledged (export-gaps.ts); also after a write, not at once: a write slot freeing up is no reason for a small
-   * insert (each is a part to write and merge again, and a faster insert would only mean more of them). Two writes
-   * may overlap (on chDB each on a connection of its own) when a batch fills while the other inserts.
+   * stopped coming, or when as many came as the last write acknowledged (export-gaps.ts); also after a write, not at
+   * once: a write slot freeing up is no reason for a small insert (each is a part to write and merge again, and a
+   * faster insert would only mean more of them). Two writes may overlap (on chDB each on a connection of its own) when
+   * a batch fills while the other inserts.
    */
   private schedule(): void {
     while (this.queue.length > 0 && this.writes.size < MAX_CONCURRENT_WRITES) {
