@@ -49,6 +49,29 @@ function gated(inner: Store) {
 const spans = (seed: number, requests: number) =>
   simulate(ciPipeline, { seed, startMs: Date.now() - 60_000, durationMs: 30_000, requests }).spans;
 
+/** A writer on the real store that counts its inserts, batching for up to `batchMaxDelayMs`. */
+function lingeringWriter(batchMaxDelayMs: number) {
+  let inserts = 0;
+  const counting: Store = { ...store, insertNative: (t, b) => (inserts++, store.insertNative(t, b)) };
+  const w = new SpanBatchWriter(
+    counting,
+    { batchMaxSpans: 1_000_000, batchMaxDelayMs, queueMaxSpans: 1_000_000 },
+    createSelfMetrics(),
+    silentLogger,
+  );
+  return { w, inserts: () => inserts };
+}
+
+/** `n` exports of `requests` simulated requests each, one every `gapMs`, without waiting for their acks. */
+async function stream(w: SpanBatchWriter, n: number, gapMs: number, seed: number, requests: number): Promise<void> {
+  const streamed: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    streamed.push(w.accept(spans(seed + i, requests)));
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  await Promise.all(streamed);
+}
+
 const count = async (traceIds: string[]) => (await store.query('spans_for_traces', { traceIds: [...new Set(traceIds)] })).length;
 
 describe('SpanBatchWriter', () => {
@@ -112,23 +135,10 @@ describe('SpanBatchWriter', () => {
   });
 
   it('lingers for a stream of exports, but not for clients that wait for their acks (a closed loop)', async () => {
-    let inserts = 0;
-    const counting: Store = { ...store, insertNative: (t, b) => (inserts++, store.insertNative(t, b)) };
-    const w = new SpanBatchWriter(
-      counting,
-      { batchMaxSpans: 1_000_000, batchMaxDelayMs: 1000, queueMaxSpans: 1_000_000 },
-      createSelfMetrics(),
-      silentLogger,
-    );
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const { w, inserts } = lingeringWriter(1000);
     // A stream: an export every 5 ms keeps the idle writer waiting for more, so they share few inserts.
-    const streamed: Promise<void>[] = [];
-    for (let i = 0; i < 40; i++) {
-      streamed.push(w.accept(spans(100 + i, 2)));
-      await sleep(5);
-    }
-    await Promise.all(streamed);
-    expect(inserts).toBeLessThanOrEqual(3);
+    await stream(w, 40, 5, 100, 2);
+    expect(inserts()).toBeLessThanOrEqual(3);
     // A closed loop: 8 clients send, wait for the ack, send again. Once the writer has seen them go quiet after
     // each round, a round takes an insert, not the 1 s delay.
     const rounds: number[] = [];
@@ -142,26 +152,13 @@ describe('SpanBatchWriter', () => {
   });
 
   it('does not wait for quiet once every client of a closed loop has sent again (as many as the last write acked)', async () => {
-    let inserts = 0;
-    const counting: Store = { ...store, insertNative: (t, b) => (inserts++, store.insertNative(t, b)) };
-    const w = new SpanBatchWriter(
-      counting,
-      { batchMaxSpans: 1_000_000, batchMaxDelayMs: 2000, queueMaxSpans: 1_000_000 },
-      createSelfMetrics(),
-      silentLogger,
-    );
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const { w, inserts } = lingeringWriter(2000);
     // A slow stream first (an export every 100 ms): the writer learns to wait ~400 ms of quiet before it writes.
-    const streamed: Promise<void>[] = [];
-    for (let i = 0; i < 20; i++) {
-      streamed.push(w.accept(spans(200 + i, 1)));
-      await sleep(100);
-    }
-    await Promise.all(streamed);
+    await stream(w, 20, 100, 200, 1);
     // Then 6 clients in a closed loop, each sending again as soon as its own export is acked. After the round that
     // the stream's last batch size cut short, each round is written once all 6 have sent: no wait for quiet.
     const t0 = performance.now();
-    const before = inserts;
+    const before = inserts();
     await Promise.all(
       Array.from({ length: 6 }, async (_, c) => {
         for (let r = 0; r < 6; r++) await w.accept(spans(2000 + r * 6 + c, 1));
@@ -170,7 +167,7 @@ describe('SpanBatchWriter', () => {
     const tookMs = performance.now() - t0;
     // Measured: ~0.5 s (the first round waits for quiet once). Waiting for quiet until the gaps of the closed loop
     // outnumber the stream's (two rounds of ~400 ms) took ~1.4 s.
-    expect(tookMs, `${inserts - before} inserts`).toBeLessThan(750);
+    expect(tookMs, `${inserts() - before} inserts`).toBeLessThan(750);
     await w.close();
   });
 
