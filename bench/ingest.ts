@@ -15,6 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import { decodeExportRequestProto } from '../src/otlp/decode-protobuf.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { procStats } from './faultline-process.js';
+import { percentileOf } from './percentile.js';
 import { encodeInRequests } from '../test/sim/otlp-encode.js';
 import { simulate } from '../test/sim/simulate.js';
 import { shop } from '../test/sim/topology.js';
@@ -139,9 +140,12 @@ async function main(): Promise<void> {
   );
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+/** The middle sample (of an even count, the upper of the two middle ones). */
+function median(xs: readonly number[]): number {
+  return percentileOf(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  )!;
 }
 
 async function runFaultline(dataDir: string, requests: Buffer[]): Promise<number> {
